@@ -1,0 +1,35 @@
+# Two commands do all the set-up: `make run` serves the app, `make test` runs every test.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+PIP    := $(PY) -m pip install --disable-pip-version-check -q
+
+.PHONY: run test test-fast bench clean
+
+# A stamp per requirements file: reinstall only when the file changes.
+$(VENV)/.stamp-run: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements-dev.txt
+	touch $(VENV)/.stamp-run $@
+
+run: $(VENV)/.stamp-run
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.stamp-dev
+	$(PY) -m pytest -q
+
+# Everything but the browser tests, for a quick loop while editing.
+test-fast: $(VENV)/.stamp-dev
+	$(PY) -m pytest -q -m "not browser"
+
+bench: $(VENV)/.stamp-dev
+	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .jax_cache test-artifacts

@@ -1,0 +1,24 @@
+"""Loss surfaces and their analysis, in pure JAX (float64).  Never imports streamlit.
+
+>>> import landscapes
+>>> surface = landscapes.get("himmelblau")
+>>> [p.kind for p in landscapes.critical_points(surface)].count("saddle")
+4
+"""
+
+import jax
+
+# Float64 everywhere: eigenvalues near zero and 1e-10 Hessian checks need it.  Set once, on import.
+jax.config.update("jax_enable_x64", True)
+
+from .base import KINDS, Bounds, Landscape, Minimum, ParamSpec, PointInfo  # noqa: E402
+from .catalog import get, names, parameters  # noqa: E402
+from .expression import ExpressionError, from_expression  # noqa: E402
+from .analysis import classify, critical_points, gradient_check  # noqa: E402
+
+__all__ = [
+    "KINDS", "Bounds", "Landscape", "Minimum", "ParamSpec", "PointInfo",
+    "get", "names", "parameters",
+    "ExpressionError", "from_expression",
+    "classify", "critical_points", "gradient_check",
+]
