@@ -1,0 +1,289 @@
+"""The trajectory player: a Streamlit component that animates optimizer paths in the browser.
+
+Python sends each trajectory once per rerun (compact float32, base64); the iframe draws the contour once and moves
+only the path traces with ``requestAnimationFrame``.  That is why it exists at all (DESIGN.md, "Facts measured"):
+``st.plotly_chart`` remounts on every data change, losing zoom and the animation, and a figure animated with Plotly
+frames stops firing click events after it has played.  Bytes per rerun are O(optimizers x steps) plus the grid,
+never O(frames).
+
+The page gets back the last click on the surface as ``{"x", "y", "n"}`` (``n`` counts clicks, so a repeated click on
+the same spot is still news) and can use it as the start point.
+
+Protocol: Streamlit's components v1 postMessage API, implemented by hand in ``frontend/player.js`` (no npm build).
+Plotly.js is the copy shipped inside the installed ``plotly`` Python package; see :func:`served_dir`.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+FRONTEND = Path(__file__).parent / "frontend"
+FRONTEND_FILES = ("index.html", "player.js", "player.css")
+LAYOUTS = ("overlay", "side_by_side")
+MARKER_KINDS = ("minimum", "maximum", "saddle", "degenerate", "start")
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+
+_F32_MAX = float(np.finfo(np.float32).max)
+LOG_EPS_FRACTION = 1e-5
+"""In log mode the contour shows ``log10(f - f_min + eps)`` with ``eps = LOG_EPS_FRACTION * (f_max - f_min)``:
+five decades below the top of the grid, enough to ring a narrow valley floor without drowning in noise."""
+LOG_DECADES = 2.0
+"""Auto log levels when the middle 90 % of ``f - f_min`` spans at least this many decades (see `wants_log_levels`)."""
+
+
+# --------------------------------------------------------------------------------------------------- encoding
+def encode_array(a: Any) -> dict:
+    """Pack an array as little-endian float32 in base64: ``{"shape": [...], "dtype": "float32", "b64": str}``.
+
+    Never emits a non-finite number: NaN becomes 0 and values beyond the float32 range (including +-inf) are clipped
+    to +-3.4028235e38.  Callers that need a better stand-in (a path's last finite point, a surface's wall) replace
+    them first.  ``player.js`` decodes it with a ``DataView`` (``getFloat32(4*i, true)``).
+    """
+    arr = np.asarray(a, dtype=np.float64)
+    arr = np.clip(np.nan_to_num(arr, nan=0.0, posinf=_F32_MAX, neginf=-_F32_MAX), -_F32_MAX, _F32_MAX)
+    raw = np.array(arr, dtype="<f4", order="C")  # keeps 0-d shapes, unlike ascontiguousarray
+    return {"shape": list(raw.shape), "dtype": "float32", "b64": base64.b64encode(raw.tobytes()).decode("ascii")}
+
+
+def decode_array(d: Mapping[str, Any]) -> np.ndarray:
+    """Inverse of :func:`encode_array` (what the browser does), returned as a float32 array."""
+    if d.get("dtype") != "float32":
+        raise ValueError(f"unsupported dtype {d.get('dtype')!r}")
+    flat = np.frombuffer(base64.b64decode(d["b64"]), dtype="<f4")
+    return flat.reshape(tuple(d["shape"])).astype(np.float32)
+
+
+def wants_log_levels(z: Any) -> bool:
+    """True when the surface spans decades, so evenly spaced contour levels would hide the interesting part.
+
+    With ``d = f - f_min`` over the finite grid values, log levels are chosen when
+    ``log10(q95(d) / q05(d)) >= LOG_DECADES``.  The test is invariant under ``f -> a f + b`` (``a > 0``).  A
+    quadratic bowl on a square grid spans about 1.4 decades by this measure (``d ~ r^2`` and the 5 % and 95 % radii
+    differ by ~5x); a quartic bowl (``d ~ r^4``) about 2.8; Rosenbrock on [-2, 2] x [-1, 3] about 2.5.
+    """
+    d = np.asarray(z, dtype=np.float64)
+    d = d[np.isfinite(d)]
+    if d.size < 4:
+        return False
+    d = d - d.min()
+    lo, hi = np.quantile(d, [0.05, 0.95])
+    if hi <= 0.0:
+        return False
+    if lo <= 0.0:  # a flat floor over 5 % of the grid: nothing to resolve near the minimum
+        return False
+    return bool(np.log10(hi / lo) >= LOG_DECADES)
+
+
+# --------------------------------------------------------------------------------------------------- inputs
+def _field(obj: Any, name: str, default: Any = None) -> Any:
+    """Read ``name`` from a mapping, NamedTuple or dataclass alike."""
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _finite_rows(xy: np.ndarray) -> np.ndarray:
+    """Replace each non-finite row by the last finite row before it (the first finite row for a leading gap).
+
+    The engine already stops at the last finite point on divergence; this is the defensive copy of that rule, so a
+    path never jumps to the origin the way a NaN -> 0 substitution would.
+    """
+    xy = np.array(xy, dtype=np.float64, copy=True)
+    if xy.ndim == 1:
+        ok = np.isfinite(xy)
+    else:
+        ok = np.isfinite(xy).all(axis=tuple(range(1, xy.ndim)))
+    if ok.all() or not ok.any():
+        return xy
+    idx = np.where(ok, np.arange(len(xy)), -1)
+    idx = np.maximum.accumulate(idx)
+    idx[idx < 0] = np.flatnonzero(ok)[0]
+    return xy[idx]
+
+
+def _surface_args(surface: Any, log_levels: bool | None) -> dict:
+    x = np.asarray(_field(surface, "x"), dtype=np.float64).reshape(-1)
+    y = np.asarray(_field(surface, "y"), dtype=np.float64).reshape(-1)
+    z = np.asarray(_field(surface, "z"), dtype=np.float64)
+    if z.shape != (y.size, x.size):
+        raise ValueError(f"surface z must have shape (len(y), len(x)) = {(y.size, x.size)}, got {z.shape}")
+    finite = np.isfinite(z)
+    if not finite.all():
+        # A non-finite grid value is a wall, not a hole: draw it at the highest finite height.
+        wall = float(z[finite].max()) if finite.any() else 0.0
+        z = np.where(finite, z, wall)
+    z = np.clip(z, -_F32_MAX, _F32_MAX)
+    log = wants_log_levels(z) if log_levels is None else bool(log_levels)
+    span = float(z.max() - z.min()) if z.size else 0.0
+    args = {"x": encode_array(x), "y": encode_array(y), "z": encode_array(z), "log": log,
+            "eps": LOG_EPS_FRACTION * span if span > 0 else 1.0}
+    digest = hashlib.blake2b(digest_size=8)
+    for key in ("x", "y", "z"):
+        digest.update(args[key]["b64"].encode())
+    digest.update(repr((log, args["eps"])).encode())
+    args["id"] = digest.hexdigest()
+    return args
+
+
+def _path_args(path: Any, i: int) -> dict:
+    name = str(_field(path, "name", f"path{i}"))
+    xy = _finite_rows(np.asarray(_field(path, "xy"), dtype=np.float64).reshape(-1, 2))
+    n = len(xy)
+
+    def series(field: str, length: int) -> dict:
+        v = _field(path, field)
+        v = np.zeros(length) if v is None else _finite_rows(np.asarray(v, dtype=np.float64).reshape(-1))
+        return encode_array(v[:length])
+
+    out = {
+        "name": name,
+        "label": str(_field(path, "label", None) or name),
+        "color": str(_field(path, "color", None) or PALETTE[i % len(PALETTE)]),
+        "status": str(_field(path, "status", "") or ""),
+        "xy": encode_array(xy),
+        "loss": series("loss", n),
+        "grad_norm": series("grad_norm", n),
+        "learning_rate": series("learning_rate", max(n - 1, 0)),
+    }
+    flow = _field(path, "flow_xy")
+    if flow is not None and np.size(flow):
+        out["flow_xy"] = encode_array(_finite_rows(np.asarray(flow, dtype=np.float64).reshape(-1, 2)))
+    return out
+
+
+def _marker_args(markers: Iterable[Sequence[Any]]) -> list[dict]:
+    out = []
+    for m in markers:
+        x, y, kind, *rest = m
+        if kind not in MARKER_KINDS:
+            raise ValueError(f"marker kind must be one of {MARKER_KINDS}, got {kind!r}")
+        x, y = float(x), float(y)
+        if np.isfinite(x) and np.isfinite(y):
+            out.append({"x": x, "y": y, "kind": kind, "label": str(rest[0]) if rest else kind})
+    return out
+
+
+def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
+               start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
+               title: str | None = None) -> dict:
+    """Everything the front end receives, as plain JSON-ready values (no NaN or inf anywhere)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    marks = list(markers)
+    if start is not None:
+        marks.append((start[0], start[1], "start", "start"))
+    return {
+        "surface": _surface_args(surface, log_levels),
+        "paths": [_path_args(p, i) for i, p in enumerate(paths)],
+        "markers": _marker_args(marks),
+        "layout": layout,
+        "height": int(height),
+        "title": title or "",
+    }
+
+
+def payload_size(surface: Any, paths: Sequence[Any]) -> int:
+    """Bytes of JSON one rerun sends for this surface and these paths: grid + O(optimizers x steps), no frames.
+
+    Serialised the way Streamlit serialises component arguments (``json.dumps`` with default separators).
+    """
+    return len(json.dumps(build_args(surface, paths), allow_nan=False))
+
+
+# --------------------------------------------------------------------------------------------------- serving
+@functools.lru_cache(maxsize=1)
+def served_dir() -> Path:
+    """The directory Streamlit serves: the front-end files plus plotly.min.js from the installed ``plotly``.
+
+    Streamlit's component file server resolves symlinks and refuses any that leave the component root, and a copy
+    of plotly.js must not live in the repository, so the directory is assembled in the temp folder, named by a hash
+    of the front-end files and the plotly version.  plotly.min.js is hard-linked (copied across file systems).
+    Built once per process; concurrent processes each build a private temp dir and atomically rename it, and the
+    loser of the race discards its own.
+    """
+    import plotly
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    digest = hashlib.blake2b(digest_size=8)
+    for name in FRONTEND_FILES:
+        digest.update(name.encode() + b"\0" + (FRONTEND / name).read_bytes())
+    digest.update(f"{plotly.__version__}:{plotly_js.stat().st_size}".encode())
+    target = Path(tempfile.gettempdir()) / f"landscape-player-{digest.hexdigest()}"
+    if _complete(target):
+        return target
+    tmp = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=target.parent))
+    try:
+        for name in FRONTEND_FILES:
+            shutil.copyfile(FRONTEND / name, tmp / name)
+        try:
+            os.link(plotly_js, tmp / "plotly.min.js")
+        except OSError:
+            shutil.copyfile(plotly_js, tmp / "plotly.min.js")
+        os.chmod(tmp, 0o755)
+        os.rename(tmp, target)  # atomic; fails if another process got there first
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not _complete(target):
+            raise
+    return target
+
+
+def _complete(d: Path) -> bool:
+    names = (*FRONTEND_FILES, "plotly.min.js")
+    return d.is_dir() and not d.is_symlink() and d.stat().st_uid == os.getuid() and all(
+        (d / n).is_file() for n in names)
+
+
+@functools.lru_cache(maxsize=1)
+def _component():
+    from streamlit.components.v1 import declare_component
+
+    return declare_component("player", path=str(served_dir()))
+
+
+def _ensure_registered(component) -> None:
+    """Register again if the module was first imported outside a script run (declare_component then skips it)."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        registry = runtime.get_instance().component_registry
+        if registry.get_component_path(component.name) is None:
+            registry.register_component(component)
+
+
+def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
+           start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
+           key: str = "compare.player", title: str | None = None) -> dict | None:
+    """Show the animated player and return the last click on the surface, ``{"x", "y", "n"}``, or None.
+
+    ``surface`` has ``x (nx,)``, ``y (ny,)``, ``z (ny, nx)``; each path has ``name``, ``label``, ``color``,
+    ``xy (T+1, 2)``, ``loss``, ``grad_norm (T+1,)``, ``learning_rate (T,)``, ``status`` and optionally
+    ``flow_xy (K, 2)`` (the continuous gradient flow, drawn dashed).  ``markers`` are ``(x, y, kind, label)``
+    with ``kind`` in :data:`MARKER_KINDS`; ``start`` adds a start marker.  ``log_levels=None`` decides by
+    :func:`wants_log_levels`.  ``layout`` is ``"overlay"`` (one panel) or ``"side_by_side"`` (one per path, one
+    shared clock).  The component keeps its zoom, step and play state across reruns because ``key`` is stable.
+    """
+    import streamlit as st
+
+    args = build_args(surface, paths, layout=layout, markers=markers, start=start, log_levels=log_levels,
+                      height=height, title=title)
+    previous = st.session_state.get(key)
+    # The click counter continues from the last value Python saw, so a reloaded iframe never repeats an old n.
+    args["n0"] = int(previous["n"]) if isinstance(previous, Mapping) and "n" in previous else 0
+    component = _component()
+    _ensure_registered(component)
+    value = component(key=key, default=None, **args)
+    return dict(value) if isinstance(value, Mapping) else None
+
+
+served_dir()  # at import: a broken install fails here, not in the middle of a page

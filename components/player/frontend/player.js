@@ -1,0 +1,530 @@
+/* Trajectory player: Streamlit components-v1 front end, no build step.
+ *
+ * Protocol (Streamlit's ComponentMessageType, as in streamlit-component-lib's streamlit.ts): every message to the
+ * parent carries {isStreamlitMessage: true, type}; we send "streamlit:componentReady" {apiVersion: 1},
+ * "streamlit:setComponentValue" {value, dataType: "json"} and "streamlit:setFrameHeight" {height}; the parent sends
+ * "streamlit:render" {args, dfs, disabled, theme} on load, whenever the Python arguments change, and also on
+ * unrelated re-renders of the parent (frame height, width), which is why render() first compares a signature.
+ *
+ * Drawing, in two layers per panel:
+ *   - Plotly draws what does not move: the contour (only when the surface fingerprint args.surface.id changes),
+ *     the critical-point markers, the dashed gradient flow and each path's whole route as a faint "ghost" line
+ *     (hover with the step number, legend entries).  It is redrawn only when new arguments arrive.
+ *   - A <canvas> laid over the plot area draws what moves: the route up to the current step, a fading trail and
+ *     the head.  requestAnimationFrame advances the clock and repaints only this canvas.
+ * Why not Plotly.restyle per frame: any x/y restyle recalculates and replots the whole subplot, contour included
+ * (80-185 ms per frame measured in headless Chromium here), while the canvas repaint is well under 1 ms.
+ * Why never Plotly frames / Plotly.animate: after such an animation has played Plotly stops firing click events
+ * (DESIGN.md, "Facts measured"), and clicks on the surface are how the page picks a start point.
+ */
+(function () {
+  "use strict";
+
+  const TRAIL = 24;              // points in the fading trail behind each head
+  const SECONDS_PER_RUN = 6;     // at 1x a whole run plays in about this long...
+  const MIN_RATE = 4;            // ...but never slower than this many steps per second
+  const CLICK_DELAY_MS = 260;    // a second click inside this window is a double-click (Plotly's zoom reset)
+  const CLICK_SLOP_PX = 5;       // a press that moves further than this is a zoom/pan drag, not a click
+  const SURFACE_SCALE = [[0, "#f8fafc"], [0.35, "#dbe4ee"], [0.7, "#a9b8cc"], [1, "#6f819b"]];
+  const KIND_STYLE = {
+    minimum: { symbol: "star", color: "#16a34a", size: 16 },
+    maximum: { symbol: "triangle-up", color: "#dc2626", size: 13 },
+    saddle: { symbol: "x", color: "#ea580c", size: 13 },
+    degenerate: { symbol: "diamond-open", color: "#7c3aed", size: 13 },
+    start: { symbol: "circle", color: "#ffffff", size: 12 },
+  };
+  const CONFIG = {
+    displaylogo: false,
+    responsive: true,
+    doubleClick: "reset",
+    modeBarButtonsToRemove: ["lasso2d", "select2d", "toImage"],
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    root: $("root"), title: $("title"), play: $("play"), scrub: $("scrub"), frame: $("frame"), speed: $("speed"),
+    loop: $("loop"), plots: $("plots"), rows: $("readout").tBodies[0], error: $("error"),
+  };
+
+  const st = {
+    signature: null, surface: null, paths: [], markers: [], layout: null, height: 560, colors: null,
+    T: 0, clock: 0, frame: 0, playing: false, lastTime: null, loopToken: 0,
+    clicks: 0, pendingClick: null, down: null, panels: [],
+  };
+  const playerState = (window.playerState = { frame: 0, playing: false, nPaths: 0, drawCount: 0, lastClick: null });
+
+  // ------------------------------------------------------------------------------------------ protocol
+  function post(type, data) {
+    window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, data || {}), "*");
+  }
+
+  let sentHeight = -1;
+  function sendHeight() {
+    const h = Math.ceil(ui.root.getBoundingClientRect().height) + 2;
+    if (h !== sentHeight) {
+      sentHeight = h;
+      post("streamlit:setFrameHeight", { height: h });
+    }
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.source !== window.parent) return;
+    const msg = event.data;
+    if (!msg || msg.type !== "streamlit:render") return;
+    try {
+      render(msg.args || {}, msg.theme);
+    } catch (err) {
+      ui.error.hidden = false;
+      ui.error.textContent = "player: " + (err && err.stack ? err.stack : err);
+      throw err; // keep it visible to the console and to the browser tests
+    }
+  });
+
+  // ------------------------------------------------------------------------------------------ decoding
+  /** Inverse of encode_array() in __init__.py: base64 of little-endian float32 -> Float64Array. */
+  function decode(packed) {
+    const bin = atob(packed.b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const view = new DataView(bytes.buffer);
+    const out = new Float64Array(bin.length >> 2);
+    for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
+    return out;
+  }
+
+  function decodeSurface(s) {
+    const x = Array.from(decode(s.x)), y = Array.from(decode(s.y)), flat = decode(s.z);
+    const nx = x.length, ny = y.length;
+    let zmin = Infinity;
+    for (let i = 0; i < flat.length; i++) if (flat[i] < zmin) zmin = flat[i];
+    const zPlot = [], text = s.log ? [] : null;
+    for (let r = 0; r < ny; r++) {
+      const row = new Array(nx), trow = s.log ? new Array(nx) : null;
+      for (let c = 0; c < nx; c++) {
+        const f = flat[r * nx + c];
+        // Log levels: plot log10(f - f_min + eps) so that every decade gets its share of contour lines.
+        row[c] = s.log ? Math.log10(f - zmin + s.eps) : f;
+        if (trow) trow[c] = fmt(f);
+      }
+      zPlot.push(row);
+      if (text) text.push(trow);
+    }
+    return { id: s.id, x: x, y: y, zPlot: zPlot, text: text, log: !!s.log,
+             xRange: [Math.min(...x), Math.max(...x)], yRange: [Math.min(...y), Math.max(...y)] };
+  }
+
+  function unzip(flat) {
+    const n = flat.length >> 1, xs = new Float64Array(n), ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) { xs[i] = flat[2 * i]; ys[i] = flat[2 * i + 1]; }
+    return [xs, ys];
+  }
+
+  function decodePath(p) {
+    const xy = unzip(decode(p.xy)), flow = p.flow_xy ? unzip(decode(p.flow_xy)) : [null, null];
+    return { name: p.name, label: p.label, color: p.color, status: p.status || "", xs: xy[0], ys: xy[1],
+             T: Math.max(0, xy[0].length - 1), loss: decode(p.loss), grad: decode(p.grad_norm),
+             lr: decode(p.learning_rate), flowX: flow[0], flowY: flow[1] };
+  }
+
+  function fmt(v) {
+    if (v === undefined || v === null || !Number.isFinite(v)) return "\u2014";
+    const a = Math.abs(v);
+    if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
+    return String(Number(v.toPrecision(4)));
+  }
+
+  // ------------------------------------------------------------------------------------------ static figure
+  function contourTrace(showScale) {
+    const s = st.surface;
+    const t = {
+      type: "contour", x: s.x, y: s.y, z: s.zPlot, ncontours: 26, colorscale: SURFACE_SCALE,
+      contours: { coloring: "heatmap", showlines: true }, line: { width: 0.6, color: "rgba(55,65,81,0.35)" },
+      showscale: showScale, showlegend: false, name: "surface",
+      colorbar: { thickness: 12, len: 0.85, outlinewidth: 0, tickfont: { size: 11 },
+                  title: { text: s.log ? "log\u2081\u2080(f \u2212 f\u2098\u1d62\u2099 + \u03b5)" : "f", side: "right" } },
+    };
+    if (s.log) {
+      t.text = s.text;
+      t.hovertemplate = "x %{x:.4g}<br>y %{y:.4g}<br>f %{text}<extra></extra>";
+    } else {
+      t.hovertemplate = "x %{x:.4g}<br>y %{y:.4g}<br>f %{z:.4g}<extra></extra>";
+    }
+    return t;
+  }
+
+  function markerTraces(showLegend) {
+    const out = [];
+    for (const kind of Object.keys(KIND_STYLE)) {
+      const ms = st.markers.filter((m) => m.kind === kind);
+      if (!ms.length) continue;
+      const k = KIND_STYLE[kind], open = kind === "degenerate";
+      out.push({
+        type: "scatter", mode: "markers", name: kind, legendgroup: "kind:" + kind, showlegend: showLegend,
+        x: ms.map((m) => m.x), y: ms.map((m) => m.y), text: ms.map((m) => m.label),
+        marker: { symbol: k.symbol, size: k.size, color: k.color, line: { width: open ? 2 : 1.2, color: open ? k.color : "#1f2937" } },
+        hovertemplate: "%{text}<br>(%{x:.4g}, %{y:.4g})<extra>" + kind + "</extra>",
+      });
+    }
+    return out;
+  }
+
+  /** Static traces of one path: its whole route as a faint "ghost" line (hover, legend) and the dashed flow. */
+  function pathTraces(p, showLegend) {
+    const group = "path:" + p.name;
+    const flow = p.flowX ? {
+      type: "scatter", mode: "lines", x: p.flowX, y: p.flowY, legendgroup: group, showlegend: false,
+      name: p.label + " (gradient flow)", line: { color: p.color, width: 1.5, dash: "dash" }, opacity: 0.75,
+      hovertemplate: "gradient flow<br>(%{x:.4g}, %{y:.4g})<extra>" + p.label + "</extra>",
+    } : null;
+    const ghost = {
+      type: "scatter", mode: "lines", x: p.xs, y: p.ys, name: p.label, legendgroup: group, showlegend: false,
+      line: { color: p.color, width: 1.2 }, opacity: 0.3,
+      hovertemplate: "step %{pointNumber}<br>(%{x:.4g}, %{y:.4g})<extra>" + p.label + "</extra>",
+    };
+    // The legend entry in full colour (the ghost's would be faded); clicking it toggles the whole group.
+    const legend = showLegend ? {
+      type: "scatter", mode: "lines+markers", x: [null], y: [null], name: p.label, legendgroup: group,
+      line: { color: p.color, width: 2 }, marker: { color: p.color, size: 8 }, hoverinfo: "skip",
+    } : null;
+    return { flow: flow, ghost: ghost, legend: legend };
+  }
+
+  function panelHeight() {
+    return st.layout === "overlay" ? st.height : Math.max(220, Math.round(st.height * 0.6));
+  }
+
+  function baseLayout(overlay, heading) {
+    const s = st.surface, c = st.colors;
+    return {
+      uirevision: s.id, // same surface: Plotly.react keeps the user's zoom
+      height: panelHeight(),
+      margin: overlay ? { l: 48, r: 8, t: 8, b: 36 } : { l: 36, r: 8, t: 30, b: 26 },
+      xaxis: { range: s.xRange.slice(), autorange: false, showgrid: false, zeroline: false, ticks: "outside",
+               title: overlay ? { text: "x", standoff: 4 } : undefined },
+      yaxis: { range: s.yRange.slice(), autorange: false, showgrid: false, zeroline: false, ticks: "outside",
+               title: overlay ? { text: "y", standoff: 4 } : undefined },
+      showlegend: overlay,
+      legend: { orientation: "h", x: 0, xanchor: "left", y: -0.09, yanchor: "top", font: { size: 12 } },
+      hovermode: "closest",
+      dragmode: "zoom",
+      paper_bgcolor: c.bg, plot_bgcolor: c.bg,
+      font: { family: c.font, color: c.text, size: 12 },
+      title: overlay ? undefined : { text: heading, x: 0.02, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 13 } },
+    };
+  }
+
+  function applyTheme(theme) {
+    const t = theme || {};
+    st.colors = {
+      bg: t.backgroundColor || "#ffffff", text: t.textColor || "#31333f",
+      font: t.font || '"Source Sans Pro", sans-serif', primary: t.primaryColor || "#ff4b4b",
+    };
+    const r = document.documentElement.style;
+    r.setProperty("--bg", st.colors.bg);
+    r.setProperty("--text", st.colors.text);
+    r.setProperty("--primary", st.colors.primary);
+    if (t.secondaryBackgroundColor) r.setProperty("--panel", t.secondaryBackgroundColor);
+    if (t.font) r.setProperty("font-family", t.font);
+  }
+
+  // ------------------------------------------------------------------------------------------ panels
+  function makePanel() {
+    const wrap = document.createElement("div"), gd = document.createElement("div");
+    const canvas = document.createElement("canvas");
+    wrap.className = "panel";
+    gd.className = "plot";
+    canvas.className = "paths";
+    wrap.append(gd, canvas);
+    ui.plots.appendChild(wrap);
+    const panel = { wrap: wrap, gd: gd, canvas: canvas, surfaceId: null, ignoreRelayout: 0, pathIdx: [], ghost: [],
+                    area: null, live: null };
+    // Clicks are read from raw pointer events and converted with the axis ranges, so any spot of the surface is a
+    // valid pick (plotly_click fires only on data points).
+    gd.addEventListener("pointerdown", function (e) {
+      st.down = (e.button === 0 && !e.target.closest(".modebar, .legend, .colorbar"))
+        ? { panel: panel, x: e.clientX, y: e.clientY } : null;
+    }, true);
+    return panel;
+  }
+
+  function ensurePanels(n, rebuild) {
+    if (rebuild) {
+      for (const p of st.panels) Plotly.purge(p.gd);
+      ui.plots.textContent = "";
+      st.panels = [];
+    }
+    while (st.panels.length > n) {
+      const p = st.panels.pop();
+      Plotly.purge(p.gd);
+      p.wrap.remove();
+    }
+    while (st.panels.length < n) st.panels.push(makePanel());
+    ui.plots.className = st.layout;
+    layoutGrid();
+  }
+
+  function layoutGrid() {
+    const n = st.panels.length;
+    let cols = st.layout === "overlay" ? 1 : n <= 3 ? n : n === 4 ? 2 : 3;
+    if (ui.plots.clientWidth && ui.plots.clientWidth < 520) cols = 1;
+    const template = "repeat(" + Math.max(1, cols) + ", minmax(0, 1fr))";
+    if (ui.plots.style.gridTemplateColumns === template) return;
+    ui.plots.style.gridTemplateColumns = template;
+    // Plotly's `responsive` follows window resizes only; a new column count resizes the panels without one.
+    for (const p of st.panels) if (p.gd._fullLayout) Plotly.Plots.resize(p.gd);
+  }
+
+  function drawPanel(panel, i) {
+    const overlay = st.layout === "overlay";
+    const pathIdx = overlay ? st.paths.map((_, j) => j) : i < st.paths.length ? [i] : [];
+    const heading = pathIdx.length === 1 ? st.paths[pathIdx[0]].label : "";
+    const built = pathIdx.map((j) => pathTraces(st.paths[j], overlay));
+    const data = [contourTrace(overlay)].concat(markerTraces(overlay));
+    for (const b of built) if (b.flow) data.push(b.flow);
+    panel.ghost = built.map((b) => data.push(b.ghost) - 1);
+    for (const b of built) if (b.legend) data.push(b.legend);
+    panel.pathIdx = pathIdx;
+
+    // Reuse the live layout object while the surface is unchanged: it holds the current zoom, whether it came from
+    // the mouse or from Plotly.relayout, so Plotly.react sees no layout change and keeps the view.
+    let layout = panel.gd.layout;
+    if (!layout || panel.surfaceId !== st.surface.id) {
+      layout = baseLayout(overlay, heading);
+      panel.surfaceId = st.surface.id;
+    } else {
+      if (!overlay) layout.title.text = heading;
+      layout.height = panelHeight();
+    }
+    panel.wrap.style.height = layout.height + "px"; // fixed before Plotly draws, so the frame height is stable
+    const first = !panel.gd._fullLayout;
+    Plotly.react(panel.gd, data, layout, CONFIG);
+    if (first) {
+      panel.gd.on("plotly_afterplot", () => { panel.live = null; placeCanvas(panel); paint(panel); });
+      panel.gd.on("plotly_relayouting", (ev) => { panel.live = liveRanges(panel, ev); paint(panel); });
+      panel.gd.on("plotly_relayout", (ev) => syncZoom(panel, ev));
+    }
+    placeCanvas(panel);
+  }
+
+  /** Side by side: a zoom in one panel is applied to all of them, so the panels stay comparable. */
+  function syncZoom(source, ev) {
+    if (source.ignoreRelayout > 0) { source.ignoreRelayout--; return; }
+    if (st.layout !== "side_by_side") return;
+    const upd = {};
+    for (const key of Object.keys(ev || {})) if (/^[xy]axis\.(range|autorange)/.test(key)) upd[key] = ev[key];
+    if (!Object.keys(upd).length) return;
+    for (const p of st.panels) {
+      if (p === source || !p.gd._fullLayout) continue;
+      p.ignoreRelayout++;
+      Plotly.relayout(p.gd, upd);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ moving layer
+  /** The plot area in CSS pixels relative to the panel, and the axis ranges it shows (both axes are linear). */
+  function plotArea(panel) {
+    const fl = panel.gd._fullLayout;
+    if (!fl || !fl.xaxis || !fl.yaxis || !fl.xaxis._length) return null;
+    return { left: fl.xaxis._offset, top: fl.yaxis._offset, w: fl.xaxis._length, h: fl.yaxis._length,
+             xr: fl.xaxis.range.slice(), yr: fl.yaxis.range.slice() };
+  }
+
+  /** While a pan is being dragged Plotly only translates its layers; follow with the ranges it reports. */
+  function liveRanges(panel, ev) {
+    const a = panel.area;
+    if (!a || !ev) return null;
+    const pick = (ax, r) => {
+      const r0 = ev[ax + ".range[0]"], r1 = ev[ax + ".range[1]"], rr = ev[ax + ".range"];
+      return rr ? rr.slice() : r0 !== undefined && r1 !== undefined ? [r0, r1] : r.slice();
+    };
+    return { xr: pick("xaxis", a.xr), yr: pick("yaxis", a.yr) };
+  }
+
+  function placeCanvas(panel) {
+    const a = plotArea(panel);
+    panel.area = a;
+    if (!a) return;
+    const dpr = window.devicePixelRatio || 1, c = panel.canvas;
+    c.style.left = a.left + "px"; c.style.top = a.top + "px";
+    c.style.width = a.w + "px"; c.style.height = a.h + "px";
+    const W = Math.round(a.w * dpr), H = Math.round(a.h * dpr);
+    if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
+  }
+
+  function hidden(panel, n) {
+    const tr = panel.gd.data && panel.gd.data[panel.ghost[n]];
+    return !tr || tr.visible === "legendonly" || tr.visible === false;
+  }
+
+  function paint(panel) {
+    const a = panel.area, c = panel.canvas, ctx = c.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, c.width, c.height);
+    if (!a) return;
+    const dpr = c.width / a.w, rng = panel.live || a;
+    const sx = a.w / (rng.xr[1] - rng.xr[0]), sy = a.h / (rng.yr[1] - rng.yr[0]);
+    const X = (v) => (v - rng.xr[0]) * sx, Y = (v) => a.h - (v - rng.yr[0]) * sy;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.lineJoin = "round"; ctx.lineCap = "round";
+    panel.pathIdx.forEach(function (j, n) {
+      if (hidden(panel, n)) return;
+      const p = st.paths[j], k = Math.min(st.frame, p.T);
+      ctx.globalAlpha = 0.9; ctx.strokeStyle = p.color; ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(X(p.xs[0]), Y(p.ys[0]));
+      for (let t = 1; t <= k; t++) ctx.lineTo(X(p.xs[t]), Y(p.ys[t]));
+      ctx.stroke();
+      ctx.fillStyle = p.color;
+      for (let t = Math.max(0, k - TRAIL + 1); t < k; t++) {
+        const age = (k - t) / TRAIL; // 0 at the head, 1 at the end of the trail
+        ctx.globalAlpha = 0.85 * Math.pow(1 - age, 1.5);
+        ctx.beginPath(); ctx.arc(X(p.xs[t]), Y(p.ys[t]), 1.5 + 3 * (1 - age), 0, 2 * Math.PI); ctx.fill();
+      }
+      ctx.globalAlpha = 1; ctx.lineWidth = 2; ctx.strokeStyle = "#ffffff";
+      ctx.beginPath(); ctx.arc(X(p.xs[k]), Y(p.ys[k]), 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    });
+    ctx.globalAlpha = 1;
+  }
+
+  // ------------------------------------------------------------------------------------------ animation
+  function drawFrame() {
+    for (const panel of st.panels) paint(panel);
+    ui.frame.textContent = "step " + st.frame + " / " + st.T;
+    ui.scrub.value = String(st.frame);
+    playerState.frame = st.frame;
+    st.paths.forEach(function (p, j) {
+      const row = ui.rows.rows[j];
+      if (!row) return;
+      const k = Math.min(st.frame, p.T);
+      row.cells[2].textContent = k + " / " + p.T;
+      row.cells[3].textContent = fmt(p.loss[k]);
+      row.cells[4].textContent = fmt(p.grad[k]);
+      // learning_rate[t] is the step size used from step t to t+1; at the last iterate show the last one used.
+      row.cells[5].textContent = p.lr.length ? fmt(p.lr[Math.min(k, p.lr.length - 1)]) : "\u2014";
+    });
+  }
+
+  function buildReadout() {
+    ui.rows.textContent = "";
+    for (const p of st.paths) {
+      const tr = ui.rows.insertRow();
+      const sw = document.createElement("span");
+      sw.className = "swatch";
+      sw.style.background = p.color;
+      tr.insertCell().appendChild(sw);
+      tr.insertCell().textContent = p.label;
+      for (let c = 0; c < 4; c++) tr.insertCell().className = "num";
+      const status = document.createElement("span");
+      status.className = "status " + p.status.replace(/[^a-z_]/gi, "");
+      status.textContent = p.status.replace("_", " ");
+      tr.insertCell().appendChild(status);
+    }
+  }
+
+  function rate() {
+    return Math.max(st.T / SECONDS_PER_RUN, MIN_RATE) * Number(ui.speed.value || 1);
+  }
+
+  function setPlaying(on) {
+    on = !!on && st.T > 0;
+    if (on && !st.playing && st.frame >= st.T) { st.clock = 0; st.frame = 0; drawFrame(); }
+    st.playing = on;
+    playerState.playing = on;
+    ui.play.innerHTML = on ? "&#10074;&#10074; Pause" : "&#9654; Play";
+    ui.play.classList.toggle("playing", on);
+    ui.play.setAttribute("aria-label", on ? "Pause" : "Play");
+    if (on) {
+      st.lastTime = null;
+      const token = ++st.loopToken;
+      requestAnimationFrame((t) => tick(t, token));
+    }
+  }
+
+  function tick(now, token) {
+    if (!st.playing || token !== st.loopToken) return;
+    if (st.lastTime === null) st.lastTime = now;
+    const dt = Math.min(0.25, (now - st.lastTime) / 1000); // a hidden tab must not jump to the end on return
+    st.lastTime = now;
+    st.clock += dt * rate();
+    if (ui.loop.checked && st.clock >= st.T + 1) st.clock %= st.T + 1;
+    const f = Math.min(st.T, Math.floor(st.clock));
+    if (f !== st.frame) { st.frame = f; drawFrame(); }
+    if (!ui.loop.checked && st.clock >= st.T) { setPlaying(false); return; }
+    requestAnimationFrame((t) => tick(t, token));
+  }
+
+  // ------------------------------------------------------------------------------------------ clicks
+  window.addEventListener("pointerup", function (e) {
+    const down = st.down;
+    st.down = null;
+    if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP_PX) return;
+    const a = plotArea(down.panel);
+    if (!a) return;
+    const r = down.panel.gd.getBoundingClientRect();
+    const px = e.clientX - r.left - a.left, py = e.clientY - r.top - a.top;
+    if (px < 0 || py < 0 || px > a.w || py > a.h) return;
+    const x = a.xr[0] + (px / a.w) * (a.xr[1] - a.xr[0]), y = a.yr[1] - (py / a.h) * (a.yr[1] - a.yr[0]);
+    if (st.pendingClick) { clearTimeout(st.pendingClick); st.pendingClick = null; return; } // double-click
+    st.pendingClick = setTimeout(function () { st.pendingClick = null; sendClick(x, y); }, CLICK_DELAY_MS);
+  }, true);
+
+  function sendClick(x, y) {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    st.clicks += 1;
+    const value = { x: x, y: y, n: st.clicks };
+    playerState.lastClick = value;
+    post("streamlit:setComponentValue", { value: value, dataType: "json" });
+  }
+
+  // ------------------------------------------------------------------------------------------ render
+  function render(args, theme) {
+    if (typeof Plotly === "undefined") throw new Error("plotly.min.js did not load");
+    st.clicks = Math.max(st.clicks, Number(args.n0) || 0);
+    const signature = JSON.stringify([args.surface && args.surface.id, args.paths, args.markers, args.layout,
+                                      args.height, args.title, theme]);
+    if (signature === st.signature) return; // the parent re-renders for its own reasons; nothing new here
+    st.signature = signature;
+
+    applyTheme(theme);
+    st.height = Number(args.height) || 560;
+    ui.title.hidden = !args.title;
+    ui.title.textContent = args.title || "";
+    if (!st.surface || args.surface.id !== st.surface.id) st.surface = decodeSurface(args.surface);
+    st.paths = (args.paths || []).map(decodePath);
+    st.markers = args.markers || [];
+    st.T = st.paths.reduce((m, p) => Math.max(m, p.T), 0);
+    if (st.frame > st.T) { st.frame = st.T; st.clock = st.T; } // keep the step if it is still in range
+    ui.scrub.max = String(st.T);
+
+    const layout = args.layout === "side_by_side" ? "side_by_side" : "overlay";
+    const rebuild = layout !== st.layout;
+    st.layout = layout;
+    ensurePanels(layout === "overlay" ? 1 : Math.max(1, st.paths.length), rebuild);
+    st.panels.forEach(drawPanel);
+    buildReadout();
+    drawFrame();
+    if (st.playing && st.T === 0) setPlaying(false);
+
+    playerState.nPaths = st.paths.length;
+    playerState.drawCount += 1;
+  }
+
+  // ------------------------------------------------------------------------------------------ controls
+  ui.play.addEventListener("click", () => setPlaying(!st.playing));
+  ui.scrub.addEventListener("input", function () {
+    st.frame = Math.min(st.T, Math.max(0, Math.round(Number(ui.scrub.value))));
+    st.clock = st.frame;
+    drawFrame();
+  });
+  ui.speed.addEventListener("change", () => { st.lastTime = null; });
+  document.addEventListener("keydown", function (e) {
+    if (e.code === "Space" && !/^(INPUT|SELECT|BUTTON)$/.test(e.target.tagName)) {
+      e.preventDefault();
+      setPlaying(!st.playing);
+    }
+  });
+  // The frame height follows the content once laid out (never measured mid-draw, which would make it oscillate).
+  new ResizeObserver(function () { layoutGrid(); sendHeight(); }).observe(ui.root);
+
+  post("streamlit:componentReady", { apiVersion: 1 });
+})();
