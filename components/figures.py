@@ -1,0 +1,124 @@
+"""Pure Plotly figure builders: arrays in, figure out.  Never calls ``st.*``, so every figure is testable alone.
+
+Colours and marker symbols per critical-point kind live here, so every page and the player agree on them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+KIND_STYLE = {
+    # kind: (marker symbol, colour, legend label)
+    "minimum": ("circle", "#1a9850", "minimum"),
+    "maximum": ("triangle-up", "#d73027", "maximum"),
+    "saddle": ("x", "#7b3294", "saddle"),
+    "degenerate": ("diamond", "#f39c12", "degenerate (test inconclusive)"),
+    "start": ("star", "#111111", "start"),
+}
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+           "#bcbd22", "#7f7f7f")
+
+
+def log_levels_wanted(z: np.ndarray) -> bool:
+    """True when the finite values of ``z`` above their minimum span more than three decades (e.g. Rosenbrock)."""
+    finite = np.asarray(z)[np.isfinite(z)]
+    if finite.size == 0:
+        return False
+    shifted = finite - finite.min()
+    positive = shifted[shifted > 0]
+    if positive.size == 0:
+        return False
+    return bool(positive.max() / max(np.percentile(positive, 5), 1e-300) > 1e3)
+
+
+def display_z(z: np.ndarray, log_levels: bool) -> tuple[np.ndarray, str]:
+    """The array to shade and its colour-bar title: ``log10(z − min z + ε)`` when ``log_levels``, else ``z``."""
+    z = np.asarray(z, dtype=float)
+    if not log_levels:
+        return z, "f(x, y)"
+    finite = z[np.isfinite(z)]
+    zmin = finite.min() if finite.size else 0.0
+    span = (finite.max() - zmin) if finite.size else 1.0
+    eps = max(span * 1e-9, 1e-12)
+    return np.log10(z - zmin + eps), "log₁₀(f − min f)"
+
+
+def marker_traces(markers: Iterable[tuple[float, float, str, str]], z_lookup=None) -> list[go.Scatter]:
+    """One scatter trace per kind, so the legend lists each kind once.  ``markers`` are (x, y, kind, label)."""
+    by_kind: dict[str, list[tuple[float, float, str]]] = {}
+    for x, y, kind, label in markers:
+        by_kind.setdefault(kind, []).append((x, y, label))
+    traces = []
+    for kind, points in by_kind.items():
+        symbol, colour, name = KIND_STYLE.get(kind, ("circle-open", "#444", kind))
+        xs, ys, labels = zip(*points)
+        traces.append(go.Scatter(
+            x=xs, y=ys, mode="markers", name=name, text=labels,
+            marker=dict(symbol=symbol, size=12, color=colour, line=dict(width=1.5, color="white")),
+            hovertemplate="%{text}<br>x=%{x:.4g}, y=%{y:.4g}<extra></extra>",
+        ))
+    return traces
+
+
+def contour_figure(xs, ys, z, *, log_levels: bool | None = None, markers=(), title: str | None = None,
+                   height: int = 520) -> go.Figure:
+    """A filled contour map of ``z`` (shape ``(len(ys), len(xs))``) with optional critical-point markers."""
+    if log_levels is None:
+        log_levels = log_levels_wanted(z)
+    shaded, bar_title = display_z(z, log_levels)
+    fig = go.Figure(go.Contour(
+        x=np.asarray(xs), y=np.asarray(ys), z=shaded, colorscale="Viridis", ncontours=30,
+        colorbar=dict(title=dict(text=bar_title, side="right")), customdata=np.asarray(z),
+        hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{customdata:.6g}<extra></extra>", name="surface",
+        showlegend=False,
+    ))
+    for trace in marker_traces(markers):
+        fig.add_trace(trace)
+    fig.update_layout(
+        title=title, height=height, margin=dict(l=40, r=10, t=40 if title else 10, b=40),
+        xaxis=dict(title="x", constrain="domain"), yaxis=dict(title="y", scaleanchor="x", scaleratio=1),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), uirevision="keep",
+    )
+    return fig
+
+
+def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), title: str | None = None,
+                     height: int = 560) -> go.Figure:
+    """A 3-D surface with optimizer paths lifted onto it (each path needs ``xy``, ``loss``, ``label``, ``color``)."""
+    z = np.asarray(z, dtype=float)
+    finite = z[np.isfinite(z)]
+    # Clip the tallest 2 % so a single steep wall (Rosenbrock, Goldstein-Price) does not flatten the whole view.
+    top = np.percentile(finite, 98) if finite.size else 1.0
+    fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=np.minimum(z, top), colorscale="Viridis",
+                               opacity=0.85, showscale=False, name="surface",
+                               hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{z:.6g}<extra></extra>"))
+    for i, path in enumerate(paths):
+        xy = np.asarray(path["xy"])
+        loss = np.minimum(np.asarray(path["loss"]), top)
+        fig.add_trace(go.Scatter3d(x=xy[:, 0], y=xy[:, 1], z=loss, mode="lines+markers", name=path["label"],
+                                   line=dict(width=5, color=path.get("color", PALETTE[i % len(PALETTE)])),
+                                   marker=dict(size=2)))
+    for x, y, kind, label in markers:
+        symbol, colour, name = KIND_STYLE.get(kind, ("circle", "#444", kind))
+        fig.add_trace(go.Scatter3d(x=[x], y=[y], z=[None], mode="markers", name=label, showlegend=False,
+                                   marker=dict(size=5, color=colour)))
+    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
+                      scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f"), uirevision="keep")
+    return fig
+
+
+def line_figure(series: Sequence[Mapping], *, ytitle: str, xtitle: str = "step", log_y: bool = False,
+                title: str | None = None, height: int = 280) -> go.Figure:
+    """One line per entry of ``series`` (each with ``x``, ``y``, ``label``, ``color``)."""
+    fig = go.Figure()
+    for i, s in enumerate(series):
+        fig.add_trace(go.Scatter(x=np.asarray(s["x"]), y=np.asarray(s["y"]), mode="lines", name=s["label"],
+                                 line=dict(color=s.get("color", PALETTE[i % len(PALETTE)]), width=2)))
+    fig.update_layout(title=title, height=height, margin=dict(l=50, r=10, t=30 if title else 10, b=40),
+                      xaxis_title=xtitle, yaxis_title=ytitle, yaxis_type="log" if log_y else "linear",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
+    return fig
