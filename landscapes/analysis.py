@@ -1,0 +1,496 @@
+"""Derivatives, the second-derivative test, and the critical-point atlas of a 2-D surface (pure JAX, float64).
+
+Everything here follows one pattern: a module-level ``jax.jit`` whose *static* argument is the surface family
+``fn(xy, theta)`` (a hashable module-level or cached function) and whose *traced* arguments are the surface
+parameters ``theta`` and the view box.  Moving a parameter slider or zooming the box therefore reuses the compiled
+code; only a new surface, a new grid size or a new start-grid size compiles.
+
+Second-derivative test (NTU ML 2023, "local minima & saddle point", ``shared/seeds/001_*``): at a point where
+``∇f = 0`` the Taylor expansion is ``f(x + v) ≈ f(x) + ½ vᵀ H v``, so the eigenvalues of the Hessian ``H`` decide:
+all positive → local minimum, all negative → local maximum, mixed signs → saddle, a (numerically) zero one → the
+test is inconclusive ("degenerate").  Gradient check (cs231n, "Gradient Checks", ``shared/seeds/003_*``):
+centred difference ``(f(x+h) − f(x−h)) / 2h`` against the analytic gradient, compared by the relative error
+``|a − n| / (|a| + |n|)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from .base import Bounds, Landscape, PointInfo
+
+DEGENERATE_RTOL = 1e-6
+"""A Hessian is called singular when ``min|λ| ≤ DEGENERATE_RTOL · max(1, max|λ|)``."""
+
+CRITICAL_RTOL = 1e-6
+"""``classify`` calls a point critical when ``‖∇f‖ ≤ CRITICAL_RTOL · g_scale``, where
+``g_scale = max(1, |f|/L, max|λ|·L)`` (L = box diagonal) is the size a gradient can have on the box."""
+
+ATLAS_RTOL = 1e-8
+"""``critical_points`` keeps a converged point only when ``‖∇f‖ ≤ ATLAS_RTOL · g_scale`` (stricter than classify)."""
+
+MERGE_RTOL = 1e-6
+"""Two roots closer than ``MERGE_RTOL · L`` (L = box diagonal) are the same critical point."""
+
+MAX_POINTS = 400
+"""``critical_points`` returns at most this many points (the lowest ones); Rastrigin on a wide box has more."""
+
+N_STARTS = 48
+"""Newton starts per side: a jittered ``N_STARTS × N_STARTS`` grid (2304 starts); 32 per side misses a few of
+Rastrigin's 441 and Ackley's 288 critical points on their default boxes, 48 finds them all."""
+
+MAX_ITERS = 200
+"""Newton iteration budget.  Degenerate roots (x⁴ + y⁴, monkey saddle) converge only linearly (ratio 2/3, 1/2)."""
+
+SHAPES = ("bowl", "dome", "saddle", "flat")
+"""Local shape codes of ``CurvatureMaps.shape``: H positive definite, negative definite, indefinite, singular."""
+
+MAX_REJECTED = 8
+"""A Newton start that has had this many trial steps rejected is abandoned (it is stuck where det H ≈ 0)."""
+
+_DAMPING = 1e-10  # Levenberg damping μ = _DAMPING · ‖H‖_F: felt only along numerically singular directions
+_FAR = 10.0  # a Newton correction longer than _FAR box diagonals: H is singular here, no root of this box is near
+_XTOL = 1e-12  # Newton stops when its step (or its trust radius) is below _XTOL · L
+
+
+class GradientCheck(NamedTuple):
+    """Analytic vs centred-difference gradient at one point, over a sweep of step sizes ``h``.
+
+    ``numeric`` and ``relative_error`` (per component) are at ``best_h``; ``error`` is the overall relative error
+    ``‖a − n‖ / (‖a‖ + ‖n‖)`` there; ``errors[k]`` is that overall error at ``hs[k]`` (a V in log-log: truncation
+    ``∝ h²`` on the right, round-off ``∝ ε/h`` on the left).
+    """
+
+    analytic: np.ndarray  # (2,)
+    numeric: np.ndarray  # (2,)
+    relative_error: np.ndarray  # (2,)
+    error: float
+    hs: np.ndarray  # (K,)
+    errors: np.ndarray  # (K,)
+    best_h: float
+
+
+class CurvatureMaps(NamedTuple):
+    """Hessian eigenvalues over an ``n × n`` grid; every map is indexed ``[iy, ix]`` (rows are y, as Plotly draws).
+
+    ``shape`` holds indices into ``SHAPES``; ``condition`` is ``max|λ| / min|λ|`` (``inf`` where ``min|λ| = 0``).
+    """
+
+    xs: np.ndarray  # (n,)
+    ys: np.ndarray  # (n,)
+    lam_min: np.ndarray  # (n, n)
+    lam_max: np.ndarray  # (n, n)
+    det: np.ndarray  # (n, n)  det H = λ_min · λ_max
+    shape: np.ndarray  # (n, n) int
+    condition: np.ndarray  # (n, n)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Traced building blocks (one point; vmapped by the callers).
+
+
+def _derivatives(fn, xy, theta):
+    """f, ∇f and the symmetrised Hessian ½(H + Hᵀ) at one point (forward-over-reverse; f and ∇f ride along as the
+    primal of the forward pass, so f is traced once)."""
+
+    def grad_with_aux(p):
+        value, grad = jax.value_and_grad(fn)(p, theta)
+        return grad, (value, grad)
+
+    hess, (value, grad) = jax.jacfwd(grad_with_aux, has_aux=True)(xy)
+    return value, grad, 0.5 * (hess + hess.T)
+
+
+def _eigvals2(hess):
+    """Eigenvalues ``(λ_min, λ_max)`` of symmetric 2×2 matrices ``[[a, b], [b, c]]`` (batched over leading axes).
+
+    Closed form ``λ = m ± r``, ``m = (a+c)/2``, ``r = hypot((a−c)/2, b)``; the eigenvalue of larger magnitude is
+    ``m ± r`` (no cancellation) and the other ``det H / λ_big``, as LAPACK's ``dlaev2`` does.
+    """
+    a, b, c = hess[..., 0, 0], hess[..., 0, 1], hess[..., 1, 1]
+    m = 0.5 * (a + c)
+    r = jnp.hypot(0.5 * (a - c), b)
+    big = jnp.where(m >= 0, m + r, m - r)
+    small = jnp.where(big != 0, (a * c - b * b) / jnp.where(big != 0, big, 1.0), 0.0)
+    return jnp.where(m >= 0, small, big), jnp.where(m >= 0, big, small)
+
+
+def _newton_step(grad, hess):
+    """Damped Newton step on ∇f = 0: ``d = −(H² + μ²I)⁻¹ H g`` (Levenberg–Marquardt), ``μ = 1e-10 · ‖H‖_F``.
+
+    In H's eigenbasis this is ``−Σ λᵢ/(λᵢ² + μ²) (vᵢ·g) vᵢ``: the exact Newton step ``−H⁻¹g`` wherever |λ| ≫ μ and
+    the pseudo-inverse where λ → 0.  It is the root-finding step (the Jacobian of ∇f is H), not a descent step, so
+    it heads for saddles and maxima as readily as minima.  Written with the 2×2 adjugate to keep the graph small.
+    """
+    a, b, c = hess[0, 0], hess[0, 1], hess[1, 1]
+    mu2 = (_DAMPING**2) * (a * a + 2 * b * b + c * c)
+    det_h = a * c - b * b
+    # det(H² + μ²I) = (det H)² + μ² ‖H‖_F² + μ⁴, written so no difference of large terms appears.
+    det = det_h**2 + mu2 * (a * a + 2 * b * b + c * c) + mu2**2
+    hg = hess @ grad
+    m00, m01, m11 = b * b + c * c + mu2, -b * (a + c), a * a + b * b + mu2  # adjugate of H² + μ²I
+    step = -jnp.stack([m00 * hg[0] + m01 * hg[1], m01 * hg[0] + m11 * hg[1]])
+    return jnp.where(det > 0, step / jnp.where(det > 0, det, 1.0), 0.0)
+
+
+def _gradient_scale(value, lam_absmax, diag):
+    """``g_scale = max(1, |f|/L, max|λ|·L)``: the size a gradient can have on this box (L = box diagonal)."""
+    return np.maximum(1.0, np.maximum(np.abs(value) / diag, lam_absmax * diag))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# JIT boundaries: `fn` (and array sizes) static; `theta`, points and box traced.
+
+# What a user waits for in the atlas is XLA's compile (once per surface), not its run (once per slider move).  On
+# CPU the classic fusion emitters at LLVM -O0 compile it ~3× faster: Himmelblau's first call took 0.89 s of CPU by
+# default and 0.31 s with these options, for a warm run of ~9 ms instead of ~2 ms (2304 starts, 2-core box).
+_FAST_COMPILE = (
+    {"xla_cpu_use_fusion_emitters": False, "xla_backend_optimization_level": 0}
+    if jax.default_backend() == "cpu" else None
+)
+
+
+@partial(jax.jit, static_argnums=0)
+def _pointwise(fn, pts, theta):
+    """f, ∇f, H at each of ``pts`` (M, 2)."""
+    return jax.vmap(lambda p: _derivatives(fn, p, theta))(pts)
+
+
+def _grid_points(lo, hi, n):
+    xs = lo[0] + (hi[0] - lo[0]) * jnp.linspace(0.0, 1.0, n)
+    ys = lo[1] + (hi[1] - lo[1]) * jnp.linspace(0.0, 1.0, n)
+    gx, gy = jnp.meshgrid(xs, ys)  # [iy, ix]
+    return xs, ys, jnp.stack([gx.ravel(), gy.ravel()], axis=-1)
+
+
+@partial(jax.jit, static_argnums=(0, 4))
+def _grid_values(fn, theta, lo, hi, n):
+    xs, ys, pts = _grid_points(lo, hi, n)
+    return xs, ys, jax.vmap(lambda p: fn(p, theta))(pts).reshape(n, n)
+
+
+@partial(jax.jit, static_argnums=(0, 4))
+def _grid_curvature(fn, theta, lo, hi, n):
+    xs, ys, pts = _grid_points(lo, hi, n)
+    lam_min, lam_max = _eigvals2(jax.vmap(lambda p: _derivatives(fn, p, theta)[2])(pts))
+    small = jnp.minimum(jnp.abs(lam_min), jnp.abs(lam_max))
+    big = jnp.maximum(jnp.abs(lam_min), jnp.abs(lam_max))
+    flat = small <= DEGENERATE_RTOL * jnp.maximum(1.0, big)
+    shape = jnp.where(flat, 3, jnp.where(lam_min > 0, 0, jnp.where(lam_max < 0, 1, 2)))
+    cond = jnp.where(small > 0, big / jnp.where(small > 0, small, 1.0), jnp.inf)
+    grids = [a.reshape(n, n) for a in (lam_min, lam_max, lam_min * lam_max, shape, cond)]
+    return xs, ys, *grids
+
+
+@partial(jax.jit, static_argnums=0)
+def _gradient_check(fn, xy, theta, hs):
+    analytic = jax.grad(fn)(xy, theta)
+
+    def centred(h):
+        return jax.vmap(lambda e: (fn(xy + h * e, theta) - fn(xy - h * e, theta)) / (2 * h))(jnp.eye(2))
+
+    numeric = jax.vmap(centred)(hs)  # (K, 2)
+
+    def rel(a, n, norm):
+        den = norm(a) + norm(n)
+        return jnp.where(den > 0, norm(a - n) / jnp.where(den > 0, den, 1.0), 0.0)
+
+    per_component = rel(analytic, numeric, jnp.abs)  # (K, 2)
+    overall = rel(analytic, numeric, lambda v: jnp.linalg.norm(v, axis=-1))  # (K,)
+    return analytic, numeric, per_component, overall
+
+
+@partial(jax.jit, static_argnums=0, compiler_options=_FAST_COMPILE)
+def _newton_atlas(fn, theta, lo, hi, unit_starts):
+    """Damped Newton on ∇f = 0 from every start at once; returns x, f, ∇f, H where each start ended, and the
+    number of iterations the batch took.
+
+    Globalisation by Deuflhard's natural monotonicity test (P. Deuflhard, *Newton Methods for Nonlinear Problems*,
+    Springer 2004, ch. 3): a trial ``x + λd`` (``d`` the Newton correction at x, λ ≤ 1 so that the step fits the
+    trust radius) is accepted iff the simplified correction ``d̄ = −H(x)⁻¹∇f(x + λd)`` satisfies
+    ``‖d̄‖ < (1 − λ/4)‖d‖``.  Unlike a test on ‖∇f‖ it is affine invariant, so Newton keeps its long steps along
+    curved valleys (Rosenbrock) instead of crawling.
+    """
+    diag = jnp.hypot(*(hi - lo))
+    xtol = _XTOL * diag
+    evaluate = jax.vmap(lambda p: _derivatives(fn, p, theta))
+    newton = jax.vmap(_newton_step)
+    starts = lo + unit_starts * (hi - lo)
+    centre = 0.5 * (lo + hi)
+    n = starts.shape[0]
+    # f is evaluated only at the *trial* point, so `fn` appears once in the graph (compile time is the cold cost);
+    # the first trial is the start itself, accepted unconditionally (`fresh`).
+    state = (
+        jnp.zeros((), jnp.int32),
+        starts,  # x: last accepted point
+        jnp.full((n,), jnp.nan),  # f(x); NaN until evaluated, so an unevaluated start never passes as a root
+        jnp.zeros((n, 2)),  # ∇f(x)
+        jnp.zeros((n, 2, 2)),  # H(x)
+        jnp.zeros((n, 2)),  # d: Newton correction at x
+        starts,  # trial point
+        jnp.full((n,), diag / n**0.5),  # trust radius, initially about one start-grid cell
+        jnp.ones((n,), bool),  # fresh: x not evaluated yet
+        jnp.zeros((n,), jnp.int32),  # rejected trials so far
+        jnp.zeros((n,), bool),  # done
+    )
+
+    def cond(s):
+        return (s[0] < MAX_ITERS) & ~jnp.all(s[-1])
+
+    def body(s):
+        it, x, value, g, h, d, trial, radius, fresh, rejected, done = s
+        t_value, t_g, t_h = evaluate(trial)
+        d_len = jnp.linalg.norm(d, axis=-1)
+        t_len = jnp.linalg.norm(trial - x, axis=-1)
+        lam = jnp.where(d_len > 0, t_len / jnp.where(d_len > 0, d_len, 1.0), 1.0)
+        d_bar = jnp.linalg.norm(newton(t_g, h), axis=-1)
+        finite = jnp.isfinite(t_value) & jnp.all(jnp.isfinite(t_g), -1) & jnp.all(jnp.isfinite(t_h), (-2, -1))
+        accept = ~done & finite & (fresh | (d_bar < (1 - lam / 4) * d_len))
+        radius = jnp.where(accept, jnp.where(lam < 1, jnp.minimum(2 * radius, 0.25 * diag), radius),
+                           jnp.where(done, radius, 0.25 * t_len))
+        x = jnp.where(accept[:, None], trial, x)
+        value = jnp.where(accept, t_value, value)
+        g = jnp.where(accept[:, None], t_g, g)
+        h = jnp.where(accept[:, None, None], t_h, h)
+        d = jnp.where(accept[:, None], newton(g, h), d)
+        d_len = jnp.linalg.norm(d, axis=-1)
+        step = d * jnp.minimum(1.0, radius / jnp.where(d_len > 0, d_len, 1.0))[:, None]
+        # Also stop a start that has wandered a quarter-box outside: it is heading for a root out of view or for
+        # infinity (where ∇f → 0 on a plateau such as tanh's), and would otherwise burn the whole budget.
+        away = jnp.any(jnp.abs(x - centre) > 0.75 * (hi - lo), axis=-1)
+        # A start stuck on the curve det H = 0 (where the Newton correction blows up and no root lies) keeps
+        # rejecting trials; MAX_REJECTED of them end it rather than let it crawl along that curve.
+        rejected = rejected + (~accept & ~done & ~fresh)
+        stalled = (rejected >= MAX_REJECTED) | (radius <= xtol) | (d_len > _FAR * diag)
+        done = done | (~fresh & ((d_len <= xtol) | jnp.all(g == 0, -1) | away | stalled)) | (fresh & ~finite)
+        return it + 1, x, value, g, h, d, x + step, radius, fresh & ~accept, rejected, done
+
+    iters, x, value, g, h, *_ = lax.while_loop(cond, body, state)
+    return x, value, g, h, iters
+
+
+@functools.lru_cache(maxsize=8)
+def _unit_starts(n: int) -> np.ndarray:
+    """An ``n × n`` grid of cell centres in [0, 1]², each jittered by up to ±0.3 cell (fixed seed).
+
+    Jitter keeps starts off symmetry lines where H is exactly singular (x⁴ + y⁴ on an axis)."""
+    rng = np.random.default_rng(20230203)
+    i, j = np.meshgrid(np.arange(n), np.arange(n))
+    cells = np.stack([i.ravel(), j.ravel()], axis=-1) + 0.5 + rng.uniform(-0.3, 0.3, size=(n * n, 2))
+    out = cells / n
+    out.setflags(write=False)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Public API (NumPy in, NumPy out).
+
+
+def _lohi(bounds: Bounds):
+    (x0, x1), (y0, y1) = bounds
+    return np.array([x0, y0], dtype=np.float64), np.array([x1, y1], dtype=np.float64)
+
+
+def _points(xy) -> tuple[np.ndarray, tuple[int, ...]]:
+    arr = np.asarray(xy, dtype=np.float64)
+    if arr.shape[-1:] != (2,):
+        raise ValueError(f"points must have a trailing axis of length 2, got shape {arr.shape}")
+    return arr.reshape(-1, 2), arr.shape[:-1]
+
+
+def start_points(bounds: Bounds, n_starts: int = N_STARTS) -> np.ndarray:
+    """The ``(n_starts², 2)`` Newton start points ``critical_points`` uses on ``bounds`` (for baselines and plots)."""
+    lo, hi = _lohi(bounds)
+    return lo + _unit_starts(n_starts) * (hi - lo)
+
+
+def merge_roots(xy: np.ndarray, gnorm: np.ndarray, tol: float) -> np.ndarray:
+    """Indices of representatives of ``xy`` (N, 2) such that no two lie within ``tol``: greedy, smallest ``gnorm``
+    first.  Roots of one critical point agree to ~1e-11·L, so bucketing to a ``tol`` grid first leaves few
+    candidates for the pairwise pass."""
+    order = np.argsort(gnorm, kind="stable")
+    _, first = np.unique(np.floor(xy[order] / tol), axis=0, return_index=True)
+    cand = order[np.sort(first)]  # one per bucket, best-converged first
+    keep: list[int] = []
+    for i in cand:
+        if not keep or np.min(np.sum((xy[keep] - xy[i]) ** 2, axis=1)) > tol * tol:
+            keep.append(int(i))
+    return np.asarray(keep, dtype=np.intp)
+
+
+def value(landscape: Landscape, xy) -> np.ndarray:
+    """f at ``xy``: one point ``(2,)`` → scalar, or any array of points ``(..., 2)`` → ``(...)``."""
+    pts, lead = _points(xy)
+    return np.asarray(_pointwise(landscape.fn, pts, landscape.theta)[0]).reshape(lead)
+
+
+def gradient(landscape: Landscape, xy) -> np.ndarray:
+    """∇f = (∂f/∂x, ∂f/∂y) by reverse-mode autodiff at ``xy`` of shape ``(2,)`` or ``(..., 2)`` (e.g. a grid)."""
+    pts, lead = _points(xy)
+    return np.asarray(_pointwise(landscape.fn, pts, landscape.theta)[1]).reshape(*lead, 2)
+
+
+def hessian(landscape: Landscape, xy) -> np.ndarray:
+    """Symmetrised Hessian ½(H + Hᵀ), ``H_ij = ∂²f/∂x_i∂x_j`` (forward-over-reverse), shape ``(..., 2, 2)``."""
+    pts, lead = _points(xy)
+    return np.asarray(_pointwise(landscape.fn, pts, landscape.theta)[2]).reshape(*lead, 2, 2)
+
+
+def evaluate_grid(landscape: Landscape, bounds: Bounds | None = None, n: int = 200):
+    """``(xs, ys, Z)`` with ``Z[iy, ix] = f(xs[ix], ys[iy])`` on an ``n × n`` grid spanning ``bounds`` (edges
+    included; default ``landscape.bounds``), in one compiled call.  Changing ``bounds`` or ``theta`` reuses it."""
+    lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
+    xs, ys, z = _grid_values(landscape.fn, landscape.theta, lo, hi, int(n))
+    return np.asarray(xs), np.asarray(ys), np.asarray(z)
+
+
+def curvature_maps(landscape: Landscape, bounds: Bounds | None = None, n: int = 120) -> CurvatureMaps:
+    """Eigenvalues of the Hessian on an ``n × n`` grid: ``λ_min``, ``λ_max``, ``det H``, the local shape
+    (bowl: both λ > 0; dome: both < 0; saddle: opposite signs; flat: ``min|λ| ≤ 1e-6 · max(1, max|λ|)``) and the
+    condition number ``max|λ| / min|λ|``.  Maps are ``[iy, ix]`` like ``evaluate_grid``."""
+    lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
+    out = _grid_curvature(landscape.fn, landscape.theta, lo, hi, int(n))
+    xs, ys, lam_min, lam_max, det, shape, cond = (np.asarray(a) for a in out)
+    return CurvatureMaps(xs, ys, lam_min, lam_max, det, shape.astype(np.int8), cond)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.4g}".replace("-", "−")
+
+
+def _sci(v: float) -> str:
+    return f"{v:.0e}".replace("e-0", "e-")
+
+
+def _verdict(value: float, gnorm: float, lam: np.ndarray, diag: float) -> tuple[str, str]:
+    """The second-derivative test in words; see ``classify`` for the tolerances."""
+    l1, l2 = float(lam[0]), float(lam[1])
+    big = max(abs(l1), abs(l2))
+    gtol = CRITICAL_RTOL * float(_gradient_scale(value, big, diag))
+    eig = f"λ₁ = {_fmt(l1)}, λ₂ = {_fmt(l2)}"
+    if not gnorm <= gtol:
+        return "regular", (
+            f"not a critical point: ‖∇f‖ = {_fmt(gnorm)} exceeds the tolerance {_fmt(gtol)} "
+            f"(= {_sci(CRITICAL_RTOL)} · max(1, |f|/L, max|λ|·L), L = box diagonal), so the second-derivative test "
+            f"does not apply"
+        )
+    critical = f"∇f ≈ 0 (‖∇f‖ = {_fmt(gnorm)})"
+    if min(abs(l1), abs(l2)) <= DEGENERATE_RTOL * max(1.0, big):
+        return "degenerate", (
+            f"{critical}, but the smallest |λ| is ≤ {_sci(DEGENERATE_RTOL)} · max(1, max|λ|) ({eig}) → the Hessian is "
+            f"singular → the second-derivative test is inconclusive: higher-order terms decide (at such a flat "
+            f"point x⁴ + y⁴ has a minimum, x³ − 3xy² a monkey saddle)"
+        )
+    if l1 > 0:
+        return "minimum", (
+            f"{critical} and both eigenvalues positive ({eig}) → the Hessian is positive definite → local minimum"
+        )
+    if l2 < 0:
+        return "maximum", (
+            f"{critical} and both eigenvalues negative ({eig}) → the Hessian is negative definite → local maximum"
+        )
+    return "saddle", (
+        f"{critical} and eigenvalues of opposite signs ({eig}) → the Hessian is indefinite → saddle point: "
+        f"f falls along the first eigenvector and rises along the second"
+    )
+
+
+def _infos(xy, value, grad, hess, diag) -> list[PointInfo]:
+    lam, vecs = np.linalg.eigh(hess)  # ascending; columns are eigenvectors
+    gnorm = np.linalg.norm(grad, axis=-1)
+    out = []
+    for k in range(len(xy)):
+        kind, reason = _verdict(float(value[k]), float(gnorm[k]), lam[k], diag)
+        out.append(PointInfo(xy[k], float(value[k]), grad[k], hess[k], lam[k], vecs[k], kind, reason))
+    return out
+
+
+def classify(landscape: Landscape, xy, bounds: Bounds | None = None) -> PointInfo:
+    """The second-derivative test at ``xy``.
+
+    With ``λ₁ ≤ λ₂`` the eigenvalues of the symmetrised Hessian and ``L`` the diagonal of ``bounds`` (default
+    ``landscape.bounds``):
+
+    * ``"regular"`` if ``‖∇f‖ > 1e-6 · max(1, |f|/L, max|λ|·L)`` — not a critical point;
+    * ``"degenerate"`` if ``min|λ| ≤ 1e-6 · max(1, max|λ|)`` — H is singular and the test is inconclusive;
+    * otherwise ``"minimum"`` (λ₁ > 0), ``"maximum"`` (λ₂ < 0) or ``"saddle"`` (λ₁ < 0 < λ₂).
+
+    ``reason`` spells the verdict out with the numbers.  Reference: NTU ML 2023 lecture on critical points
+    (``shared/seeds/001_*``); any calculus text's second-derivative test.
+    """
+    lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
+    pts = np.asarray(xy, dtype=np.float64).reshape(1, 2)
+    value_, grad, hess = (np.asarray(a) for a in _pointwise(landscape.fn, pts, landscape.theta))
+    return _infos(pts, value_, grad, hess, float(np.hypot(*(hi - lo))))[0]
+
+
+def critical_points(landscape: Landscape, bounds: Bounds | None = None, n_starts: int = N_STARTS,
+                    max_points: int = MAX_POINTS, seeds=None) -> list[PointInfo]:
+    """Every point with ∇f = 0 inside ``bounds`` (default ``landscape.bounds``), classified, sorted by value.
+
+    Method: Newton's method on the system ∇f = 0 (its Jacobian is the Hessian) from a jittered
+    ``n_starts × n_starts`` grid plus ``seeds`` (default: the landscape's listed minima), all starts at once
+    (``vmap``) inside one compiled ``lax.while_loop``.  Each correction is ``−(H² + μ²I)⁻¹Hg`` (Levenberg damping,
+    felt only where |λ| is tiny), clipped to a per-start trust radius, and a trial is accepted by Deuflhard's
+    natural monotonicity test (see ``_newton_atlas``).  Newton on ∇f converges to saddles and maxima as well as
+    minima; degenerate roots converge only linearly, hence the ``MAX_ITERS = 200`` budget.  A root is kept if
+    ``‖∇f‖ ≤ 1e-8 · max(1, |f|/L, max|λ|·L)`` and it lies in the box; roots within ``1e-6 · L`` are merged
+    (L = box diagonal).  At most ``max_points`` (default 400) are returned — the lowest ones — with a warning when
+    more were found.  A continuum of critical points (f = x²) comes back as a sample of it.
+
+    The seeds matter only where Newton cannot arrive: at a kink such as Ackley's cone tip, where autodiff reports
+    ∇f = 0 but no Newton path leads; a seed is still verified like any other root.
+
+    Compiles once per (surface family, ``n_starts``, number of seeds rounded up to 8); ``theta`` and ``bounds``
+    are traced.
+    """
+    lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
+    diag = float(np.hypot(*(hi - lo)))
+    if seeds is None:
+        seeds = [m.xy for m in landscape.minima]
+    seeds = np.asarray(seeds, dtype=np.float64).reshape(-1, 2)
+    units = _unit_starts(int(n_starts))
+    if len(seeds):
+        # Pad to a multiple of 8 (repeating a seed) so a surface whose minima move with theta keeps its compile.
+        seeds = np.concatenate([seeds, np.repeat(seeds[:1], -len(seeds) % 8, axis=0)])
+        units = np.concatenate([units, (seeds - lo) / (hi - lo)])
+    out = _newton_atlas(landscape.fn, landscape.theta, lo, hi, units)
+    x, value_, grad, hess = (np.asarray(a) for a in out[:4])
+    gnorm = np.linalg.norm(grad, axis=-1)
+    lam_absmax = np.max(np.abs(np.linalg.eigvalsh(hess)), axis=-1)
+    slack = 1e-9 * (hi - lo)  # a critical point exactly on the edge (sin·sin on [0, π]²) is in the box
+    with np.errstate(invalid="ignore"):
+        valid = (np.all((x >= lo - slack) & (x <= hi + slack), axis=-1) & np.isfinite(value_)
+                 & (gnorm <= ATLAS_RTOL * _gradient_scale(value_, lam_absmax, diag)))
+    idx = np.flatnonzero(valid)
+    idx = idx[merge_roots(x[idx], gnorm[idx], MERGE_RTOL * diag)]
+    idx = idx[np.argsort(value_[idx], kind="stable")]
+    if len(idx) > max_points:
+        warnings.warn(f"{landscape.name}: {len(idx)} critical points found, returning the lowest {max_points}",
+                      stacklevel=2)
+        idx = idx[:max_points]
+    return _infos(x[idx], value_[idx], grad[idx], hess[idx], diag)
+
+
+def gradient_check(landscape: Landscape, xy, hs=None) -> GradientCheck:
+    """cs231n gradient check: the autodiff gradient ``a`` against the centred difference
+    ``n_i = (f(x + h eᵢ) − f(x − h eᵢ)) / 2h`` for each ``h`` in ``hs`` (default 25 log-spaced values from 1e-1 down
+    to 1e-13), compared by the relative error ``|a − n| / (|a| + |n|)`` (0 where both vanish).  Below ~1e-7 is
+    right for a smooth surface; 1e-4–1e-2 is suspicious; above 1e-2 the gradient is wrong (cs231n notes,
+    ``shared/seeds/003_*``).  Expect a V: truncation ``O(h²)`` for large h, round-off ``O(ε/h)`` for small h."""
+    hs = np.logspace(-1, -13, 25) if hs is None else np.asarray(hs, dtype=np.float64).reshape(-1)
+    xy = np.asarray(xy, dtype=np.float64).reshape(2)
+    analytic, numeric, per_component, overall = (
+        np.asarray(a) for a in _gradient_check(landscape.fn, xy, landscape.theta, hs)
+    )
+    best = int(np.argmin(overall))
+    return GradientCheck(analytic, numeric[best], per_component[best], float(overall[best]), hs, overall,
+                         float(hs[best]))
