@@ -6,7 +6,11 @@
 4
 """
 
-import jax
+from ._xla import configure as _configure_xla
+
+_configure_xla()  # before JAX starts its backend
+
+import jax  # noqa: E402
 
 # Float64 everywhere: eigenvalues near zero and 1e-10 Hessian checks need it.  Set once, on import.
 jax.config.update("jax_enable_x64", True)

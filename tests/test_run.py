@@ -1,0 +1,412 @@
+"""The runner (`optimizers.run`) against closed forms, independent NumPy, and its own contracts: no recompiles when
+a slider moves, divergence guarded, noise reproducible, batches equal loops, sharded sweeps equal unsharded."""
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+import landscapes
+import optimizers
+from landscapes.base import Landscape
+from optimizers.base import Hyperparam, OptimizerSpec
+
+R = importlib.import_module("optimizers.run")  # the module: `optimizers.run` itself is the function
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _quadratic(xy, theta):
+    """½ xᵀAx with A = [[a, b], [b, c]], theta = (a, b, c)."""
+    a, b, c = theta[0], theta[1], theta[2]
+    return 0.5 * (a * xy[0] ** 2 + 2 * b * xy[0] * xy[1] + c * xy[1] ** 2)
+
+
+def quadratic(a=3.0, b=1.0, c=2.0, start=(2.0, -1.0)) -> Landscape:
+    return Landscape("quadratic", "Quadratic", r"\tfrac12 x^\top A x", _quadratic, ((-3, 3), (-3, 3)), start,
+                     params=(("a", a), ("b", b), ("c", c)))
+
+
+def _stiff(xy, theta):
+    return xy[0] ** 2 + 50.0 * xy[1] ** 2
+
+
+def _exp_bowl(xy, theta):
+    return jnp.exp(xy[0] ** 2 + xy[1] ** 2)
+
+
+def _log_x(xy, theta):
+    return jnp.log(xy[0]) + xy[1] ** 2
+
+
+def _flat(xy, theta):
+    return 0.0 * xy[0]
+
+
+def _surface(fn, start=(1.0, 1.0)) -> Landscape:
+    return Landscape(fn.__name__, fn.__name__, "", fn, ((-3, 3), (-3, 3)), start)
+
+
+GD = OptimizerSpec("gd", "GD", "test", r"x_{t+1} = x_t - \eta g_t", optax.sgd, (Hyperparam("learning_rate", 0.1),))
+
+
+def _matrix(landscape) -> np.ndarray:
+    a, b, c = (v for _, v in landscape.params)
+    return np.array([[a, b], [b, c]])
+
+
+# --------------------------------------------------------------------------------------------- closed forms
+@pytest.mark.parametrize("eta", [0.05, 0.2, 0.5])
+def test_gd_on_a_quadratic_is_the_matrix_power(eta):
+    surface = quadratic()
+    A, x0 = _matrix(surface), np.array(surface.start)
+    traj = optimizers.run(surface, "sgd", steps=150, learning_rate=eta)
+    expected = np.array([np.linalg.matrix_power(np.eye(2) - eta * A, t) @ x0 for t in range(151)])
+    np.testing.assert_allclose(traj.xy, expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(traj.loss, 0.5 * np.einsum("ti,ij,tj->t", expected, A, expected), atol=1e-12)
+    np.testing.assert_allclose(traj.grad_norm, np.linalg.norm(expected @ A, axis=1), atol=1e-12)
+    np.testing.assert_allclose(traj.update_norm, np.linalg.norm(np.diff(expected, axis=0), axis=1), atol=1e-12)
+    np.testing.assert_array_equal(traj.learning_rate, np.full(150, eta))
+    assert traj.xy.shape == (151, 2) and traj.loss.shape == traj.grad_norm.shape == (151,)
+    assert traj.update_norm.shape == traj.learning_rate.shape == (150,)
+
+
+def test_status_converged_at_the_first_fixed_point():
+    surface = quadratic()
+    traj = optimizers.run(surface, "sgd", steps=1000, learning_rate=0.3)
+    assert traj.status == "converged" and traj.diverged_at == -1
+    # Definition (run.py): first t with ‖∇f(x_t)‖ ≤ 1e-6·max(1, ‖∇f(x_0)‖) and ‖x_{t+1} − x_t‖ ≤ 1e-6·max(1, ‖x_t‖).
+    gtol = 1e-6 * max(1.0, traj.grad_norm[0])
+    xtol = 1e-6 * np.maximum(1.0, np.linalg.norm(traj.xy[:-1], axis=1))
+    ok = (traj.grad_norm[:-1] <= gtol) & (traj.update_norm <= xtol)
+    assert traj.converged_at == int(np.argmax(ok)) and ok.any()
+    short = optimizers.run(surface, "sgd", steps=traj.converged_at - 1, learning_rate=0.3)
+    assert short.status == "max_steps" and short.converged_at == -1
+
+
+def test_start_at_the_minimum_converges_at_step_zero():
+    traj = optimizers.run(quadratic(), "sgd", start=(0.0, 0.0), steps=5, learning_rate=0.1)
+    assert (traj.status, traj.converged_at) == ("converged", 0)
+
+
+def test_schedule_gives_the_product_of_steps_and_is_recorded():
+    from optimizers import schedules
+
+    surface, steps, eta, k = quadratic(), 120, 0.3, 0.02
+    A, x = _matrix(surface), np.array(surface.start)
+    traj = optimizers.run(surface, "sgd", steps=steps, learning_rate=eta, schedule="exponential",
+                          schedule_params={"k": k})
+    rates = np.array([schedules.get("exponential").factory(eta, steps, k=k)(t) for t in range(steps)])
+    np.testing.assert_allclose(rates, eta * np.exp(-k * np.arange(steps)), rtol=1e-14)
+    np.testing.assert_allclose(traj.learning_rate, rates, rtol=1e-14)
+    expected = [x]
+    for rate in rates:
+        expected.append((np.eye(2) - rate * A) @ expected[-1])
+    np.testing.assert_allclose(traj.xy, np.array(expected), atol=1e-12)
+
+
+def test_a_schedule_that_needs_concrete_numbers_falls_back_to_a_static_step_count(monkeypatch):
+    from optimizers import schedules
+
+    def halving(learning_rate, steps, share=0.5):  # Python int() of steps and share: fails on tracers
+        switch = int(share * steps)
+        return lambda t: jnp.where(t < switch, learning_rate, learning_rate / 2)
+
+    spec = schedules.ScheduleSpec("halving", "Halving", r"\eta_t", halving, (Hyperparam("share", 0.5, 0.0, 1.0),))
+    monkeypatch.setattr(R, "_schedule_spec", lambda name: spec)
+    monkeypatch.setattr(R, "_NEEDS_STATIC_STEPS", set())
+    traj = optimizers.run(quadratic(), "sgd", steps=40, learning_rate=0.2, schedule="halving",
+                          schedule_params={"share": 0.25})
+    np.testing.assert_array_equal(traj.learning_rate, np.where(np.arange(40) < 10, 0.2, 0.1))
+    assert "halving" in R._NEEDS_STATIC_STEPS
+
+
+def test_learning_rate_record_is_zero_without_a_learning_rate():
+    spec = OptimizerSpec("fixed", "fixed", "test", r"x - 0.1 g", lambda: optax.sgd(0.1))
+    traj = optimizers.run(quadratic(), spec, steps=10)
+    np.testing.assert_array_equal(traj.learning_rate, np.zeros(10))
+    with pytest.raises(ValueError, match="schedule"):
+        optimizers.run(quadratic(), spec, steps=10, schedule="exponential")
+
+
+# --------------------------------------------------------------------------------------------- arguments
+def test_unknown_hyperparameter_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"'adam' has no hyperparameter 'beta1'.*'b1'"):
+        optimizers.run(quadratic(), "adam", steps=10, beta1=0.9)
+    with pytest.raises(ValueError, match="'warmup'"):
+        optimizers.run(quadratic(), "adam", steps=10, schedule="exponential", schedule_params={"warmup": 0.1})
+
+
+def test_missing_hyperparameters_take_the_spec_defaults():
+    spec = optimizers.get("adam")
+    implicit = optimizers.run(quadratic(), "adam", steps=50)
+    explicit = optimizers.run(quadratic(), "adam", steps=50, **spec.defaults())
+    np.testing.assert_array_equal(implicit.xy, explicit.xy)
+    different = optimizers.run(quadratic(), "adam", steps=50, b1=0.5)
+    assert not np.array_equal(implicit.xy, different.xy)
+
+
+def test_bad_inputs_raise():
+    with pytest.raises(ValueError, match="start"):
+        optimizers.run(quadratic(), "sgd", start=(np.nan, 0.0), steps=5)
+    with pytest.raises(ValueError, match="steps"):
+        optimizers.run(quadratic(), "sgd", steps=-1)
+    with pytest.raises(ValueError, match="number"):
+        optimizers.run(quadratic(), "sgd", steps=5, learning_rate="fast")
+    with pytest.raises(ValueError, match="run_many"):
+        optimizers.run(quadratic(), "sgd", steps=5, learning_rate=np.array([0.1, 0.2]))
+
+
+def test_steps_are_capped_and_zero_steps_work():
+    traj = optimizers.run(quadratic(), "sgd", steps=R.MAX_STEPS + 100, learning_rate=0.01)
+    assert traj.xy.shape == (R.MAX_STEPS + 1, 2) and traj.update_norm.shape == (R.MAX_STEPS,)
+    none = optimizers.run(quadratic(), "sgd", steps=0)
+    assert none.xy.shape == (1, 2) and none.update_norm.shape == (0,) and none.status == "max_steps"
+
+
+# --------------------------------------------------------------------------------------------- recompiles
+class _CompileCounter:
+    """Counts XLA backend compiles (jax.monitoring) and engine traces while active."""
+
+    def __enter__(self):
+        self.compiles, self.traces = 0, R.trace_count()
+
+        def listener(event, duration, **kwargs):
+            if event == "/jax/core/compile/backend_compile_duration":
+                self.compiles += 1
+
+        self._listener = listener
+        jax.monitoring.register_event_duration_secs_listener(listener)
+        return self
+
+    def __exit__(self, *exc):
+        jax.monitoring.unregister_event_duration_listener(self._listener)
+        self.traces = R.trace_count() - self.traces
+
+
+def test_moving_any_slider_compiles_nothing():
+    valley = landscapes.get("rosenbrock")
+    base = dict(steps=300, learning_rate=0.01, schedule="warmup_cosine", schedule_params={"warmup": 0.1})
+    optimizers.run(valley, "adam", **base)
+    optimizers.run(valley, "adam", noise=0.5, **base)  # σ > 0 takes the other branch of a lax.cond, same program
+    other_surface = landscapes.get("rosenbrock", a=0.5, b=30.0)
+    with _CompileCounter() as counter:
+        optimizers.run(valley, "adam", **{**base, "learning_rate": 0.003})
+        optimizers.run(valley, "adam", b1=0.5, b2=0.9, eps=1e-3, **base)
+        optimizers.run(valley, "adam", start=(0.3, -0.7), **base)
+        optimizers.run(valley, "adam", noise=0.1, seed=7, **base)
+        optimizers.run(other_surface, "adam", **base)
+        optimizers.run(valley, "adam", **{**base, "steps": 257})  # same bucket (1024) as 300
+        optimizers.run(valley, "adam", **{**base, "schedule_params": {"warmup": 0.4, "alpha": 0.2}})
+    assert (counter.traces, counter.compiles) == (0, 0)
+    with _CompileCounter() as counter:  # the counter can see a compile: structure is static
+        optimizers.run(valley, "adam", **{**base, "steps": 2000})
+        optimizers.run(valley, "adam", bias_correction=False, **base)
+    assert counter.traces == 2 and counter.compiles >= 2
+
+
+def test_batched_calls_do_not_recompile_for_new_values():
+    surface = quadratic()
+    optimizers.run_many(surface, "sgd", starts=np.ones((5, 2)), steps=40, learning_rate=np.linspace(0.01, 0.1, 5))
+    optimizers.sweep(surface, "sgd", {"learning_rate": np.linspace(0.01, 0.1, 7)}, steps=40)
+    with _CompileCounter() as counter:
+        optimizers.run_many(surface, "sgd", starts=-np.ones((5, 2)), steps=60, learning_rate=np.full(5, 0.2))
+        optimizers.sweep(quadratic(a=5.0), "sgd", {"learning_rate": np.linspace(0.1, 0.3, 7)}, steps=900)
+    assert (counter.traces, counter.compiles) == (0, 0)
+
+
+# --------------------------------------------------------------------------------------------- divergence
+def _assert_frozen(traj):
+    t = traj.diverged_at
+    assert traj.status == "diverged" and t >= 1
+    for a in (traj.xy, traj.loss, traj.grad_norm, traj.update_norm, traj.learning_rate):
+        assert np.all(np.isfinite(a))
+    np.testing.assert_array_equal(traj.xy[t:], np.broadcast_to(traj.xy[t - 1], traj.xy[t:].shape))
+    np.testing.assert_array_equal(traj.loss[t:], traj.loss[t - 1])
+    np.testing.assert_array_equal(traj.update_norm[t - 1:], 0.0)
+
+
+def test_gd_too_large_a_step_diverges_at_the_predicted_step():
+    surface = _surface(_stiff, start=(1e-3, 1e-3))
+    traj = optimizers.run(surface, GD, steps=100, learning_rate=3.0)
+    # x_t = (1 − 2η)^t x_0, y_t = (1 − 100η)^t y_0: diverged at the first t where x, y or f leaves [-1e6, 1e6].
+    t = np.arange(10)
+    x, y = 1e-3 * (1 - 6.0) ** t, 1e-3 * (1 - 300.0) ** t
+    beyond = (np.maximum(np.abs(x), np.abs(y)) > 1e6) | (np.abs(x**2 + 50 * y**2) > 1e6)
+    assert traj.diverged_at == int(np.argmax(beyond)) == 3
+    np.testing.assert_allclose(traj.xy[:3], np.column_stack([x, y])[:3], rtol=1e-12)
+    _assert_frozen(traj)
+
+
+def test_overflowing_surface_diverges_without_raising():
+    traj = optimizers.run(_surface(_exp_bowl, start=(2.0, 2.0)), GD, steps=50, learning_rate=0.1)
+    assert traj.diverged_at == 1  # the first step lands where exp overflows to inf
+    _assert_frozen(traj)
+    np.testing.assert_array_equal(traj.xy[-1], [2.0, 2.0])
+
+
+def test_nan_producing_surface_diverges_without_raising():
+    traj = optimizers.run(_surface(_log_x, start=(0.5, 0.5)), GD, steps=20, learning_rate=1.0)
+    assert traj.diverged_at == 1  # x_1 = 0.5 − 1/0.5 < 0, where log is NaN
+    _assert_frozen(traj)
+
+
+def test_a_start_where_f_is_nan_is_diverged_at_zero_with_finite_output():
+    traj = optimizers.run(_surface(_log_x), GD, start=(-1.0, 0.0), steps=20, learning_rate=0.1)
+    assert (traj.status, traj.diverged_at) == ("diverged", 0)
+    assert np.all(np.isfinite(traj.loss)) and np.all(np.isfinite(traj.grad_norm))
+    np.testing.assert_array_equal(traj.xy, np.broadcast_to([-1.0, 0.0], (21, 2)))
+
+
+def test_every_registry_optimizer_survives_a_hostile_surface():
+    surface = _surface(_exp_bowl, start=(1.5, -1.0))
+    table = R.run_all(surface, ["sgd", "adam", "rmsprop", "newton", "saddle_free_newton"], steps=30,
+                               hyperparams_by_name={"sgd": {"learning_rate": 1.0}, "adam": {"learning_rate": 5.0}})
+    for traj in table.values():
+        for a in (traj.xy, traj.loss, traj.grad_norm, traj.update_norm):
+            assert np.all(np.isfinite(a))
+
+
+# --------------------------------------------------------------------------------------------- noise
+def test_noise_is_reproducible_per_seed_and_absent_at_zero():
+    surface = quadratic()
+    a = optimizers.run(surface, "sgd", steps=100, learning_rate=0.1, noise=0.3, seed=1)
+    b = optimizers.run(surface, "sgd", steps=100, learning_rate=0.1, noise=0.3, seed=1)
+    c = optimizers.run(surface, "sgd", steps=100, learning_rate=0.1, noise=0.3, seed=2)
+    clean = optimizers.run(surface, "sgd", steps=100, learning_rate=0.1, noise=0.0, seed=1)
+    np.testing.assert_array_equal(a.xy, b.xy)
+    assert np.abs(a.xy - c.xy).max() > 1e-3
+    A, x0 = _matrix(surface), np.array(surface.start)
+    exact = np.array([np.linalg.matrix_power(np.eye(2) - 0.1 * A, t) @ x0 for t in range(101)])
+    np.testing.assert_allclose(clean.xy, exact, atol=1e-12)
+
+
+def test_noise_is_sigma_times_the_documented_normal_draws():
+    eta, sigma, seed, steps = 0.5, 0.2, 42, 2000
+    traj = optimizers.run(_surface(_flat), GD, steps=steps, learning_rate=eta, noise=sigma, seed=seed)
+    xi = -np.diff(traj.xy, axis=0) / (eta * sigma)  # flat surface: x_{t+1} − x_t = −η σ ξ_t
+    key = jax.random.key(seed)
+    expected = np.array([jax.random.normal(jax.random.fold_in(key, t), (2,), jnp.float64) for t in range(5)])
+    np.testing.assert_allclose(xi[:5], expected, rtol=1e-9)
+    assert abs(xi.mean()) < 5 / np.sqrt(xi.size) and abs(xi.std() - 1) < 0.05
+
+
+# --------------------------------------------------------------------------------------------- batches
+def test_run_many_equals_a_loop_of_run():
+    surface = landscapes.get("rosenbrock")
+    starts = np.array([[-1.2, 1.0], [0.5, 2.0], [1.5, -0.5], [0.0, 0.0]])
+    lrs = np.array([0.001, 0.003, 0.01, 0.5])
+    batch = optimizers.run_many(surface, "momentum", starts=starts, steps=80, learning_rate=lrs, momentum=0.8,
+                                noise=0.05, seed=np.arange(4))
+    assert batch.xy.shape == (4, 81, 2) and batch.status.shape == (4,)
+    for i in range(4):
+        one = optimizers.run(surface, "momentum", start=starts[i], steps=80, learning_rate=lrs[i], momentum=0.8,
+                             noise=0.05, seed=i)
+        np.testing.assert_allclose(batch.xy[i], one.xy, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(batch.loss[i], one.loss, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(batch.learning_rate[i], one.learning_rate)
+        assert (batch.status[i], batch.diverged_at[i], batch.converged_at[i]) == (
+            one.status, one.diverged_at, one.converged_at)
+    assert "diverged" in batch.status  # lr = 0.5 on Rosenbrock
+
+
+def test_run_many_rejects_mismatched_batches():
+    with pytest.raises(ValueError, match="batch sizes differ"):
+        optimizers.run_many(quadratic(), "sgd", starts=np.zeros((3, 2)), learning_rate=np.ones(4) * 0.1)
+
+
+def test_sweep_equals_run_many_finals():
+    surface = quadratic()
+    lrs = np.geomspace(0.01, 1.2, 37)  # includes diverging rates (η > 2/λmax ≈ 0.55)
+    full = optimizers.run_many(surface, "sgd", steps=200, learning_rate=lrs)
+    swept = optimizers.sweep(surface, "sgd", {"learning_rate": lrs}, steps=200)
+    # Two different programs (one records every step): equal up to floating-point contraction, not bit for bit.
+    np.testing.assert_allclose(swept.xy, full.xy[:, -1], rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(swept.loss, full.loss[:, -1], rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(swept.grad_norm, full.grad_norm[:, -1], rtol=1e-13, atol=1e-300)
+    np.testing.assert_array_equal(swept.status, full.status)
+    np.testing.assert_array_equal(swept.converged_at, full.converged_at)
+    np.testing.assert_array_equal(swept.diverged_at, full.diverged_at)
+    np.testing.assert_array_equal(swept.code, [optimizers.STATUSES.index(s) for s in swept.status])
+    assert {"converged", "diverged", "max_steps"} == set(swept.status)
+
+
+def test_sweep_over_starts_finds_the_basins():
+    surface = landscapes.get("himmelblau")
+    grid = np.stack(np.meshgrid(np.linspace(-4.5, 4.5, 9), np.linspace(-4.5, 4.5, 9)), -1).reshape(-1, 2)
+    swept = optimizers.sweep(surface, "sgd", start=grid, steps=3000, learning_rate=0.005)
+    minima = np.array([m.xy for m in surface.minima])
+    ends = np.linalg.norm(swept.xy[:, None] - minima[None], axis=2).min(axis=1)
+    assert np.all(ends[swept.status == "converged"] < 1e-5) and (swept.status == "converged").mean() > 0.9
+
+
+SHARDED = textwrap.dedent("""
+    import importlib, json, sys
+    import numpy as np, jax
+    import landscapes, optimizers
+    R = importlib.import_module("optimizers.run")
+    surface = landscapes.get("rosenbrock")
+    lrs = np.geomspace(1e-4, 3e-2, 10)          # 10 configurations: padded to 12 on 4 devices
+    rows, n = R._sweep_on_devices(surface, "adam", {"learning_rate": lrs}, None, 300, None, 0.0, 0, None)
+    out = optimizers.sweep(surface, "adam", {"learning_rate": lrs}, steps=300)
+    print(json.dumps({"devices": len(jax.devices()), "sharded_over": len(rows.sharding.device_set),
+                      "shards": len(rows.addressable_shards), "n": n, "rows": rows.shape[0],
+                      "xy": out.xy.tolist(), "loss": out.loss.tolist(), "status": out.status.tolist()}))
+""")
+
+
+def _sweep_in_subprocess(devices: int) -> dict:
+    env = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={devices}", "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run([sys.executable, "-c", SHARDED], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_sweep_shards_over_four_host_devices_with_identical_results():
+    one, four = _sweep_in_subprocess(1), _sweep_in_subprocess(4)
+    assert (one["devices"], one["sharded_over"], one["rows"]) == (1, 1, 10)
+    assert (four["devices"], four["sharded_over"], four["shards"], four["n"], four["rows"]) == (4, 4, 4, 10, 12)
+    np.testing.assert_array_equal(four["xy"], one["xy"])
+    np.testing.assert_array_equal(four["loss"], one["loss"])
+    assert four["status"] == one["status"]
+
+
+def test_run_all_equals_individual_runs():
+    surface = landscapes.get("elongated_valley")
+    names = ["sgd", "adam", "rprop", "newton"]
+    table = R.run_all(surface, names, steps=50, hyperparams_by_name={"adam": {"learning_rate": 0.2}},
+                               schedule="exponential")
+    assert list(table) == names
+    adam = optimizers.run(surface, "adam", steps=50, learning_rate=0.2, schedule="exponential")
+    np.testing.assert_array_equal(table["adam"].xy, adam.xy)
+    rprop = optimizers.run(surface, "rprop", steps=50)  # Rprop takes no schedule: it runs without one
+    np.testing.assert_array_equal(table["rprop"].xy, rprop.xy)
+
+
+# --------------------------------------------------------------------------------------------- compile cache
+CACHE = textwrap.dedent("""
+    import sys
+    import landscapes, optimizers
+    from optimizers import compile_cache
+    path = compile_cache.enable(sys.argv[1])
+    assert compile_cache.enable(sys.argv[1]) == path == compile_cache.enabled()
+    optimizers.run(landscapes.get("rosenbrock"), "sgd", steps=10)
+""")
+
+
+def test_compile_cache_writes_compiled_runners_to_disk(tmp_path):
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run([sys.executable, "-c", CACHE, str(tmp_path / "cache")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    entries = [p.name for p in (tmp_path / "cache").iterdir()]
+    assert any("simulate" in name for name in entries), entries
