@@ -1,0 +1,724 @@
+"""The Lab page's parts: sweep computations on a `Landscape`, their cached wrappers, and their Plotly figures.
+
+Three layers, top to bottom of this file:
+
+* Pure computations (``learning_rate_curve``, ``phase_diagram``, ``search``, ``basin_map``, ``fair_comparison``):
+  arrays in, NumPy records out, each one or two calls of `optimizers.run.sweep`.  Batches are padded to a size
+  bucket (`bucket`) and sliced back, because the compiled sweep is specialised to its batch shape: changing a
+  grid from 40 to 41 cells per side then reuses the compiled runner instead of compiling again.
+* Cached wrappers (``cached_*``): plain hashable arguments (a surface *key*, names, numbers, tuples), bounded
+  ``max_entries``, read-only results (DESIGN.md principle 7).
+* Figure builders (``*_figure``): records in, ``go.Figure`` out; they never call ``st.*``.
+
+The sizes are bounded here, once (`LIMITS`), and the page states them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from typing import Any, Mapping, NamedTuple, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+from scipy.spatial import cKDTree
+
+from components import cache, figures
+from optimizers import analytic, catalog
+from optimizers.base import STATUSES
+
+_run = importlib.import_module("optimizers.run")  # the module; `optimizers.run` is also a function
+
+# ------------------------------------------------------------------------------------------------ bounds
+MAX_GRID = 200
+"""Basin maps: at most 200 × 200 starts per optimizer (40,000 runs in one sweep)."""
+MAX_CONFIGS = 10_000
+"""Any other sweep: at most 10,000 configurations (a 100 × 100 phase diagram; tuning budget × starts)."""
+MAX_PHASE = 100
+MAX_STEPS = 2000
+MAX_LR_POINTS = 400
+MAX_CURVE_OPTIMIZERS = 6
+MAX_BASIN_OPTIMIZERS = 4
+MAX_FAIR_OPTIMIZERS = 6
+MAX_TUNING_BUDGET = 50
+MAX_STARTS = 200
+SEARCH_BUDGETS = (4, 9, 16, 25, 36, 49, 64, 81, 100)
+LR_RANGE = (1e-6, 100.0)
+"""Learning-rate axes may span this range, wider than any one optimizer's slider (GD's limit 2/λ can exceed 1)."""
+
+LIMITS = (f"grid ≤ {MAX_GRID} × {MAX_GRID} starts per optimizer (≤ {MAX_BASIN_OPTIMIZERS} optimizers), "
+          f"≤ {MAX_CONFIGS:,} configurations per sweep (phase diagram ≤ {MAX_PHASE} × {MAX_PHASE}, "
+          f"η curve ≤ {MAX_LR_POINTS} points, tuning budget × starts ≤ {MAX_TUNING_BUDGET} × {MAX_STARTS}), "
+          f"≤ {MAX_STEPS:,} steps")
+"""The bounds in words, for the page."""
+
+CONVERGED, DIVERGED, MAX_STEPS_CODE = (STATUSES.index(s) for s in ("converged", "diverged", "max_steps"))
+GAP_FLOOR = 1e-16
+"""Losses within this of the best known minimum are drawn at this value on log axes."""
+
+
+# ------------------------------------------------------------------------------------------------ small helpers
+def bucket(n: int) -> int:
+    """The padded batch size for ``n`` runs: the smallest ``m · 2^k`` (``m`` = 4, 5, 6 or 7) that is ≥ max(n, 64).
+
+    Quarter-octave steps: at most a quarter of a sweep is padding, and the page offers only four batch sizes per
+    doubling to compile for (100 × 100 → 10,240; 200 × 200 → 40,960)."""
+    n = max(int(n), 64)
+    k = max(0, math.floor(math.log2(n)) - 2)
+    return next(m * 2**k for m in (4, 5, 6, 7, 8) if m * 2**k >= n)
+
+
+def padded_sweep(landscape, name: str, configs: Mapping[str, np.ndarray], start, steps: int,
+                 fixed: Mapping[str, Any] | None = None) -> Any:
+    """`optimizers.run.sweep` with the batch padded to `bucket` (repeating the last entry) and sliced back.
+
+    ``configs`` maps hyperparameter names to ``(N,)`` arrays; ``start`` is one point or ``(N, 2)`` starts; ``fixed``
+    are shared hyperparameters.  Returns the ``SweepResult`` of the ``N`` real configurations."""
+    configs = {k: np.asarray(v, np.float64).reshape(-1) for k, v in configs.items()}
+    start = np.asarray(start, np.float64)
+    sizes = {len(v) for v in configs.values()} | ({len(start)} if start.ndim == 2 else set())
+    if len(sizes) != 1:
+        raise ValueError(f"batch sizes differ: {sorted(sizes)}")
+    n = sizes.pop()
+    pad = bucket(n) - n
+
+    def padded(a):
+        return np.concatenate([a, np.repeat(a[-1:], pad, axis=0)]) if pad else a
+
+    result = _run.sweep(landscape, name, {k: padded(v) for k, v in configs.items()},
+                        start=padded(start) if start.ndim == 2 else start, steps=int(steps), **dict(fixed or {}))
+    return type(result)(*(np.asarray(field)[:n] for field in result))
+
+
+def values_on_axis(lo: float, hi: float, n: int, log: bool) -> np.ndarray:
+    """``n`` values from ``lo`` to ``hi``, geometric when ``log``."""
+    return np.geomspace(lo, hi, int(n)) if log else np.linspace(lo, hi, int(n))
+
+
+def float_hyperparams(name: str) -> tuple:
+    """The traced (``kind="float"``) hyperparameters of optimizer ``name``: the ones a sweep may vary."""
+    return tuple(h for h in catalog.get(name).hyperparams if h.kind == "float")
+
+
+def has_learning_rate(name: str) -> bool:
+    return any(h.name == "learning_rate" for h in float_hyperparams(name))
+
+
+def axis_limits(h) -> tuple[float, float, bool]:
+    """``(lo, hi, log)`` an axis over hyperparameter ``h`` may span: `LR_RANGE` for the learning rate, else the
+    slider's own range."""
+    if h.name == "learning_rate":
+        return LR_RANGE[0], LR_RANGE[1], True
+    lo, hi = float(h.min), float(h.max)
+    log = bool(h.log) and lo > 0
+    return lo, hi, log
+
+
+def default_range(h) -> tuple[float, float]:
+    """The range an axis over ``h`` starts with: η from 1e-3 to 10, the slider's range otherwise (capped below 1
+    for decay rates, where 0.999… is the slider's end but the interesting region is ≤ 0.99)."""
+    if h.name == "learning_rate":
+        return 1e-3, 10.0
+    lo, hi, _ = axis_limits(h)
+    if hi > 0.99 and hi < 1.0:
+        hi = 0.99
+    return lo, hi
+
+
+def loss_gap(loss, f_star: float | None) -> tuple[np.ndarray, str, bool]:
+    """What to plot for a final loss: ``max(f − f*, GAP_FLOOR)`` on a log axis when the lowest known minimum
+    ``f*`` is known, else ``f`` itself on a linear axis.  Returns (values, axis title, log axis?)."""
+    loss = np.asarray(loss, np.float64)
+    if f_star is None:
+        return loss, "final loss f", False
+    return np.maximum(loss - f_star, GAP_FLOOR), "f − f*", True
+
+
+def lowest_minimum(points: Sequence[Any], known_minima: Sequence[Any]) -> float | None:
+    """``f*``: the lowest value among the atlas's minima and the surface's listed minima (None if there is none)."""
+    values = [p.value for p in points if p.kind == "minimum"] + [m.value for m in known_minima]
+    return float(min(values)) if values else None
+
+
+def _frozen(*arrays) -> None:
+    for a in arrays:
+        if isinstance(a, np.ndarray):
+            a.flags.writeable = False
+
+
+def _sweep_frozen(result):
+    _frozen(*result)
+    return result
+
+
+# ------------------------------------------------------------------------------------------------ η curve
+def learning_rate_curve(landscape, name: str, etas, steps: int, start=None,
+                        fixed: Mapping[str, Any] | None = None):
+    """Final loss and steps to converge of optimizer ``name`` for each learning rate in ``etas``, one sweep.
+
+    Returns the `optimizers.run.SweepResult` (``diverged_at >= 0`` marks divergence)."""
+    etas = np.asarray(etas, np.float64).reshape(-1)
+    return padded_sweep(landscape, name, {"learning_rate": etas},
+                        landscape.start if start is None else start, steps, fixed)
+
+
+def divergence_onset(etas, diverged) -> float | None:
+    """The smallest learning rate in ``etas`` whose run diverged, or None."""
+    etas, diverged = np.asarray(etas), np.asarray(diverged, bool)
+    return float(etas[diverged].min()) if diverged.any() else None
+
+
+def quadratic_curvature(landscape) -> tuple[float, float] | None:
+    """``(λ_min, λ_max)`` of the constant Hessian when ``landscape`` is a quadratic, else None."""
+    hess = analytic.quadratic_hessian(landscape)
+    return None if hess is None else analytic.extreme_eigenvalues(hess)
+
+
+# ------------------------------------------------------------------------------------------------ phase diagram
+class Phase(NamedTuple):
+    """A sweep over a grid of two hyperparameters; maps are indexed ``[iy, ix]`` (rows are y, as Plotly draws)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    loss: np.ndarray
+    converged_at: np.ndarray
+    diverged_at: np.ndarray
+    code: np.ndarray
+
+
+def phase_diagram(landscape, name: str, x_name: str, xs, y_name: str, ys, steps: int, start=None,
+                  fixed: Mapping[str, Any] | None = None) -> Phase:
+    """Run ``name`` for every pair ``(xs[i], ys[j])`` of hyperparameters ``x_name`` × ``y_name`` in one sweep."""
+    xs, ys = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
+    gx, gy = np.meshgrid(xs, ys)
+    r = padded_sweep(landscape, name, {x_name: gx.ravel(), y_name: gy.ravel()},
+                     landscape.start if start is None else start, steps, fixed)
+    shape = gx.shape
+    return Phase(xs, ys, r.loss.reshape(shape), r.converged_at.reshape(shape), r.diverged_at.reshape(shape),
+                 r.code.reshape(shape))
+
+
+def stability_boundary(name: str, x_name: str, y_name: str, curvature: tuple[float, float] | None,
+                       mu=None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The closed-form stability boundary of ``name`` in the ``(x, y)`` plane, when there is one: momentum or
+    Nesterov on a positive-definite quadratic, axes η and μ (either way round).  Returns ``(x, y)`` points."""
+    if curvature is None or name not in ("momentum", "nesterov") or {x_name, y_name} != {"learning_rate", "momentum"}:
+        return None
+    lam_min, lam_max = curvature
+    if lam_min <= 0:
+        return None
+    mu = np.linspace(0.0, 0.999, 400) if mu is None else np.asarray(mu, np.float64)
+    eta = np.asarray(analytic.RULES[name].limit(mu, lam_max, lam_min))
+    return (eta, mu) if x_name == "learning_rate" else (mu, eta)
+
+
+# ------------------------------------------------------------------------------------------------ random vs grid
+class Search(NamedTuple):
+    """Grid search and random search with the same budget; ``*_best`` index their best configuration."""
+
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    grid_loss: np.ndarray
+    grid_converged_at: np.ndarray
+    grid_diverged: np.ndarray
+    random_x: np.ndarray
+    random_y: np.ndarray
+    random_loss: np.ndarray
+    random_converged_at: np.ndarray
+    random_diverged: np.ndarray
+    grid_best: int
+    random_best: int
+
+
+def grid_points(x_range, y_range, budget: int, x_log: bool, y_log: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A ``k × k`` grid, ``k = ⌊√budget⌋``, spanning both ranges (geometric on log axes): only ``k`` distinct
+    values of each hyperparameter are ever tried."""
+    k = max(1, math.isqrt(int(budget)))
+    gx, gy = np.meshgrid(values_on_axis(*x_range, k, x_log), values_on_axis(*y_range, k, y_log))
+    return gx.ravel(), gy.ravel()
+
+
+def random_points(x_range, y_range, budget: int, x_log: bool, y_log: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``budget`` points drawn uniformly (log-uniformly on log axes): ``budget`` distinct values of each
+    hyperparameter (Bergstra & Bengio 2012; cs231n notes, ``shared/seeds/003_*``)."""
+    rng = np.random.default_rng(int(seed))
+
+    def draw(lo, hi, log):
+        u = rng.uniform(size=int(budget))
+        return np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo))) if log else lo + u * (hi - lo)
+
+    return draw(*x_range, x_log), draw(*y_range, y_log)
+
+
+def best_index(loss, converged_at, diverged) -> int:
+    """The best run: not diverged before diverged; converged before not; then fewest steps to converge (among
+    converged runs) or lowest final loss (among the others)."""
+    loss, conv, div = np.asarray(loss), np.asarray(converged_at), np.asarray(diverged, bool)
+    converged = (conv >= 0) & ~div
+    within = np.where(converged, conv.astype(np.float64), loss)
+    return int(np.lexsort((loss, within, ~converged, div))[0])
+
+
+def search(landscape, name: str, x_name: str, x_range, x_log: bool, y_name: str, y_range, y_log: bool,
+           budget: int, seed: int, steps: int, start=None, fixed: Mapping[str, Any] | None = None) -> Search:
+    """Grid search and random search, ``budget`` configurations each, evaluated in one sweep."""
+    gx, gy = grid_points(x_range, y_range, budget, x_log, y_log)
+    rx, ry = random_points(x_range, y_range, budget, x_log, y_log, seed)
+    r = padded_sweep(landscape, name, {x_name: np.concatenate([gx, rx]), y_name: np.concatenate([gy, ry])},
+                     landscape.start if start is None else start, steps, fixed)
+    n = len(gx)
+    div = r.diverged_at >= 0
+    parts = (r.loss[:n], r.converged_at[:n], div[:n]), (r.loss[n:], r.converged_at[n:], div[n:])
+    return Search(gx, gy, *parts[0], rx, ry, *parts[1], best_index(*parts[0]), best_index(*parts[1]))
+
+
+# ------------------------------------------------------------------------------------------------ basins
+class Attractors(NamedTuple):
+    """Where a run may end: the minima (``labels`` name them), the other critical points, and the matching
+    radius ``tol``."""
+
+    minima: np.ndarray  # (K, 2)
+    labels: tuple[str, ...]
+    values: np.ndarray  # (K,)
+    others: np.ndarray  # (S, 2): saddles, maxima, degenerate points that are not minima
+    tol: float
+
+
+def attractors(points: Sequence[Any], known_minima: Sequence[Any], bounds) -> Attractors:
+    """Minima from the atlas (``kind == "minimum"``) and the surface's listed minima (a degenerate minimum such as
+    x⁴ + y⁴'s is listed there), lowest first; every other critical point is a place to stall.  Points closer than
+    0.1 % of the box diagonal are one point.  ``tol`` is 1 % of the diagonal, or 40 % of the closest distance
+    between two remaining points if that is smaller (so no final point can match two of them)."""
+    (x0, x1), (y0, y1) = bounds
+    diag = float(np.hypot(x1 - x0, y1 - y0))
+    same = 1e-3 * diag
+    mins = [(tuple(map(float, p.xy)), float(p.value)) for p in points if p.kind == "minimum"]
+    mins += [(tuple(map(float, m.xy)), float(m.value)) for m in known_minima]
+    kept: list[tuple[tuple[float, float], float]] = []
+    for xy, v in sorted(mins, key=lambda m: m[1]):
+        if all(math.dist(xy, k[0]) > same for k in kept):
+            kept.append((xy, v))
+    others: list[tuple[float, float]] = []
+    for p in points:
+        xy = tuple(map(float, p.xy))
+        if p.kind != "minimum" and all(math.dist(xy, q) > same for q in [k[0] for k in kept] + others):
+            others.append(xy)
+    minima = np.asarray([k[0] for k in kept], np.float64).reshape(-1, 2)
+    everything = np.concatenate([minima, np.asarray(others, np.float64).reshape(-1, 2)])
+    tol = 0.01 * diag
+    if len(everything) > 1:
+        d, _ = cKDTree(everything).query(everything, k=2)
+        tol = min(tol, 0.4 * float(d[:, 1].min()))
+    labels = tuple(f"minimum ({x:.3g}, {y:.3g}), f = {v:.3g}" for (x, y), v in kept)
+    return Attractors(minima, labels, np.asarray([k[1] for k in kept]), np.asarray(others).reshape(-1, 2), tol)
+
+
+def categories(att: Attractors) -> tuple[str, ...]:
+    """Category names of a basin map, in label order: each minimum, then stalled, diverged, still moving."""
+    return att.labels + ("stalled at a saddle or other stationary point", "diverged", "still moving")
+
+
+def classify_ends(xy, code, att: Attractors) -> np.ndarray:
+    """Label each run by where it ended: ``i`` for minimum ``i`` (final point within ``tol``), ``K`` for stalled
+    (within ``tol`` of another critical point, or converged anywhere else), ``K + 1`` for diverged, ``K + 2`` for
+    still moving (``K`` = number of minima)."""
+    xy, code = np.asarray(xy, np.float64).reshape(-1, 2), np.asarray(code)
+    k = len(att.minima)
+    labels = np.full(len(xy), k + 2, np.int16)
+    points = np.concatenate([att.minima, att.others])
+    if len(points):
+        dist, idx = cKDTree(points).query(xy, distance_upper_bound=att.tol)
+        near = np.isfinite(dist)
+        labels[near & (idx < k)] = idx[near & (idx < k)]
+        labels[near & (idx >= k)] = k
+        labels[~near & (code == CONVERGED)] = k
+    else:
+        labels[code == CONVERGED] = k
+    labels[code == DIVERGED] = k + 1
+    return labels
+
+
+def basin_starts(bounds, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cell centres of an ``n × n`` grid over the box (never exactly on a symmetry line through its centre for
+    even ``n``): ``(xs, ys, starts (n², 2))`` with ``starts[iy * n + ix] = (xs[ix], ys[iy])``."""
+    (x0, x1), (y0, y1) = bounds
+    xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
+    ys = y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.stack([gx.ravel(), gy.ravel()], axis=-1)
+
+
+class Basins(NamedTuple):
+    xs: np.ndarray
+    ys: np.ndarray
+    labels: np.ndarray  # (n, n) int16, [iy, ix]
+    counts: np.ndarray  # (K + 3,) runs per category
+
+
+def basin_map(landscape, name: str, n: int, steps: int, att: Attractors,
+              fixed: Mapping[str, Any] | None = None) -> Basins:
+    """Run ``name`` from every start of an ``n × n`` grid in one sweep and label where each run ended."""
+    xs, ys, starts = basin_starts(landscape.bounds, n)
+    r = padded_sweep(landscape, name, {}, starts, steps, fixed)
+    labels = classify_ends(r.xy, r.code, att)
+    counts = np.bincount(labels, minlength=len(att.minima) + 3)
+    return Basins(xs, ys, labels.reshape(n, n), counts)
+
+
+# ------------------------------------------------------------------------------------------------ fair comparison
+class Fair(NamedTuple):
+    """One optimizer's tuning (``etas``, their median final gap ``scores``) and its held-out evaluation."""
+
+    etas: np.ndarray
+    scores: np.ndarray
+    best_eta: float
+    final_loss: np.ndarray  # (M,) on the held-out starts
+    diverged: np.ndarray
+    converged_at: np.ndarray
+
+
+def random_starts(bounds, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent sets of ``m`` starts uniform in the box: one to tune on, one to evaluate on."""
+    (x0, x1), (y0, y1) = bounds
+    rng = np.random.default_rng(int(seed))
+    lo, hi = np.array([x0, y0]), np.array([x1, y1])
+    return rng.uniform(lo, hi, (int(m), 2)), rng.uniform(lo, hi, (int(m), 2))
+
+
+def fair_comparison(landscape, name: str, budget: int, n_starts: int, steps: int, seed: int,
+                    f_star: float | None, eta_range=None, fixed: Mapping[str, Any] | None = None) -> Fair:
+    """Tune ``name``'s learning rate with ``budget`` log-spaced values (over its slider's range unless
+    ``eta_range``), each scored by the median final gap ``f − f*`` over ``n_starts`` random starts (a diverged
+    run scores +inf); then run the best η from ``n_starts`` *other* random starts.  Two sweeps."""
+    h = next(h for h in float_hyperparams(name) if h.name == "learning_rate")
+    lo, hi = eta_range if eta_range is not None else (float(h.min), float(h.max))
+    etas = np.geomspace(lo, hi, int(budget))
+    tune, held_out = random_starts(landscape.bounds, n_starts, seed)
+    m = len(tune)
+    r = padded_sweep(landscape, name, {"learning_rate": np.repeat(etas, m)}, np.tile(tune, (len(etas), 1)),
+                     steps, fixed)
+    ref = 0.0 if f_star is None else f_star
+    gap = np.where(r.diverged_at >= 0, np.inf, r.loss - ref).reshape(len(etas), m)
+    scores = np.median(gap, axis=1)
+    best = float(etas[int(np.argmin(scores))])
+    e = padded_sweep(landscape, name, {"learning_rate": np.full(m, best)}, held_out, steps, fixed)
+    return Fair(etas, scores, best, e.loss, e.diverged_at >= 0, e.converged_at)
+
+
+# ------------------------------------------------------------------------------------------------ cached wrappers
+def _fixed(fixed: tuple) -> dict:
+    return dict(fixed)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_curvature(key: tuple) -> tuple[float, float] | None:
+    """`quadratic_curvature` of the surface with this key."""
+    return quadratic_curvature(cache.surface(key))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_curve(key: tuple, name: str, lo: float, hi: float, n: int, steps: int, start: tuple, fixed: tuple):
+    """`learning_rate_curve` over ``n`` geometric η from ``lo`` to ``hi`` (read-only result)."""
+    return _sweep_frozen(learning_rate_curve(cache.surface(key), name, np.geomspace(lo, hi, n), steps, start,
+                                             _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_phase(key: tuple, name: str, x_axis: tuple, y_axis: tuple, steps: int, start: tuple,
+                 fixed: tuple) -> Phase:
+    """`phase_diagram`; each axis is ``(name, lo, hi, n, log)``."""
+    (xn, xlo, xhi, nx, xlog), (yn, ylo, yhi, ny, ylog) = x_axis, y_axis
+    return _sweep_frozen(phase_diagram(cache.surface(key), name, xn, values_on_axis(xlo, xhi, nx, xlog), yn,
+                                       values_on_axis(ylo, yhi, ny, ylog), steps, start, _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_search(key: tuple, name: str, x_axis: tuple, y_axis: tuple, budget: int, seed: int, steps: int,
+                  start: tuple, fixed: tuple) -> Search:
+    """`search`; each axis is ``(name, lo, hi, log)``."""
+    (xn, xlo, xhi, xlog), (yn, ylo, yhi, ylog) = x_axis, y_axis
+    return _sweep_frozen(search(cache.surface(key), name, xn, (xlo, xhi), xlog, yn, (ylo, yhi), ylog, budget, seed,
+                                steps, start, _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_attractors(key: tuple) -> Attractors:
+    surface = cache.surface(key)
+    return attractors(cache.critical_points(key), surface.minima, surface.bounds)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_basins(key: tuple, name: str, n: int, steps: int, fixed: tuple) -> Basins:
+    """`basin_map` on an ``n × n`` grid (at most 16 maps kept: 16 × 200² labels is ~1.3 MB)."""
+    return _sweep_frozen(basin_map(cache.surface(key), name, n, steps, cached_attractors(key), _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_fair(key: tuple, name: str, budget: int, n_starts: int, steps: int, seed: int, f_star: float | None,
+                fixed: tuple) -> Fair:
+    return _sweep_frozen(fair_comparison(cache.surface(key), name, budget, n_starts, steps, seed, f_star,
+                                         fixed=_fixed(fixed)))
+
+
+# ------------------------------------------------------------------------------------------------ figures
+_LAYOUT = dict(margin=dict(l=60, r=10, t=40, b=50), legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+DIVERGED_COLOR = "#d73027"
+
+
+def _styled(fig: go.Figure, height: int) -> go.Figure:
+    """Shared layout: legend on top, SI-free exponents (10⁻⁶, not 1µ, on log axes)."""
+    fig.update_layout(height=height, **_LAYOUT)
+    fig.update_xaxes(exponentformat="power")
+    fig.update_yaxes(exponentformat="power")
+    return fig
+
+
+def _log_range(values) -> tuple[float, float]:
+    v = np.asarray(values, np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return 1e-16, 1.0
+    return float(v.min()), float(v.max())
+
+
+def learning_rate_figure(curves: Sequence[Mapping], f_star: float | None, limits: Sequence[Mapping] = (),
+                         height: int = 560) -> go.Figure:
+    """Final loss (top) and steps to converge (bottom) against η on a log axis, one line per optimizer.
+
+    Each curve needs ``eta``, ``loss``, ``converged_at``, ``diverged`` (bool), ``label``, ``color``; diverged η are
+    drawn as ✕ along the top of the loss panel.  ``limits`` are vertical lines (``eta``, ``label``, ``color``):
+    the closed-form stability limits."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=("Final loss after the run", "Steps to converge"))
+    gaps = [loss_gap(c["loss"], f_star) for c in curves]
+    log_y = f_star is not None
+    finite = np.concatenate([np.asarray(g[0])[~np.asarray(c["diverged"], bool)] for g, c in zip(gaps, curves)]
+                            or [np.zeros(0)])
+    if log_y:
+        lo, hi = _log_range(finite)
+        top = hi * 10.0
+        bottom = lo
+    else:
+        finite = finite[np.isfinite(finite)]
+        hi = float(finite.max()) if finite.size else 1.0
+        lo = float(finite.min()) if finite.size else 0.0
+        top = hi + 0.1 * max(hi - lo, 1.0)
+        bottom = lo
+    conv_all = np.concatenate([np.asarray(c["converged_at"], np.float64) for c in curves] or [np.zeros(0)])
+    conv_all = conv_all[conv_all > 0]
+    conv_lo, conv_hi = (float(conv_all.min()), float(conv_all.max())) if conv_all.size else (1.0, 10.0)
+    for (gap, _, _), c in zip(gaps, curves):
+        eta, div = np.asarray(c["eta"]), np.asarray(c["diverged"], bool)
+        y = np.where(div, np.nan, gap)
+        fig.add_trace(go.Scatter(x=eta, y=y, mode="lines+markers", name=c["label"], legendgroup=c["label"],
+                                 line=dict(color=c["color"], width=2), marker=dict(size=4),
+                                 hovertemplate="η = %{x:.4g}<br>final = %{y:.4g}<extra>" + c["label"] + "</extra>"),
+                      row=1, col=1)
+        if div.any():
+            fig.add_trace(go.Scatter(x=eta[div], y=np.full(int(div.sum()), top), mode="markers",
+                                     name=f"{c['label']}: diverged", legendgroup=c["label"], showlegend=False,
+                                     marker=dict(symbol="x", size=8, color=c["color"], line=dict(width=1)),
+                                     hovertemplate="η = %{x:.4g}: diverged<extra>" + c["label"] + "</extra>"),
+                          row=1, col=1)
+        conv = np.asarray(c["converged_at"], np.float64)
+        fig.add_trace(go.Scatter(x=eta, y=np.where((conv >= 0) & ~div, np.maximum(conv, 1), np.nan),
+                                 mode="lines+markers", name=c["label"], legendgroup=c["label"], showlegend=False,
+                                 line=dict(color=c["color"], width=2), marker=dict(size=4),
+                                 hovertemplate="η = %{x:.4g}<br>%{y} steps<extra>" + c["label"] + "</extra>"),
+                      row=2, col=1)
+    for lim in limits:
+        for row, (y0, y1) in ((1, (bottom, top)), (2, (max(conv_lo, 1.0), conv_hi))):
+            fig.add_trace(go.Scatter(x=[lim["eta"], lim["eta"]], y=[y0, y1], mode="lines", name=lim["label"],
+                                     legendgroup="limit:" + lim["label"], showlegend=row == 1,
+                                     line=dict(color=lim.get("color", "#111"), dash="dash", width=1.5),
+                                     hovertemplate=lim["label"] + "<extra></extra>"), row=row, col=1)
+    fig.update_xaxes(type="log", title_text="learning rate η", row=2, col=1)
+    fig.update_xaxes(type="log", row=1, col=1)
+    fig.update_yaxes(type="log" if log_y else "linear", title_text=gaps[0][1] if gaps else "final loss", row=1, col=1)
+    fig.update_yaxes(type="log", title_text="steps", row=2, col=1)
+    return _styled(fig, height)
+
+
+def phase_figure(phase: Phase, x_label: str, y_label: str, x_log: bool, y_log: bool, metric: str,
+                 f_star: float | None, boundary: tuple[np.ndarray, np.ndarray] | None = None,
+                 boundary_label: str = "", search_result: Search | None = None, height: int = 560) -> go.Figure:
+    """A heatmap of final loss (``metric="loss"``) or steps to converge (``"steps"``) over two hyperparameters,
+    diverged cells in red, optionally the analytic boundary and the points of a grid and a random search."""
+    div = phase.diverged_at >= 0
+    if metric == "steps":
+        z = np.where((phase.converged_at >= 0) & ~div, phase.converged_at, np.nan).astype(np.float64)
+        bar = "steps to converge (blank: not within the run)"
+    else:
+        gap, title, log = loss_gap(phase.loss, f_star)
+        z = np.where(div, np.nan, np.log10(gap) if log else gap)
+        bar = f"log₁₀({title})" if log else title
+    where = f"{x_label}=%{{x:.4g}}<br>{y_label}=%{{y:.4g}}<br>"
+    fig = go.Figure(go.Heatmap(x=phase.x, y=phase.y, z=z, colorscale="Viridis", name=bar,
+                               colorbar=dict(title=dict(text=bar, side="right")),
+                               hovertemplate=where + "%{z:.4g}<extra></extra>"))
+    if div.any():
+        fig.add_trace(go.Heatmap(x=phase.x, y=phase.y, z=np.where(div, 1.0, np.nan), showscale=False, name="diverged",
+                                 colorscale=[[0, DIVERGED_COLOR], [1, DIVERGED_COLOR]], zmin=0, zmax=1,
+                                 customdata=phase.diverged_at,
+                                 hovertemplate=where + "diverged at step %{customdata}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="diverged",
+                                 marker=dict(symbol="square", size=12, color=DIVERGED_COLOR)))
+    if boundary is not None:
+        bx, by = boundary
+        keep = ((bx >= phase.x.min()) & (bx <= phase.x.max()) & (by >= phase.y.min()) & (by <= phase.y.max()))
+        if keep.any():
+            fig.add_trace(go.Scatter(x=np.where(keep, bx, np.nan), y=np.where(keep, by, np.nan), mode="lines",
+                                     name=boundary_label or "analytic stability boundary",
+                                     line=dict(color="white", width=3, dash="dash")))
+    if search_result is not None:
+        s = search_result
+        fig.add_trace(go.Scatter(x=s.grid_x, y=s.grid_y, mode="markers", name=f"grid search ({len(s.grid_x)})",
+                                 marker=dict(symbol="square-open", size=10, color="white", line=dict(width=2))))
+        fig.add_trace(go.Scatter(x=s.random_x, y=s.random_y, mode="markers", name=f"random search ({len(s.random_x)})",
+                                 marker=dict(symbol="circle-open", size=10, color="#ff7f0e", line=dict(width=2))))
+        for label, x, y, colour in (("best of grid", s.grid_x[s.grid_best], s.grid_y[s.grid_best], "white"),
+                                    ("best of random", s.random_x[s.random_best], s.random_y[s.random_best],
+                                     "#ff7f0e")):
+            fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", name=label,
+                                     marker=dict(symbol="star", size=18, color=colour, line=dict(width=1.5,
+                                                                                                  color="black"))))
+    fig.update_xaxes(type="log" if x_log else "linear", title_text=x_label)
+    fig.update_yaxes(type="log" if y_log else "linear", title_text=y_label)
+    return _styled(fig, height)
+
+
+SPECIAL_COLORS = ("#7b3294", "#111111", "#d9d9d9")  # stalled, diverged, still moving
+MINIMUM_COLORS = tuple(c for c in figures.PALETTE if c not in ("#9467bd", "#7f7f7f", "#d62728"))
+
+
+def category_colors(att: Attractors) -> tuple[str, ...]:
+    """One colour per category of `categories` (minima cycle through a palette that avoids the special ones)."""
+    return tuple(MINIMUM_COLORS[i % len(MINIMUM_COLORS)] for i in range(len(att.minima))) + SPECIAL_COLORS
+
+
+def basin_figure(maps: Mapping[str, Basins], att: Attractors, height: int = 460) -> go.Figure:
+    """One panel per optimizer, side by side: each start coloured by where its run ended."""
+    names = categories(att)
+    colours = category_colors(att)
+    c = len(names)
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / c, colour], [(i + 1) / c, colour]]
+    titles = list(maps)
+    fig = make_subplots(rows=1, cols=max(1, len(titles)), shared_yaxes=True, horizontal_spacing=0.02,
+                        subplot_titles=titles)
+    for j, (title, b) in enumerate(maps.items(), start=1):
+        fig.add_trace(go.Heatmap(x=b.xs, y=b.ys, z=b.labels, zmin=-0.5, zmax=c - 0.5, colorscale=scale,
+                                 showscale=False, name=title,
+                                 hovertemplate="start (%{x:.3g}, %{y:.3g})<extra>" + title + "</extra>"),
+                      row=1, col=j)
+        if len(att.minima):
+            fig.add_trace(go.Scatter(x=att.minima[:, 0], y=att.minima[:, 1], mode="markers", showlegend=False,
+                                     marker=dict(symbol="circle", size=9, color="white",
+                                                 line=dict(width=2, color="black")),
+                                     hoverinfo="skip"), row=1, col=j)
+        fig.update_xaxes(title_text="x₀", constrain="domain", row=1, col=j)
+    totals = sum(b.counts for b in maps.values()) if maps else np.zeros(c)
+    shown = [i for i in range(c) if totals[i] > 0][:14]
+    for i in shown:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=names[i],
+                                 marker=dict(symbol="square", size=12, color=colours[i])))
+    fig.update_yaxes(title_text="y₀", row=1, col=1)
+    _styled(fig, height)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
+    return fig
+
+
+def basin_table(maps: Mapping[str, Basins], att: Attractors) -> dict[str, list]:
+    """Share of starts per category (columns: category, then one per optimizer, in %), categories that occur."""
+    names = categories(att)
+    totals = sum(b.counts for b in maps.values()) if maps else np.zeros(len(names))
+    rows = [i for i in range(len(names)) if totals[i] > 0]
+    table: dict[str, list] = {"ends at": [names[i] for i in rows]}
+    for title, b in maps.items():
+        table[title] = [round(100.0 * float(b.counts[i]) / max(int(b.counts.sum()), 1), 2) for i in rows]
+    return table
+
+
+def fair_figure(results: Mapping[str, Fair], f_star: float | None, colours: Mapping[str, str] | None = None,
+                height: int = 460) -> go.Figure:
+    """The held-out final loss of each tuned optimizer as a violin with its box (log₁₀ of the gap when ``f*`` is
+    known), diverged runs counted in the name."""
+    fig = go.Figure()
+    for i, (title, r) in enumerate(results.items()):
+        gap, axis, log = loss_gap(r.final_loss, f_star)
+        ok = ~np.asarray(r.diverged, bool)
+        y = np.log10(gap[ok]) if log else gap[ok]
+        name = f"{title}<br>η = {r.best_eta:.3g}" + (f"<br>{int((~ok).sum())} diverged" if (~ok).any() else "")
+        colour = (colours or {}).get(title, figures.PALETTE[i % len(figures.PALETTE)])
+        fig.add_trace(go.Violin(y=y, name=name, box_visible=True, meanline_visible=True, points="all", pointpos=0,
+                                jitter=0.3, marker=dict(size=3), line_color=colour, spanmode="hard",
+                                hovertemplate="%{y:.3g}<extra>" + title + "</extra>"))
+    _, axis, log = loss_gap(np.zeros(1), f_star)
+    fig.update_yaxes(title_text=f"log₁₀({axis})" if log else axis)
+    _styled(fig, height)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def tuning_figure(results: Mapping[str, Fair], f_star: float | None, colours: Mapping[str, str] | None = None,
+                  height: int = 320) -> go.Figure:
+    """The tuning curves: median final gap over the tuning starts against η, the chosen η marked."""
+    fig = go.Figure()
+    _, axis, log = loss_gap(np.zeros(1), f_star)
+    for i, (title, r) in enumerate(results.items()):
+        colour = (colours or {}).get(title, figures.PALETTE[i % len(figures.PALETTE)])
+        y = np.where(np.isfinite(r.scores), np.maximum(r.scores, GAP_FLOOR) if log else r.scores, np.nan)
+        fig.add_trace(go.Scatter(x=r.etas, y=y, mode="lines+markers", name=title, line=dict(color=colour)))
+        best = int(np.argmin(np.where(np.isfinite(r.scores), r.scores, np.inf)))
+        fig.add_trace(go.Scatter(x=[r.etas[best]], y=[y[best]], mode="markers", showlegend=False,
+                                 marker=dict(symbol="star", size=14, color=colour, line=dict(width=1, color="black"))))
+    fig.update_xaxes(type="log", title_text="learning rate η")
+    fig.update_yaxes(type="log" if log else "linear", title_text="median " + axis)
+    return _styled(fig, height)
+
+
+def schedule_figure(steps: np.ndarray, lr_scheduled: np.ndarray, lr_constant: float, loss_scheduled: np.ndarray,
+                    loss_constant: np.ndarray, f_star: float | None, schedule_title: str,
+                    height: int = 560) -> go.Figure:
+    """η(t) of the schedule (top) and the loss per step with and without it (bottom)."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        subplot_titles=("Learning rate η(t)", "Loss per step"))
+    t = np.asarray(steps)
+    fig.add_trace(go.Scatter(x=t[:-1], y=lr_scheduled, mode="lines", name=schedule_title,
+                             line=dict(color=figures.PALETTE[1], width=2)), row=1, col=1)
+    fig.add_trace(go.Scatter(x=[t[0], t[-2] if len(t) > 1 else t[0]], y=[lr_constant, lr_constant], mode="lines",
+                             name="constant η", line=dict(color=figures.PALETTE[0], width=2, dash="dash")),
+                  row=1, col=1)
+    for loss, label, colour in ((loss_scheduled, schedule_title, figures.PALETTE[1]),
+                                (loss_constant, "constant η", figures.PALETTE[0])):
+        gap, axis, log = loss_gap(loss, f_star)
+        fig.add_trace(go.Scatter(x=t, y=gap, mode="lines", name=label, showlegend=False,
+                                 line=dict(color=colour, width=2)), row=2, col=1)
+    _, axis, log = loss_gap(np.zeros(1), f_star)
+    fig.update_yaxes(title_text="η", row=1, col=1)
+    fig.update_yaxes(type="log" if log else "linear", title_text=axis, row=2, col=1)
+    fig.update_xaxes(title_text="step t", row=2, col=1)
+    return _styled(fig, height)
+
+
+# ------------------------------------------------------------------------------------------------ widget memory
+_MEMORY = "_lab.memory"
+
+
+def restore_widget_state() -> None:
+    """Give back the values of this page's widgets that Streamlit dropped while they were not shown (another
+    section or page was open): Streamlit deletes a widget's state after a run that does not draw it."""
+    for key, value in st.session_state.get(_MEMORY, {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def remember_widget_state(keys) -> None:
+    """Store the current values of ``keys`` (this run's widgets) for `restore_widget_state`."""
+    memory = st.session_state.setdefault(_MEMORY, {})
+    for key in keys:
+        if key in st.session_state:
+            memory[key] = st.session_state[key]
