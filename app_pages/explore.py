@@ -1,0 +1,330 @@
+"""Explore: every critical point of a surface, found and classified from its Hessian, and what happens near one.
+
+The sidebar picks the surface (built-in or typed), the view box, the selected point and the settings of the
+sections below; each widget key is also its URL parameter (``explore.*``), so a copied link reproduces the view.
+The main area shows the atlas (contour map and 3-D view with every critical point marked by kind, and the same
+points as a table), then the selected point (click the map, pick a table row, or type x and y): its gradient,
+Hessian, eigenvectors and verdict, and four tabs: the local quadratic model, escaping a saddle, curvature maps and
+the gradient check.  All computation is in the engine, reached through `components.explore_views` and
+`components.cache`.
+"""
+
+import json
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+from components import cache, controls, explore_views as views, figures
+from landscapes.expression import DEFAULT_BOUNDS, MAX_LENGTH
+
+PAGE = "explore"
+CUSTOM = "custom"
+DEFAULT_SURFACE = "himmelblau"
+DEFAULT_EXPRESSION = "x**3 - 3*x + y**2"
+LIMIT = 1000.0  # coordinates of the box and the point are kept within ±LIMIT
+MAP, TABLE = "explore.map", "explore.table"
+ESCAPE_RUNS = (
+    # (label, optimizer, noisy, colour, what to expect)
+    ("Gradient descent", "sgd", False, "#1f77b4",
+     "∇f = 0 at a saddle, so gradient descent started exactly there does not move. The saddle is only known to "
+     "about 1e-12, though, and that error along v₁ grows by a factor 1 + η|λ₁| per step."),
+    ("Gradient descent + noise", "sgd", True, "#ff7f0e",
+     "Gradient noise (a stand-in for minibatch noise) kicks it off the saddle; the kick along v₁ then grows by "
+     "1 + η|λ₁| per step, downhill."),
+    ("Newton + noise", "newton", True, "#d62728",
+     "Newton's step −H⁻¹∇f jumps to the stationary point of the local quadratic model, and near a saddle that is "
+     "the saddle itself: every kick is undone, so Newton is attracted to it."),
+    ("Saddle-free Newton + noise", "saddle_free_newton", True, "#2ca02c",
+     "Saddle-free Newton steps with |H|⁻¹ (Dauphin et al. 2014): along v₁, where λ₁ < 0, the step is reversed, "
+     "so the kick grows and it escapes."),
+)
+
+controls.begin(PAGE)
+notice_box = st.container()
+titles = cache.surface_titles()
+problems: list[str] = []  # what this page had to fix beyond the URL (e.g. an empty view box), shown with notices
+
+
+def show_notices() -> None:
+    """What the link asked for that could not be used, and what the page had to replace."""
+    fixed = controls.notices(PAGE) + problems
+    if fixed:
+        with notice_box:
+            st.warning("Some values were unusable and have been replaced:\n\n" + "\n".join(f"- {n}" for n in fixed))
+            st.button("Dismiss", on_click=controls.dismiss_notices, args=(PAGE,), key="explore.dismiss")
+
+
+def set_box(box) -> None:
+    (st.session_state["explore.xmin"], st.session_state["explore.xmax"]), \
+        (st.session_state["explore.ymin"], st.session_state["explore.ymax"]) = box
+
+
+def set_point(xy) -> None:
+    st.session_state["explore.x"], st.session_state["explore.y"] = float(xy[0]), float(xy[1])
+
+
+def new_event(key: str) -> object | None:
+    """The state of the selectable chart or table ``key`` if it changed since the last run, else None."""
+    event = st.session_state.get(key)
+    text = json.dumps(event, sort_keys=True, default=str) if event is not None else None
+    seen = st.session_state.get(f"_{key}.seen")
+    st.session_state[f"_{key}.seen"] = text
+    return event if text != seen else None
+
+
+# ------------------------------------------------------------------------------------------------ sidebar
+with st.sidebar:
+    st.header("Surface")
+    surface_name = controls.choice(
+        "explore.surface", "Surface", [*landscapes.names(), CUSTOM], DEFAULT_SURFACE,
+        format_func=lambda n: "Type your own…" if n == CUSTOM else titles[n],
+        help="A built-in surface, or type a formula in x and y.")
+    if surface_name == CUSTOM:
+        text = controls.text("explore.expression", "f(x, y) =", DEFAULT_EXPRESSION, max_chars=MAX_LENGTH,
+                             help=f"Numbers, x, y, pi, e, + − * / ** and functions such as sin, exp, log; at most "
+                                  f"{MAX_LENGTH} characters. Press Enter to apply.")
+        default_box, identity = DEFAULT_BOUNDS, (CUSTOM, text)
+    else:
+        values = controls.hyperparameters(f"explore.{surface_name}", landscapes.parameters(surface_name),
+                                          context=titles[surface_name])
+        key = cache.surface_key(surface_name, values)
+        default_box, identity = cache.surface(key).bounds, (surface_name,)
+
+    st.header("View box")
+    if st.session_state.get("_explore.box_for", identity[0]) != identity[0]:
+        set_box(default_box)  # another surface: its own box
+    st.session_state["_explore.box_for"] = identity[0]
+    cx, cy = st.columns(2)
+    with cx:
+        xmin = controls.number("explore.xmin", "x min", default_box[0][0], -LIMIT, LIMIT, format="%.4g")
+        ymin = controls.number("explore.ymin", "y min", default_box[1][0], -LIMIT, LIMIT, format="%.4g")
+    with cy:
+        xmax = controls.number("explore.xmax", "x max", default_box[0][1], -LIMIT, LIMIT, format="%.4g")
+        ymax = controls.number("explore.ymax", "y max", default_box[1][1], -LIMIT, LIMIT, format="%.4g")
+    st.button("Reset the view box", on_click=set_box, args=(default_box,), key="explore.reset_box",
+              help="The surface's own box. The atlas, the maps and the tolerances follow the view box.")
+    problem = views.box_problem(xmin, xmax, ymin, ymax)
+    if problem:
+        problems.append(f"View box: {problem}; using the surface's box instead.")
+        box = default_box
+    else:
+        box = ((float(xmin), float(xmax)), (float(ymin), float(ymax)))
+
+    expression_error = None
+    if surface_name == CUSTOM:
+        key = cache.custom_key(text, box)
+        try:
+            cache.surface(key)
+        except landscapes.ExpressionError as err:
+            expression_error = err
+            st.error("This expression cannot be used:", icon="⚠️")
+            st.code(str(err), language=None)  # a code block: the message is never rendered as markdown
+
+    if expression_error is None:
+        atlas = views.atlas(key, box)
+        points = atlas.points
+        # A click on the map or a row of the table (from the last run) moves the selected point, before its inputs.
+        if st.session_state.get("_explore.point_for", identity) != identity:
+            set_point(views.default_point(points, cache.surface(key).start))
+        st.session_state["_explore.point_for"] = identity
+        clicked = views.selected_xy(new_event(MAP))
+        if clicked is not None:
+            set_point(views.snap(clicked, points, box))
+        row = views.selected_row(new_event(TABLE))
+        if row is not None and row < len(points):
+            set_point(points[row].xy)
+        start = views.default_point(points, cache.surface(key).start)
+    else:
+        points, start = (), (0.0, 0.0)
+
+    st.header("Selected point")
+    st.caption("Click the map, pick a row of the table, or type the coordinates.")
+    px_col, py_col = st.columns(2)
+    with px_col:
+        x = controls.number("explore.x", "x", start[0], -LIMIT, LIMIT, format="%.6g")
+    with py_col:
+        y = controls.number("explore.y", "y", start[1], -LIMIT, LIMIT, format="%.6g")
+    xy = (float(x), float(y))
+    saddles = [p for p in points if p.kind == "saddle"]
+    if saddles:
+        st.button("Go to the nearest saddle", key="explore.to_saddle", on_click=set_point,
+                  args=(views.nearest(saddles, xy).xy,))
+
+    st.header("Sections")
+    radius = controls.scalar("explore.radius", "Local window (fraction of the box)", 0.25, 0.02, 1.0,
+                             help="Half-width of the quadratic-model window and of the escape profile, as a "
+                                  "fraction of the view box's half-width.")
+    eta_fraction = controls.scalar("explore.eta", "Gradient descent η, as a fraction of 2/λmax", 0.5, 0.05, 0.95,
+                                   help="Saddle escape: η = fraction · 2/λmax at the saddle, below the stability "
+                                        "limit of the directions that curve up.")
+    noise = controls.scalar("explore.noise", "Gradient noise σ", 0.01, 1e-4, 10.0, log=True,
+                            help="Saddle escape: each step sees ∇f + σξ, ξ ~ N(0, I).")
+    steps = controls.scalar("explore.steps", "Steps", 200, 20, 2000, integer=True)
+    seed = controls.number("explore.seed", "Noise seed", 0, 0, 2**31 - 1, integer=True)
+    shade = controls.choice("explore.shade", "Curvature map: shade by", list(views.CURVATURE_MODES), "shape",
+                            format_func=views.CURVATURE_MODES.get)
+
+controls.finish(PAGE)
+
+# ------------------------------------------------------------------------------------------------ the atlas
+st.title("Explore critical points")
+if expression_error is not None:
+    st.info("Fix the expression in the sidebar to see its critical points.")
+    show_notices()
+    st.stop()
+
+surface = cache.surface(key)
+st.latex(surface.latex)  # built-in LaTeX, or built from the parsed tree of a typed formula
+if surface.name != CUSTOM and surface.description:
+    st.caption(surface.description)
+
+summary, atlas_notes = views.describe_atlas(points, atlas.capped)
+st.markdown(f"**{summary}**")
+for note in atlas_notes:
+    st.warning(note)
+g = views.grid(key, box)
+if np.all(np.isfinite(g.z)) and np.ptp(g.z) == 0:
+    st.warning("f is constant on this view box: every point is a critical point and the Hessian is zero, so the "
+               "second-derivative test says nothing anywhere.")
+elif not np.all(np.isfinite(g.z)):
+    st.caption(f"f is not finite (inf or NaN) at {np.mean(~np.isfinite(g.z)):.0%} of the map's grid: those "
+               f"regions are left blank.")
+
+info = views.point(key, xy, box)
+arrows = views.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
+map_col, view3d_col = st.columns([3, 2])
+with map_col:
+    st.plotly_chart(views.atlas_map(g, points, box, selected=info, arrows=arrows), key=MAP, on_select="rerun",
+                    selection_mode="points")
+with view3d_col:
+    coarse = views.grid(key, box, views.SURFACE3D_N)
+    st.plotly_chart(views.atlas_3d(coarse, points, selected=info), key="explore.chart3d")
+st.caption("Markers: ● minimum, ▲ maximum, ✕ saddle, ◆ degenerate (test inconclusive). The arrows are the "
+           "Hessian's eigenvectors at the selected point, as long as |λ| allows, blue where λ > 0 (f curves up), "
+           "red where λ < 0 (f curves down).")
+if points:
+    st.dataframe(views.atlas_table(points), key=TABLE, on_select="rerun", selection_mode="single-row",
+                 hide_index=True, height=min(38 + 35 * len(points), 320),
+                 column_config={c: st.column_config.NumberColumn(c, format="%.6g") for c in views.TABLE_COLUMNS[:5]})
+
+# ------------------------------------------------------------------------------------------------ the selected point
+st.header(f"Point ({views.fmt(xy[0], 6)}, {views.fmt(xy[1], 6)})")
+if not views.inside(xy, box):
+    st.caption("This point lies outside the view box, so it is not on the map.")
+headline, reason = views.verdict(info)
+colour = {"minimum": "green", "maximum": "red", "saddle": "violet", "degenerate": "orange"}.get(info.kind, "gray")
+st.markdown(f"#### :{colour}[{headline}]")
+st.text(reason)  # plain text: the engine's sentence, with its arrows and numbers
+finite = views.nonfinite_problem(info) is None
+if finite:
+    grad_col, hess_col = st.columns(2)
+    grad_col.latex(r"f(p) = " + views.latex_number(info.value) + r",\qquad \nabla f(p) = "
+                   + views.latex_matrix([[info.gradient[0]], [info.gradient[1]]]))
+    hess_col.latex(r"H(p) = \nabla^2 f(p) = " + views.latex_matrix(info.hessian))
+    vec = info.eigenvectors
+    st.latex(r"H v_i = \lambda_i v_i:\qquad \lambda_1 = " + views.latex_number(info.eigenvalues[0]) + r",\ v_1 = "
+             + views.latex_matrix([[vec[0, 0]], [vec[1, 0]]]) + r"\qquad \lambda_2 = "
+             + views.latex_number(info.eigenvalues[1]) + r",\ v_2 = " + views.latex_matrix([[vec[0, 1]], [vec[1, 1]]]))
+
+# ------------------------------------------------------------------------------------------------ sections
+model_tab, escape_tab, curvature_tab, check_tab = st.tabs(
+    ["Local quadratic model", "Saddle escape", "Curvature map", "Gradient check"], key="explore.section",
+    on_change="rerun")
+half = radius * 0.5 * min(box[0][1] - box[0][0], box[1][1] - box[1][0])
+
+if model_tab.open:
+    with model_tab:
+        st.latex(r"q(p + d) = f(p) + \nabla f(p)^\top d + \tfrac12\, d^\top H(p)\, d")
+        if not finite:
+            st.info("The quadratic model needs a finite gradient and Hessian at p.")
+        else:
+            window = ((xy[0] - half, xy[0] + half), (xy[1] - half, xy[1] + half))
+            local = views.grid(key, window, views.LOCAL_N)
+            model = views.quadratic_model(info, local.x, local.y)
+            st.plotly_chart(views.local_model_figure(local.x, local.y, local.z, model, info,
+                                                     views.eigen_arrows(info, 0.6 * half)), key="explore.chart.model")
+            st.caption(f"Filled: the true f around p (window ±{views.fmt(half)}). Dashed: the model q at the same "
+                       f"levels. Inside the red line q is within {views.MODEL_TOLERANCE:.0%} of f's range over the "
+                       f"window: there the second-order Taylor picture holds. Shrink the window in the sidebar to "
+                       f"see the two agree.")
+
+if escape_tab.open:
+    with escape_tab:
+        st.latex(r"\nabla f(\theta) = 0:\quad f(\theta + t\,u) \approx f(\theta) + \tfrac12 \lambda\, t^2 "
+                 r"\quad (H u = \lambda u,\ \|u\| = 1)")
+        if info.kind != "saddle" or not finite:
+            st.info("Select a saddle (✕ on the map, or ‘Go to the nearest saddle’ in the sidebar) to see how "
+                    "optimizers leave it." if saddles else "There is no saddle in the view box.")
+        else:
+            lam1, lam2 = (float(v) for v in info.eigenvalues)
+            vectors = (tuple(map(float, info.eigenvectors[:, 0])), tuple(map(float, info.eigenvectors[:, 1])))
+            t, change = views.profiles(key, xy, vectors, half)
+            st.plotly_chart(views.profile_figure(t, change, (lam1, lam2)), key="explore.chart.profile")
+            st.caption(f"Along v₁ (λ₁ = {views.fmt(lam1)} < 0) f falls like ½λ₁t²: the eigenvector of the negative "
+                       f"eigenvalue points downhill out of the saddle, though the gradient there is zero.")
+            eta = eta_fraction * 2.0 / lam2
+            st.markdown(f"Four runs of {steps} steps from the saddle: gradient descent with η = {views.fmt(eta)} "
+                        f"(= {eta_fraction:g} · 2/λ₂, growth 1 + η|λ₁| = {views.fmt(1 + eta * abs(lam1))} per step "
+                        f"along v₁), the second-order rules with their full step η = 1; the noisy ones see "
+                        f"∇f + σξ with σ = {noise:g} (seed {seed}).")
+            paths, lines = [], []
+            for label, name, noisy, colour_, expect in ESCAPE_RUNS:
+                hyper = (("learning_rate", float(eta)),) if name == "sgd" else ()
+                try:
+                    traj = cache.trajectory(key, name, xy, steps, hyper, noise=noise if noisy else 0.0, seed=seed)
+                except Exception as err:  # the engine refused this configuration: say which and why
+                    st.error(f"{label} could not run:", icon="⚠️")
+                    st.code(f"{type(err).__name__}: {err}"[:600], language=None)
+                    continue
+                outcome, sentence = views.escape_summary(traj.xy, traj.loss, traj.status, traj.diverged_at, xy,
+                                                         info.value, box)
+                st.markdown(f"**{label}**: :{'green' if outcome == 'escaped' else 'red'}[{sentence}]. {expect}")
+                paths.append({"xy": traj.xy, "label": label, "color": colour_})
+                lines.append({"x": np.arange(len(traj.loss)), "y": traj.loss, "label": label, "color": colour_})
+            if paths:
+                st.plotly_chart(views.paths_figure(g, box, xy, paths), key="explore.chart.paths")
+                st.plotly_chart(figures.line_figure(lines, ytitle="f(x_t)", title="f along each run"),
+                                key="explore.chart.escape_loss")
+
+if curvature_tab.open:
+    with curvature_tab:
+        maps = views.curvature(key, box)
+        st.plotly_chart(views.curvature_figure(maps, shade, points, info), key="explore.chart.curvature")
+        if shade == "shape":
+            st.caption(views.shape_shares(maps))
+        elif shade == "condition":
+            st.caption("κ = max|λ| / min|λ|: the ratio of the steepest to the flattest curvature; gradient descent "
+                       "slows down by about this factor where it is large (white where min|λ| = 0).")
+        else:
+            st.caption("λmin < 0 (red): some direction curves down, as on a saddle or a dome.")
+        st.subheader("Gradient descent's stability limit at p")
+        st.markdown(views.stability(info.eigenvalues).replace("*", "\\*"))
+
+if check_tab.open:
+    with check_tab:
+        st.latex(r"n_i(h) = \frac{f(p + h e_i) - f(p - h e_i)}{2h},\qquad "
+                 r"\text{relative error} = \frac{\|a - n\|}{\|a\| + \|n\|}")
+        check, value = views.gradient_check(key, xy), info.value
+        for sentence in views.gradient_check_words(check, value, box):
+            st.markdown(sentence)
+        if views.gradient_vanishes(check, value, box):
+            # At a critical point the check is meaningless; show the V-shape a little way off instead.
+            (x0, x1), (y0, y1) = box
+            near = (xy[0] + 0.05 * (x1 - x0), xy[1] + 0.05 * (y1 - y0))
+            check, value = views.gradient_check(key, near), float(views.point(key, near, box).value)
+            st.markdown(f"Here instead is the check at a nearby point q = ({views.fmt(near[0])}, "
+                        f"{views.fmt(near[1])}), 5 % of the box away:")
+            for sentence in views.gradient_check_words(check, value, box):
+                st.markdown(sentence)
+        if np.all(np.isfinite(check.analytic)) and not views.gradient_vanishes(check, value, box):
+            st.plotly_chart(views.gradient_check_figure(check), key="explore.chart.check")
+            st.dataframe({"component": ["∂f/∂x", "∂f/∂y"], "autodiff a": check.analytic,
+                          "centred difference n (best h)": check.numeric,
+                          "relative error": check.relative_error}, hide_index=True, key="explore.check_table",
+                         column_config={c: st.column_config.NumberColumn(c, format="%.10e")
+                                        for c in ("autodiff a", "centred difference n (best h)", "relative error")})
+            st.caption("Right of the dip, truncation error (∝ h²) dominates; left of it, round-off (∝ ε/h, "
+                       "ε ≈ 1e-16): the best h balances the two, near ε^(1/3) ≈ 1e-5 for a well-scaled f.")
+
+show_notices()
