@@ -23,16 +23,30 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
            "#bcbd22", "#7f7f7f")
 
 
-def log_levels_wanted(z: np.ndarray) -> bool:
-    """True when the finite values of ``z`` above their minimum span more than three decades (e.g. Rosenbrock)."""
-    finite = np.asarray(z)[np.isfinite(z)]
-    if finite.size == 0:
+LOG_EPS_FRACTION = 1e-5
+"""In log mode the map shows ``log10(f - f_min + eps)`` with ``eps = LOG_EPS_FRACTION * (f_max - f_min)``:
+five decades below the top of the grid, enough to ring a narrow valley floor without drowning in noise."""
+LOG_DECADES = 2.0
+"""Log contour levels when the middle 90 % of ``f - f_min`` spans at least this many decades."""
+
+
+def log_levels_wanted(z) -> bool:
+    """True when the surface spans decades, so evenly spaced contour levels would hide the interesting part.
+
+    With ``d = f - f_min`` over the finite grid values, log levels are chosen when
+    ``log10(q95(d) / q05(d)) >= LOG_DECADES``.  The test is invariant under ``f -> a f + b`` (``a > 0``).  A
+    quadratic bowl on a square grid spans about 1.4 decades by this measure (``d ~ r^2`` and the 5 % and 95 % radii
+    differ by ~5x); a quartic bowl (``d ~ r^4``) about 2.8; Rosenbrock on [-2, 2] x [-1, 3] about 2.5.
+    """
+    d = np.asarray(z, dtype=np.float64)
+    d = d[np.isfinite(d)]
+    if d.size < 4:
         return False
-    shifted = finite - finite.min()
-    positive = shifted[shifted > 0]
-    if positive.size == 0:
+    d = d - d.min()
+    lo, hi = np.quantile(d, [0.05, 0.95])
+    if hi <= 0.0 or lo <= 0.0:  # constant, or a flat floor over 5 % of the grid: nothing to resolve
         return False
-    return bool(positive.max() / max(np.percentile(positive, 5), 1e-300) > 1e3)
+    return bool(np.log10(hi / lo) >= LOG_DECADES)
 
 
 def display_z(z: np.ndarray, log_levels: bool) -> tuple[np.ndarray, str]:
@@ -43,14 +57,14 @@ def display_z(z: np.ndarray, log_levels: bool) -> tuple[np.ndarray, str]:
     finite = z[np.isfinite(z)]
     zmin = finite.min() if finite.size else 0.0
     span = (finite.max() - zmin) if finite.size else 1.0
-    eps = max(span * 1e-9, 1e-12)
+    eps = max(span * LOG_EPS_FRACTION, 1e-300)
     return np.log10(z - zmin + eps), "log₁₀(f − min f)"
 
 
-def marker_traces(markers: Iterable[tuple[float, float, str, str]], z_lookup=None) -> list[go.Scatter]:
-    """One scatter trace per kind, so the legend lists each kind once.  ``markers`` are (x, y, kind, label)."""
+def marker_traces(markers: Iterable[tuple]) -> list[go.Scatter]:
+    """One scatter trace per kind, so the legend lists each kind once.  ``markers`` are (x, y, kind, label[, f])."""
     by_kind: dict[str, list[tuple[float, float, str]]] = {}
-    for x, y, kind, label in markers:
+    for x, y, kind, label, *_ in markers:
         by_kind.setdefault(kind, []).append((x, y, label))
     traces = []
     for kind, points in by_kind.items():
@@ -102,10 +116,13 @@ def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), ti
         fig.add_trace(go.Scatter3d(x=xy[:, 0], y=xy[:, 1], z=loss, mode="lines+markers", name=path["label"],
                                    line=dict(width=5, color=path.get("color", PALETTE[i % len(PALETTE)])),
                                    marker=dict(size=2)))
-    for x, y, kind, label in markers:
+    xs_, ys_ = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    for x, y, kind, label, *value in markers:
         symbol, colour, name = KIND_STYLE.get(kind, ("circle", "#444", kind))
-        fig.add_trace(go.Scatter3d(x=[x], y=[y], z=[None], mode="markers", name=label, showlegend=False,
-                                   marker=dict(size=5, color=colour)))
+        # A marker's height: its own f when given, else the nearest grid value (the surface as drawn).
+        marker_z = value[0] if value else z[np.abs(ys_ - y).argmin(), np.abs(xs_ - x).argmin()]
+        fig.add_trace(go.Scatter3d(x=[x], y=[y], z=[min(float(marker_z), top)], mode="markers", name=label,
+                                   showlegend=False, marker=dict(size=5, color=colour)))
     fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
                       scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f"), uirevision="keep")
     return fig

@@ -27,18 +27,15 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from components.figures import LOG_DECADES, LOG_EPS_FRACTION, PALETTE
+from components.figures import log_levels_wanted as wants_log_levels
+
 FRONTEND = Path(__file__).parent / "frontend"
 FRONTEND_FILES = ("index.html", "player.js", "player.css")
 LAYOUTS = ("overlay", "side_by_side")
 MARKER_KINDS = ("minimum", "maximum", "saddle", "degenerate", "start")
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 
 _F32_MAX = float(np.finfo(np.float32).max)
-LOG_EPS_FRACTION = 1e-5
-"""In log mode the contour shows ``log10(f - f_min + eps)`` with ``eps = LOG_EPS_FRACTION * (f_max - f_min)``:
-five decades below the top of the grid, enough to ring a narrow valley floor without drowning in noise."""
-LOG_DECADES = 2.0
-"""Auto log levels when the middle 90 % of ``f - f_min`` spans at least this many decades (see `wants_log_levels`)."""
 
 
 # --------------------------------------------------------------------------------------------------- encoding
@@ -61,27 +58,6 @@ def decode_array(d: Mapping[str, Any]) -> np.ndarray:
         raise ValueError(f"unsupported dtype {d.get('dtype')!r}")
     flat = np.frombuffer(base64.b64decode(d["b64"]), dtype="<f4")
     return flat.reshape(tuple(d["shape"])).astype(np.float32)
-
-
-def wants_log_levels(z: Any) -> bool:
-    """True when the surface spans decades, so evenly spaced contour levels would hide the interesting part.
-
-    With ``d = f - f_min`` over the finite grid values, log levels are chosen when
-    ``log10(q95(d) / q05(d)) >= LOG_DECADES``.  The test is invariant under ``f -> a f + b`` (``a > 0``).  A
-    quadratic bowl on a square grid spans about 1.4 decades by this measure (``d ~ r^2`` and the 5 % and 95 % radii
-    differ by ~5x); a quartic bowl (``d ~ r^4``) about 2.8; Rosenbrock on [-2, 2] x [-1, 3] about 2.5.
-    """
-    d = np.asarray(z, dtype=np.float64)
-    d = d[np.isfinite(d)]
-    if d.size < 4:
-        return False
-    d = d - d.min()
-    lo, hi = np.quantile(d, [0.05, 0.95])
-    if hi <= 0.0:
-        return False
-    if lo <= 0.0:  # a flat floor over 5 % of the grid: nothing to resolve near the minimum
-        return False
-    return bool(np.log10(hi / lo) >= LOG_DECADES)
 
 
 # --------------------------------------------------------------------------------------------------- inputs
