@@ -1,0 +1,20 @@
+"""Loss-landscape & optimizer visualizer: page config and navigation, nothing else."""
+
+import streamlit as st
+
+PAGES = [
+    # (file, title, icon, URL path); the first is the default page.
+    ("app_pages/compare.py", "Compare optimizers", "🏃", "compare"),
+    ("app_pages/explore.py", "Explore critical points", "🔍", "explore"),
+    ("app_pages/lab.py", "Lab: sweeps", "🧪", "lab"),
+]
+
+
+def run() -> None:
+    st.set_page_config(page_title="Loss landscapes", page_icon="⛰️", layout="wide")
+    pages = [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0)
+             for i, (path, title, icon, url) in enumerate(PAGES)]
+    st.navigation(pages).run()
+
+
+run()

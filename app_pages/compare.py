@@ -1,0 +1,290 @@
+"""Compare optimizers: one surface, one start, up to eight update rules animated side by side or overlaid.
+
+The sidebar holds every control (built from the registries; each widget key is also its URL parameter, so a copied
+link reproduces the view).  The main area shows the player (surface, critical points, paths; a click on the
+surface picks the start), each run's outcome in words, four diagnostics per step, the update rules that ran, an
+optional 3-D view, and the exports.  All computation is in the engine, reached through `components.cache`.
+"""
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+from components import cache, controls, export, figures
+from components.player import player
+from landscapes.expression import MAX_LENGTH
+from optimizers import catalog, schedules
+
+PAGE = "compare"
+PLAYER = "compare.player"
+CUSTOM = "custom"
+DEFAULT_SURFACE = "elongated_valley"
+DEFAULT_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+DEFAULT_EXPRESSION = "x**2 - y**2 + 0.1*x**4 + 0.05*y**4"
+MAX_OPTIMIZERS = 8
+MAX_STEPS = 2000  # well under optimizers.run.MAX_STEPS: the player animates every step of every path
+CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
+LAYOUTS = {"overlay": "All overlaid", "side_by_side": "Side by side"}
+
+controls.begin(PAGE)
+notice_box = st.container()
+titles = cache.surface_titles()
+
+
+def show_notices() -> None:
+    """What the link asked for that could not be used (filled in last, once every widget has read the URL)."""
+    fixed = controls.notices(PAGE)
+    if fixed:
+        with notice_box:
+            st.warning("Some values in the link were unusable and have been replaced:\n\n"
+                       + "\n".join(f"- {n}" for n in fixed))
+            st.button("Dismiss", on_click=controls.dismiss_notices, args=(PAGE,), key="compare.dismiss")
+
+
+def optimizer_title(name: str) -> str:
+    return catalog.get(name).title
+
+
+def narrow(latex: str) -> str:
+    """The same formula for the narrow sidebar: small type, one statement per line."""
+    if latex.startswith(r"\begin{aligned}"):
+        latex = latex.replace(r",\quad ", r", \\ ")
+    return r"\small " + latex
+
+
+# ------------------------------------------------------------------------------------------------ sidebar
+with st.sidebar:
+    st.header("Surface")
+    surface_name = controls.choice(
+        "compare.surface", "Surface", [*landscapes.names(), CUSTOM], DEFAULT_SURFACE,
+        format_func=lambda n: "Type your own…" if n == CUSTOM else titles[n],
+        help="A built-in surface, or type a formula in x and y.")
+    surface = None
+    if surface_name == CUSTOM:
+        text = controls.text("compare.expression", "f(x, y) =", DEFAULT_EXPRESSION, max_chars=MAX_LENGTH,
+                             help=f"Numbers, x, y, pi, e, + − * / ** and functions such as sin, exp, log; at most "
+                                  f"{MAX_LENGTH} characters. Press Enter to apply.")
+        half = controls.number("compare.box", "Box half-width", 3.0, 0.01, 1000.0, step=0.5,
+                               help="The surface is drawn and searched on [−w, w] × [−w, w].")
+        key = cache.custom_key(text, ((-half, half), (-half, half)))
+        try:
+            surface = cache.surface(key)
+        except landscapes.ExpressionError as err:
+            st.error("This expression cannot be used:", icon="⚠️")
+            caret = f"{text}\n{' ' * (err.column - 1)}^\n" if err.column and len(text) <= 120 else ""
+            st.code(f"{caret}{err}", language=None)  # a code block: neither text is rendered as markdown
+        box = ((-half, half), (-half, half))
+        start_identity = key
+    else:
+        values = controls.hyperparameters(f"compare.{surface_name}", landscapes.parameters(surface_name),
+                                          context=titles[surface_name])
+        key = cache.surface_key(surface_name, values)
+        surface = cache.surface(key)
+        box = surface.bounds
+        start_identity = surface_name
+
+    st.header("Start")
+    (xlo, xhi), (ylo, yhi) = box
+    default_start = surface.start if surface is not None else (0.8 * xlo, 0.8 * yhi)
+    if st.session_state.get("_compare.start_for", start_identity) != start_identity:
+        st.session_state["compare.x0"], st.session_state["compare.y0"] = default_start  # a new surface
+    st.session_state["_compare.start_for"] = start_identity
+    click = controls.take_click(PLAYER, "_compare.click_n")
+    if click is not None:
+        grain = 1e-4 * max(xhi - xlo, yhi - ylo)
+        st.session_state["compare.x0"] = float(np.clip(round(click[0] / grain) * grain, xlo, xhi))
+        st.session_state["compare.y0"] = float(np.clip(round(click[1] / grain) * grain, ylo, yhi))
+    step = 10.0 ** np.floor(np.log10(max(xhi - xlo, yhi - ylo) / 100))
+    cx, cy = st.columns(2)
+    with cx:
+        x0 = controls.number("compare.x0", "x₀", default_start[0], xlo, xhi, step=step, format="%.4f",
+                             help="Or click on the surface.")
+    with cy:
+        y0 = controls.number("compare.y0", "y₀", default_start[1], ylo, yhi, step=step, format="%.4f")
+    start = (float(x0), float(y0))
+
+    st.header("Optimizers")
+    steps = controls.scalar("compare.steps", "Steps", 200, 10, MAX_STEPS, integer=True,
+                            help=f"At most {MAX_STEPS} steps (the player animates every one).")
+    selected = controls.choices(
+        "compare.optimizers", "Optimizers", catalog.names(), DEFAULT_OPTIMIZERS, max_items=MAX_OPTIMIZERS,
+        format_func=optimizer_title,
+        help=f"At most {MAX_OPTIMIZERS} at once. Each one's update rule and hyperparameters are below.")
+    hyperparams, rules = {}, {}
+    for name in selected:
+        spec = catalog.get(name)
+        with st.expander(spec.title):
+            hyperparams[name] = controls.hyperparameters(f"compare.{name}", spec.hyperparams, context=spec.title)
+            switches = {h.name: hyperparams[name][h.name] for h in spec.hyperparams if h.kind != "float"}
+            rules[name] = catalog.latex_for(name, **switches)
+            # The rule these sliders feed, with its switches applied, and where it comes from (one element).
+            notes = f"{spec.why_not}\n\n" if not spec.converges else ""
+            st.markdown(f"$$\n{narrow(rules[name])}\n$$\n\n{notes}*{spec.reference}*")
+
+    st.header("Schedule and noise")
+    schedule = controls.choice("compare.schedule", "Learning-rate schedule", schedules.names(), "constant",
+                               format_func=lambda n: schedules.get(n).title,
+                               help="Replaces the constant η of every optimizer that takes a schedule.")
+    schedule_spec = schedules.get(schedule)
+    if schedule != "constant":
+        st.latex(schedule_spec.latex)
+    schedule_params = controls.hyperparameters(f"compare.{schedule}", schedule_spec.hyperparams,
+                                               context=schedule_spec.title)
+    noise = controls.scalar("compare.noise", "Gradient noise σ", 0.0, 0.0, 100.0, log=True,
+                            help="Each step sees ∇f + σ ξ with ξ ~ N(0, I): a stand-in for minibatch noise.")
+    seed = controls.number("compare.seed", "Noise seed", 0, 0, 2**31 - 1, integer=True)
+
+    st.header("View")
+    layout = controls.choice("compare.layout", "Layout", list(LAYOUTS), "overlay", format_func=LAYOUTS.get,
+                             radio=True, help="Side by side: one panel per optimizer, one shared clock.")
+    show_flow = controls.toggle("compare.flow", "Continuous-time limit", False,
+                                help="Dashed: the gradient flow ẋ = −∇f(x) that gradient descent discretises "
+                                     "(iterate k ≈ x(kη)), and the heavy-ball ODE behind momentum.")
+
+# ------------------------------------------------------------------------------------------------ main area
+st.title("Compare optimizers")
+if surface is None:
+    st.info("Fix the expression in the sidebar to see the optimizers run.")
+    controls.finish(PAGE)
+    show_notices()
+    st.stop()
+
+st.latex(surface.latex)
+if surface.description:
+    st.caption(surface.description)
+
+grid = cache.grid(key)
+critical = cache.critical_points(key)
+markers = [(p.xy[0], p.xy[1], p.kind, f"{p.kind}, f = {p.value:.4g}") for p in critical]
+minima = [p.xy for p in critical if p.kind == "minimum"] + [m.xy for m in surface.minima]
+global_minima = [m.xy for m in surface.minima if m.kind == "global"] or [
+    p.xy for p in critical if p.kind == "minimum" and p.value <= min(q.value for q in critical) + 1e-9]
+diagonal = float(np.hypot(xhi - xlo, yhi - ylo))
+start_curvature = cache.classify(key, start).eigenvalues
+
+runs, outcomes, paths = {}, {}, []
+for i, name in enumerate(selected):
+    try:
+        runs[name] = cache.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
+                                      tuple(schedule_params.items()), noise, seed)
+    except Exception as err:  # the engine refused this configuration: say which and why, keep the page
+        st.error(f"{optimizer_title(name)} could not run:", icon="⚠️")
+        st.code(f"{type(err).__name__}: {err}"[:600], language=None)
+        continue
+    traj = runs[name]
+    scheduled = cache.schedule_applies(name, schedule)
+    end = cache.classify(key, (float(traj.xy[-1, 0]), float(traj.xy[-1, 1])))
+    outcomes[name] = export.outcome(
+        traj, end_kind=end.kind, critical=[(p.xy, p.kind) for p in critical], global_minima=global_minima,
+        box_diagonal=diagonal, name=name, hyperparams=hyperparams[name], start_eigenvalues=start_curvature,
+        scheduled=scheduled)
+    path = {"name": name, "label": optimizer_title(name), "color": figures.PALETTE[i % len(figures.PALETTE)],
+            "xy": traj.xy, "loss": traj.loss, "grad_norm": traj.grad_norm, "learning_rate": traj.learning_rate,
+            "status": outcomes[name].status}
+    if show_flow and name == "sgd":
+        path["flow_xy"] = cache.flow(key, start, "gradient", float(np.sum(traj.learning_rate)))
+    elif show_flow and name == "momentum" and not scheduled:
+        eta, mu = hyperparams[name]["learning_rate"], hyperparams[name]["momentum"]
+        path["flow_xy"] = cache.flow(key, start, "heavy_ball", steps * np.sqrt(eta), (1 - mu) / np.sqrt(eta))
+    paths.append(path)
+
+if not selected:
+    st.info("Pick at least one optimizer in the sidebar.")
+player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,
+       height=560 if layout == "overlay" else 420)
+if show_flow:
+    st.caption("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σ η_k "
+               "(drawn with GD), and momentum's heavy-ball ODE ẍ + aẋ + ∇f = 0, a = (1 − μ)/√η, up to "
+               "t = steps·√η (drawn with momentum, constant η only)."
+               if {"sgd", "momentum"} & set(runs) else
+               "The continuous-time limits belong to gradient descent and momentum: select one of them.")
+
+# Outcomes, in words (one element: every element is one more message per rerun).
+colour = {"converged": "green", "diverged": "red", "stalled": "orange", "moving": "blue"}
+sentences = []
+for name, result in outcomes.items():
+    why = ("" if catalog.get(name).converges or result.status == "converged"
+           else " This rule is not expected to settle with a constant η (see its notes in the sidebar).")
+    sentences.append(f"**{optimizer_title(name)}**: :{colour[result.status]}[{result.text}]{why}")
+if sentences:
+    st.markdown("  \n".join(sentences))
+
+# Diagnostics per step, one line per optimizer.
+if runs:
+    tables = {name: export.table(traj, minima) for name, traj in runs.items()}
+    stride = max(1, int(np.ceil((steps + 1) / CHART_POINTS)))
+    reference = min((m.value for m in surface.minima), default=None)
+    losses, loss_note = export.log_axis_losses([t["loss"] for t in tables.values()], reference)
+
+    def lines(column_values):
+        return [{"x": tables[n]["step"][::stride].astype(np.int32), "y": np.asarray(v[::stride], np.float32),
+                 "label": optimizer_title(n), "color": figures.PALETTE[selected.index(n) % len(figures.PALETTE)]}
+                for n, v in column_values]
+
+    # Lazy tabs: only the open tab is built and sent.  The first one holds no chart, so that a slider move
+    # redraws the player without also re-rendering a Plotly figure on the browser's main thread.
+    rules_tab, loss_tab, distance_tab, grad_tab, ratio_tab = st.tabs(
+        ["Update rules", "Loss", "Distance to a minimum", "Gradient norm", "Update / parameter ratio"],
+        key="compare.charts", on_change="rerun")
+    if rules_tab.open:
+        shown = [(optimizer_title(name), rules[name]) for name in runs]
+        if schedule != "constant":
+            shown.append((f"Schedule: {schedule_spec.title} (for every optimizer that takes one)", schedule_spec.latex))
+        rules_tab.markdown("\n\n".join(f"**{title}**\n\n$$\n{latex}\n$$" for title, latex in shown))
+    if loss_tab.open:
+        with loss_tab:
+            st.plotly_chart(figures.line_figure(lines(zip(tables, losses)), ytitle="f(x)", log_y=True,
+                                                title="Loss per step"), key="compare.chart.loss")
+            if loss_note:
+                st.caption(loss_note)
+    if distance_tab.open:
+        with distance_tab:
+            if minima:
+                st.plotly_chart(figures.line_figure(lines((n, t["distance_to_minimum"]) for n, t in tables.items()),
+                                                    ytitle="distance", log_y=True,
+                                                    title="Distance to the nearest known minimum"),
+                                key="compare.chart.distance")
+            else:
+                st.info("No minimum is known on this surface, so there is no distance to plot.")
+    if grad_tab.open:
+        with grad_tab:
+            st.plotly_chart(figures.line_figure(lines((n, t["grad_norm"]) for n, t in tables.items()),
+                                                ytitle="‖∇f(x)‖", log_y=True, title="Gradient norm"),
+                            key="compare.chart.grad")
+    if ratio_tab.open:
+        with ratio_tab:
+            st.plotly_chart(figures.line_figure(lines((n, t["update_ratio"]) for n, t in tables.items()),
+                                                ytitle="‖Δx‖ / ‖x‖", log_y=True,
+                                                title="Update-to-parameter ratio ‖Δx‖ / ‖x‖ per step"),
+                            key="compare.chart.ratio")
+            st.caption("cs231n's 'babysitting' signal: the relative size of each step (about 1e-3 is healthy "
+                       "for a network's weights; on a 2-D surface it also depends on where the origin is).")
+
+view3d = st.expander("3-D view", key="compare.view3d", on_change="rerun")
+if view3d.open and runs:
+    coarse = cache.grid(key, 81)
+    with view3d:
+        st.plotly_chart(figures.surface3d_figure(coarse.x, coarse.y, coarse.z, paths=paths),
+                        key="compare.chart.3d")
+
+# Exports (the data is generated only when a button is pressed; the code only while its expander is open).
+if runs:
+    config = controls.values(PAGE)
+    results = {n: o.text for n, o in outcomes.items()}
+    row = st.container(horizontal=True)
+    row.download_button("Trajectories (CSV)", lambda: export.to_csv(tables), file_name="trajectories.csv",
+                       mime="text/csv", on_click="ignore", key="compare.download.csv")
+    row.download_button("Trajectories (JSON)", lambda: export.to_json(tables, config, results),
+                       file_name="trajectories.json", mime="application/json", on_click="ignore",
+                       key="compare.download.json")
+    code_box = st.expander("Copy as optax code", key="compare.code", on_change="rerun")
+    if code_box.open:
+        with code_box:
+            chosen = controls.choice("compare.export", "Optimizer", list(runs), next(iter(runs)),
+                                     format_func=optimizer_title)
+            st.code(export.optax_code(chosen, hyperparams[chosen], schedule=schedule,
+                                      schedule_params=schedule_params, steps=steps, start=start, noise=noise,
+                                      seed=seed), language="python")
+
+controls.finish(PAGE)
+show_notices()

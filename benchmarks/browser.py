@@ -1,0 +1,252 @@
+"""Browser benchmark: slider-to-drawn latency of the compare page against a native Plotly baseline, bytes per
+rerun, the page script's own time, and the time from server start to the first frame drawn.
+
+A plain script: ``python benchmarks/browser.py``.  It starts its own ``streamlit run`` servers on free ports and
+drives headless Chromium with Playwright (the server and browser settings of tests/browser/conftest.py).
+Measured in one run, on the same machine:
+
+* Latency: a learning-rate slider is moved one notch (keyboard ArrowRight) ``MOVES`` times on each page; each time
+  the clock runs from the key press until the optimizer paths drawn on screen have changed (the SVG path data of
+  the path traces differ from before the move).  Ours: the compare page (`app.py`), whose player receives the new
+  trajectories and redraws in its iframe.  Baseline: benchmarks/apps/baseline_plotly.py, the same trajectories as
+  ``st.plotly_chart`` with cumulative Plotly frames.  Both start from the same view (valley, six optimizers, 200
+  steps) and compute with the same cached engine.  The moves alternate between the two pages, so that both see
+  the same load on a shared machine.  Prints both medians and ours / baseline (target <= 0.5).
+* Bytes per rerun for 8 optimizers x 1000 steps: ``player.payload_size`` of what the page sends the player, and
+  the WebSocket bytes the browser actually received for one slider move on the page in that configuration.
+* The page script's own time for a warm rerun after a slider move (AppTest, in this process).
+* Time from server start (process spawn) to the first frame drawn by the player, with an empty JAX compilation
+  cache (cold) and again with the cache that first start filled (a restart).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _Server  # noqa: E402  (the tests' server harness)
+
+MOVES = 21
+LOAD_MS = 240_000
+WAIT_MS = 60_000
+SETTLE_S = 0.4  # after each drawn update, let the rerun finish before the next move
+EIGHT = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lion")
+PLAYER = "iframe[title*='player']"
+VIEWPORT = {"width": 1280, "height": 1100}
+
+# The SVG path data of every scatter line Plotly has drawn in a document: changes exactly when new paths are drawn.
+SIGNATURE = """() => Array.from(document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line'),
+                                 p => p.getAttribute('d') || '').join('|')"""
+
+
+# ------------------------------------------------------------------------------------------------ servers, pages
+def start_server(app: str, log_name: str, jax_cache: str | None = None) -> tuple[_Server, float]:
+    """Spawn ``streamlit run app`` (with ``JAX_CACHE_DIR=jax_cache`` if given); returns it and the spawn time."""
+    old = os.environ.get("JAX_CACHE_DIR")
+    if jax_cache is not None:
+        os.environ["JAX_CACHE_DIR"] = jax_cache
+    try:
+        t0 = time.perf_counter()
+        server = _Server(ROOT / app, Path(tempfile.gettempdir()) / log_name)
+    finally:
+        if jax_cache is not None:
+            if old is None:
+                os.environ.pop("JAX_CACHE_DIR", None)
+            else:
+                os.environ["JAX_CACHE_DIR"] = old
+    server.wait()
+    return server, t0
+
+
+def player_frame(page):
+    frame = page.wait_for_selector(PLAYER, timeout=LOAD_MS).content_frame()
+    frame.wait_for_function("() => window.playerState && window.playerState.drawCount > 0", timeout=LOAD_MS)
+    return frame
+
+
+def open_ours(browser, base: str, query: str = "", received: list | None = None):
+    """The compare page with gradient descent's hyperparameters unfolded: (context, page, frame, slider)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    if received is not None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+    page.goto(base + "/" + query)
+    frame = player_frame(page)
+    page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
+        has_text="Gradient descent").locator("summary").click()
+    return context, page, frame, page.locator(".st-key-compare-sgd-learning_rate input[type='range']")
+
+
+def open_baseline(browser, base: str, received: list | None = None):
+    """The baseline page: (context, page, page, slider)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    if received is not None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+    page.goto(base + "/")
+    page.wait_for_function(f"() => ({SIGNATURE})().length > 0", timeout=LOAD_MS)
+    return context, page, page, page.locator(".st-key-baseline-sgd-learning_rate input[type='range']")
+
+
+def one_move(page, doc, slider) -> float:
+    """Seconds from one ArrowRight on ``slider`` until the drawn paths in ``doc`` (the page or a frame) changed."""
+    before = doc.evaluate(SIGNATURE)
+    slider.focus()
+    t0 = time.perf_counter()
+    slider.press("ArrowRight")
+    doc.wait_for_function(f"(old) => ({SIGNATURE})() !== old", arg=before, timeout=WAIT_MS, polling="raf")
+    elapsed = time.perf_counter() - t0
+    time.sleep(SETTLE_S)
+    return elapsed
+
+
+# ------------------------------------------------------------------------------------------------ measurements
+def latencies(browser, ours_base: str, baseline_base: str) -> tuple[list[float], list[float], int]:
+    """``MOVES`` slider moves on each page, alternating; also the baseline's WebSocket bytes per move."""
+    received: list[int] = []
+    ours = open_ours(browser, ours_base)
+    base = open_baseline(browser, baseline_base, received)
+    time.sleep(2.0)
+    received.clear()
+    times_ours, times_base = [], []
+    for _ in range(MOVES):
+        times_ours.append(one_move(*ours[1:]))
+        times_base.append(one_move(*base[1:]))
+    time.sleep(1.0)
+    ours[0].close()
+    base[0].close()
+    return times_ours, times_base, sum(received) // MOVES
+
+
+def bytes_on_the_wire(browser, base: str) -> int:
+    """WebSocket bytes received for one slider move with 8 optimizers x 1000 steps (whole rerun, all elements)."""
+    received: list[int] = []
+    context, page, frame, slider = open_ours(
+        browser, base, "?compare.optimizers=" + "%2C".join(EIGHT) + "&compare.steps=1000", received)
+    time.sleep(2.0)
+    received.clear()
+    one_move(page, frame, slider)
+    time.sleep(1.0)
+    context.close()
+    return sum(received)
+
+
+def time_to_first_frame(browser, jax_cache: str, label: str) -> float:
+    """Seconds from spawning a fresh server to the player's first drawn frame in a fresh browser context."""
+    server, t0 = start_server("app.py", f"bench-first-frame-{label}.log", jax_cache)
+    try:
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.goto(server.base + "/")
+        player_frame(page)
+        elapsed = time.perf_counter() - t0
+        context.close()
+        return elapsed
+    finally:
+        server.stop()
+
+
+def player_payload_bytes() -> int:
+    """``player.payload_size`` for the page's grid and 8 optimizers x 1000 steps on the default surface."""
+    import landscapes
+    from components import figures, player
+    from landscapes import analysis
+    from optimizers import catalog
+
+    run = importlib.import_module("optimizers.run")
+    surface = landscapes.get("elongated_valley")
+    xs, ys, z = analysis.evaluate_grid(surface, n=importlib.import_module("components.cache").GRID_N)
+    paths = []
+    for i, name in enumerate(EIGHT):
+        traj = run.run(surface, name, steps=1000)
+        paths.append({"name": name, "label": catalog.get(name).title, "color": figures.PALETTE[i], "xy": traj.xy,
+                      "loss": traj.loss, "grad_norm": traj.grad_norm, "learning_rate": traj.learning_rate,
+                      "status": traj.status})
+    return player.payload_size({"x": xs, "y": ys, "z": z}, paths)
+
+
+_TIMED_PAGE = """
+import sys, time
+sys.path.insert(0, {root!r})
+import streamlit as st
+st.set_page_config(layout="wide")
+code = compile(open({page!r}).read(), {page!r}, "exec")
+t0 = time.perf_counter()
+exec(code, {{"__name__": "__main__", "__file__": {page!r}}})
+st.session_state.setdefault("_bench_seconds", []).append(time.perf_counter() - t0)
+"""
+
+
+def page_script_seconds(moves: int = MOVES) -> list[float]:
+    """Server-side time of the compare page's script for reruns that follow a one-notch move of the gradient
+    descent learning-rate slider (one new engine run each), measured in-process with AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    from components import controls
+    from optimizers import catalog
+
+    (eta,) = [h for h in catalog.get("sgd").hyperparams if h.name == "learning_rate"]
+    grid = controls.log_grid(eta.min, eta.max, eta.default)
+    first = grid.index(eta.default)
+    with tempfile.TemporaryDirectory(prefix="bench-page-") as tmp:
+        wrapper = Path(tmp) / "timed_compare.py"
+        wrapper.write_text(_TIMED_PAGE.format(root=str(ROOT), page=str(ROOT / "app_pages" / "compare.py")))
+        at = AppTest.from_file(str(wrapper), default_timeout=300)
+        at.run()
+        at.run()  # warm: everything the default view needs is compiled and cached
+        for k in range(1, moves + 1):
+            at.select_slider(key="compare.sgd.learning_rate").set_value(grid[first + k]).run()
+        if at.exception:
+            raise RuntimeError(at.exception)
+        return list(at.session_state["_bench_seconds"][2:])
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with tempfile.TemporaryDirectory(prefix="bench-jax-cache-") as fresh_cache, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        cold = time_to_first_frame(browser, fresh_cache, "cold")
+        warm = time_to_first_frame(browser, fresh_cache, "restart")
+
+        ours_server, _ = start_server("app.py", "bench-ours.log")
+        base_server, _ = start_server("benchmarks/apps/baseline_plotly.py", "bench-baseline.log")
+        try:
+            ours, baseline, baseline_bytes = latencies(browser, ours_server.base, base_server.base)
+            wire = bytes_on_the_wire(browser, ours_server.base)
+        finally:
+            ours_server.stop()
+            base_server.stop()
+        browser.close()
+
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # st.cache_* outside a server would warn
+    payload = player_payload_bytes()
+    script = page_script_seconds()
+    m_ours, m_base = statistics.median(ours), statistics.median(baseline)
+    print(f"slider move -> paths drawn, median over {MOVES} moves each, alternating (6 optimizers x 200 steps):")
+    print(f"  ours (trajectory player)           {m_ours * 1000:8.0f} ms")
+    print(f"  baseline (st.plotly_chart, frames) {m_base * 1000:8.0f} ms")
+    print(f"  ratio ours / baseline              {m_ours / m_base:8.2f}   (target <= 0.5)")
+    print("bytes per rerun, 8 optimizers x 1000 steps:")
+    print(f"  player.payload_size                {payload:8d} B   (target <= 1 MB)")
+    print(f"  WebSocket bytes, one slider move   {wire:8d} B   (the whole page rerun)")
+    print(f"  baseline WebSocket bytes per move  {baseline_bytes:8d} B   (6 optimizers x 200 steps)")
+    print(f"page script, warm rerun after a slider move: median {statistics.median(script) * 1000:.0f} ms over "
+          f"{len(script)} reruns   (target well under 150 ms)")
+    print("server start -> first frame drawn by the player:")
+    print(f"  empty JAX compilation cache        {cold:8.1f} s")
+    print(f"  restart with that cache filled     {warm:8.1f} s")
+
+
+if __name__ == "__main__":
+    main()

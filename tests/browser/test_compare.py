@@ -1,0 +1,163 @@
+"""The compare page end to end: a real `streamlit run app.py` and headless Chromium (fixtures in conftest.py).
+
+What a user does: load the page, press Play, drag a hyperparameter slider, click on the surface to pick a start
+(also after an animation has played), switch between overlaid and side-by-side panels.  Every test also checks
+that the browser saw no page error or console error.  Pixel <-> data conversions use Plotly's own axis maps.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+APP = "app.py"
+IFRAME = "iframe[title*='player']"
+LOAD_MS = 180_000  # the first load compiles six optimizer runners (cold JAX)
+WAIT_MS = 60_000
+STEPS = 200  # the page's default step count
+
+
+def open_page(page, url):
+    """Load the page, wait for the player's first draw, return its Frame."""
+    page.goto(url)
+    frame = page.wait_for_selector(IFRAME, timeout=LOAD_MS).content_frame()
+    frame.wait_for_function("() => window.playerState && window.playerState.drawCount > 0", timeout=LOAD_MS)
+    return frame
+
+
+def state(frame) -> dict:
+    return frame.evaluate("() => Object.assign({}, window.playerState)")
+
+
+def ghost_paths(frame, panel=0):
+    """Each optimizer's whole route as Plotly draws it: {label: [[x, y], ...]}."""
+    return frame.evaluate(
+        """(i) => Object.fromEntries(document.querySelectorAll('.js-plotly-plot')[i].data
+                 .filter(t => (t.hovertemplate || '').startsWith('step'))
+                 .map(t => [t.name, Array.from(t.x, (v, k) => [v, t.y[k]])]))""", panel)
+
+
+def assert_clean(page):
+    assert page.errors == [], page.errors
+    assert page.console_errors == [], page.console_errors
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def wait_redraw(frame, draws):
+    frame.wait_for_function(f"() => window.playerState.drawCount > {draws}", timeout=WAIT_MS)
+
+
+def page_point(page, frame, x, y, panel=0):
+    """Page pixel of the data point (x, y) in plot panel `panel`, by Plotly's own axis maps."""
+    px, py = frame.evaluate(
+        """([x, y, i]) => {
+            const gd = document.querySelectorAll('.js-plotly-plot')[i], fl = gd._fullLayout, r = gd.getBoundingClientRect();
+            return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x), r.top + fl.yaxis._offset + fl.yaxis.l2p(y)];
+        }""", [x, y, panel])
+    box = page.locator(IFRAME).bounding_box()
+    return box["x"] + px, box["y"] + py
+
+
+def start_inputs(page) -> tuple[float, float]:
+    x = page.locator(".st-key-compare-x0 input").input_value()
+    y = page.locator(".st-key-compare-y0 input").input_value()
+    return float(x), float(y)
+
+
+def click_surface(page, frame, x, y):
+    """Click the surface at data point (x, y); wait until the page's start inputs and every path moved there."""
+    draws = state(frame)["drawCount"]
+    frame.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.mouse.click(*page_point(page, frame, x, y))
+    wait_redraw(frame, draws)
+    page.wait_for_function(
+        """([x, y]) => { const q = (k) => document.querySelector(`.st-key-compare-${k} input`);
+                         return q('x0') && Math.abs(Number(q('x0').value) - x) < 0.05
+                             && Math.abs(Number(q('y0').value) - y) < 0.05; }""", arg=[x, y], timeout=WAIT_MS)
+    for route in ghost_paths(frame).values():
+        assert route[0] == pytest.approx([x, y], abs=0.05)
+
+
+def play_to_end(frame):
+    frame.locator("#speed").select_option("4")
+    frame.locator("#play").click()
+    frame.wait_for_function("() => window.playerState.playing", timeout=WAIT_MS)
+    frame.wait_for_function(f"() => !window.playerState.playing && window.playerState.frame === {STEPS}",
+                            timeout=WAIT_MS)
+
+
+@pytest.fixture
+def compare(page, streamlit_app):
+    frame = open_page(page, streamlit_app(APP))
+    return frame
+
+
+def test_slider_move_updates_the_paths(page, compare):
+    frame = compare
+    before = ghost_paths(frame)
+    page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
+        has_text="Gradient descent").locator("summary").click()
+    slider = page.locator(".st-key-compare-sgd-learning_rate input[type='range']")
+    draws = state(frame)["drawCount"]
+    slider.focus()
+    slider.press("ArrowRight")  # η 0.001 -> 0.0015: only gradient descent's path changes
+    wait_redraw(frame, draws)
+    after = ghost_paths(frame)
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == ["Gradient descent"]
+    page.wait_for_url(re.compile(r"compare\.sgd\.learning_rate=0\.0015"), timeout=WAIT_MS)
+    # While playing, a slider move swaps the paths and the animation keeps going.
+    frame.locator("#loop").check()
+    frame.locator("#play").click()
+    draws = state(frame)["drawCount"]
+    slider.press("ArrowRight")
+    wait_redraw(frame, draws)
+    assert state(frame)["playing"]
+    assert_clean(page)
+
+
+def test_click_on_surface_moves_the_start_also_after_play(page, compare, artifacts):
+    frame = compare
+    click_surface(page, frame, 4.0, 6.0)
+    assert start_inputs(page) == pytest.approx((4.0, 6.0), abs=0.05)
+    play_to_end(frame)
+    click_surface(page, frame, -5.0, 3.0)
+    assert start_inputs(page) == pytest.approx((-5.0, 3.0), abs=0.05)
+    page.screenshot(path=str(artifacts / "compare_after_clicks.png"), full_page=True)
+    assert_clean(page)
+
+
+def test_page_loads_plays_and_switches_layouts(page, compare, artifacts):
+    frame = compare
+    s = state(frame)
+    assert s["nPaths"] == 6 and s["frame"] == 0 and not s["playing"]
+    assert frame.locator("#readout tbody tr").count() == 6
+    assert frame.locator(".js-plotly-plot").count() == 1
+    page.wait_for_url(re.compile(r"compare\.optimizers=sgd%2Cmomentum"), timeout=WAIT_MS)  # the configuration
+    frame.locator("#play").click()
+    frame.wait_for_function("() => window.playerState.frame > 3", timeout=WAIT_MS)
+    m = re.fullmatch(r"step (\d+) / (\d+)", frame.locator("#frame").inner_text().strip())
+    assert m and 0 < int(m.group(1)) <= int(m.group(2)) == STEPS
+    page.screenshot(path=str(artifacts / "compare_overlay.png"), full_page=True)
+
+    draws = state(frame)["drawCount"]
+    page.locator(".st-key-compare-layout").get_by_text("Side by side", exact=True).click()
+    wait_redraw(frame, draws)
+    assert frame.locator(".js-plotly-plot").count() == 6
+    assert state(frame)["playing"]  # one shared clock keeps running across the new layout
+    page.wait_for_url(re.compile(r"compare\.layout=side_by_side"), timeout=WAIT_MS)  # written at the end of the run
+    page.screenshot(path=str(artifacts / "compare_side_by_side.png"), full_page=True)
+    # A click in any panel picks the start for all of them.
+    draws = state(frame)["drawCount"]
+    page.mouse.click(*page_point(page, frame, 2.0, -4.0, panel=4))
+    wait_redraw(frame, draws)
+    assert start_inputs(page) == pytest.approx((2.0, -4.0), abs=0.1)
+
+    draws = state(frame)["drawCount"]
+    page.locator(".st-key-compare-layout").get_by_text("All overlaid", exact=True).click()
+    wait_redraw(frame, draws)
+    assert frame.locator(".js-plotly-plot").count() == 1
+    assert_clean(page)
