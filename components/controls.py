@@ -47,7 +47,9 @@ def begin(page: str) -> None:
     """Start a run of ``page``: snapshot the URL once per session and reset this run's list of widget keys."""
     pending = st.session_state.setdefault(_PENDING, {})
     if page not in pending:
-        pending[page] = {k: st.query_params.get(k) for k in st.query_params.keys()}
+        # Another page's keys (``lab.…`` while on Compare) are that page's business, not garbage: skip them quietly.
+        pending[page] = {k: st.query_params.get(k) for k in st.query_params.keys()
+                         if k.startswith(page + ".") or "." not in k}
         st.session_state.setdefault(_NOTICES, {})[page] = []
     st.session_state.setdefault(_KEYS, {})[page] = []
 

@@ -186,11 +186,13 @@ def test_typed_expression_errors_show_inline_and_a_fix_runs():
     at.text_input(key="compare.expression").input("x**2 + 3*y**2").run()
     assert not at.exception and not at.error
     (path,) = player_args(at)["paths"]
-    # GD on f = x² + 3y² (Hessian diag(2, 6)) with η = 1e-3 from the typed surface's start (−2.4, 2.4).
+    # GD on f = x² + 3y² (Hessian diag(2, 6)) with its default η from the typed surface's start (−2.4, 2.4):
+    # x_t = (I − ηA)^t x_0, coordinate by coordinate.
+    eta = catalog.get("sgd").defaults()["learning_rate"]
     xy = decode_array(path["xy"]).astype(np.float64)
     t = np.arange(len(xy))
-    np.testing.assert_allclose(xy[:, 0], -2.4 * (1 - 2e-3) ** t, rtol=1e-5)
-    np.testing.assert_allclose(xy[:, 1], 2.4 * (1 - 6e-3) ** t, rtol=1e-5)
+    np.testing.assert_allclose(xy[:, 0], -2.4 * (1 - 2 * eta) ** t, rtol=1e-5, atol=1e-30)
+    np.testing.assert_allclose(xy[:, 1], 2.4 * (1 - 6 * eta) ** t, rtol=1e-5, atol=1e-30)
 
 
 def test_a_click_on_the_surface_sets_the_start_once(default_app):

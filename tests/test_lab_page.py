@@ -290,3 +290,12 @@ def test_fair_comparison_tunes_on_one_set_of_starts_and_evaluates_on_another():
     ends = held @ step.T
     np.testing.assert_allclose(r.final_loss, 0.5 * np.einsum("ni,ij,nj->n", ends, np.asarray(a), ends),
                                rtol=1e-6, atol=1e-18)
+
+
+def test_another_pages_url_keys_are_skipped_quietly_but_this_pages_unknown_keys_are_reported():
+    at = new_app(**small("schedules"), **{"compare.steps": "5", "explore.x": "1", "lab.bogus": "1"})
+    at.run()
+    assert_clean(at)
+    said = "\n".join(w.value for w in at.warning)
+    assert "lab.bogus" in said
+    assert "compare.steps" not in said and "explore.x" not in said

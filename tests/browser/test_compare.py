@@ -103,12 +103,12 @@ def test_slider_move_updates_the_paths(page, compare):
     slider = page.locator(".st-key-compare-sgd-learning_rate input[type='range']")
     draws = state(frame)["drawCount"]
     slider.focus()
-    slider.press("ArrowRight")  # η 0.001 -> 0.0015: only gradient descent's path changes
+    slider.press("ArrowRight")  # η 0.1 -> 0.15 (next log-grid value): only gradient descent's path changes
     wait_redraw(frame, draws)
     after = ghost_paths(frame)
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["Gradient descent"]
-    page.wait_for_url(re.compile(r"compare\.sgd\.learning_rate=0\.0015"), timeout=WAIT_MS)
+    page.wait_for_url(re.compile(r"compare\.sgd\.learning_rate=0\.15"), timeout=WAIT_MS)
     # While playing, a slider move swaps the paths and the animation keeps going.
     frame.locator("#loop").check()
     frame.locator("#play").click()
