@@ -1098,22 +1098,6 @@ _MEASURED_MISSES: dict[str, str] = {
                 "η·λmax far exceeds the heavy-ball limit 2(1 + μ), so it diverges.",
     "nesterov": "Its defaults (η = 0.02, μ = 0.9) suit the valley; on Rosenbrock, whose curvature reaches ~1000, "
                 "η·λmax far exceeds the stability limit, so it diverges.",
-    "adagrad": _adagrad_latex,
-    "rmsprop": _rmsprop_latex,
-    "adam": _adam_latex,
-}
-
-# Entries whose defaults do not come within 3e-2 of the minimum of the valley (κ = 10) and of Rosenbrock in 4,000
-# steps (tests/test_convergence.py), with what a 16,000-step run showed.  The UI shows these reasons.
-_MEASURED_MISSES: dict[str, str] = {
-    "sgd": "With the default η = 1e-3 it is simply slow: about 8,600 steps on Rosenbrock, and more than 16,000 on a "
-           "valley floor of curvature 0.1. No single η suits both surfaces: Rosenbrock needs η ≤ 1.5e-3, the valley "
-           "allows up to 2/λmax = 2.",
-    "noisy_sgd": "Like SGD with η = 1e-3 (too slow for the budget), plus annealed noise that keeps it jittering.",
-    "momentum": "With η = 1e-3 and μ = 0.9 it reaches Rosenbrock's minimum but needs about 5,500 steps on the valley "
-                "floor; raise η.",
-    "nesterov": "With η = 1e-3 and μ = 0.9 it reaches Rosenbrock's minimum but needs about 5,500 steps on the valley "
-                "floor; raise η.",
     "adagrad": "Its accumulated squared gradients shrink the step for ever: about 4,600 steps on Rosenbrock.",
     "radam": "optax's default η = 1e-3 is slow here: about 9,000 steps on the valley and 13,000 on Rosenbrock.",
     "ademamix": "The slow EMA (β₃ = 0.9999) keeps pushing it past the minimum: about 8,100 steps on the valley, and on "
