@@ -10,7 +10,7 @@ Prints, for Rosenbrock (a = 1, b = 100) from (-1.2, 1):
   4. the first `run` in a fresh process with a cold, then a warm, persistent compilation cache (two subprocesses
      sharing a new temporary cache directory).
 Each JAX result is checked against its NumPy twin before it is timed, so the baselines compute the same thing.
-Timings are medians of repeated calls (wall clock); the machine's other load shows up in them.
+Timings are medians of at least 5 repeated calls (wall clock); the machine's other load shows up in them.
 """
 
 from __future__ import annotations
@@ -130,11 +130,11 @@ def bench_sweep() -> None:
     assert np.allclose(early.xy, numpy_adam_sweep(30, lr, b1, 0.999, 1e-8)[0], rtol=1e-9, atol=1e-12)
     swept = optimizers.sweep(SURFACE, "adam", configs, steps=500)
     print(f"  (statuses after 500 steps: {dict(zip(*np.unique(swept.status, return_counts=True)))})")
-    sweep_s = median_time(lambda: optimizers.sweep(SURFACE, "adam", configs, steps=500), repeat=5)
-    numpy_s = median_time(lambda: numpy_adam_sweep(500, lr, b1, 0.999, 1e-8), repeat=3)
+    sweep_s = median_time(lambda: optimizers.sweep(SURFACE, "adam", configs, steps=500), repeat=7)
+    numpy_s = median_time(lambda: numpy_adam_sweep(500, lr, b1, 0.999, 1e-8), repeat=5)
     sample = 200
     loop_s = median_time(lambda: [optimizers.run(SURFACE, "adam", steps=500, learning_rate=lr[i], b1=b1[i])
-                                  for i in range(0, lr.size, lr.size // sample)], repeat=3)
+                                  for i in range(0, lr.size, lr.size // sample)], repeat=5)
     loop_s *= lr.size / sample
     report("sweep, one sharded call", sweep_s)
     report("vectorised NumPy, same formula", numpy_s)

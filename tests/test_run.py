@@ -196,7 +196,7 @@ def test_moving_any_slider_compiles_nothing():
     valley = landscapes.get("rosenbrock")
     base = dict(steps=300, learning_rate=0.01, schedule="warmup_cosine", schedule_params={"warmup": 0.1})
     optimizers.run(valley, "adam", **base)
-    optimizers.run(valley, "adam", noise=0.5, **base)  # σ > 0 takes the other branch of a lax.cond, same program
+    optimizers.run(valley, "adam", noise=0.5, **base)  # noise on/off is structure: compile both once
     other_surface = landscapes.get("rosenbrock", a=0.5, b=30.0)
     with _CompileCounter() as counter:
         optimizers.run(valley, "adam", **{**base, "learning_rate": 0.003})
@@ -337,6 +337,49 @@ def test_sweep_equals_run_many_finals():
     np.testing.assert_array_equal(swept.diverged_at, full.diverged_at)
     np.testing.assert_array_equal(swept.code, [optimizers.STATUSES.index(s) for s in swept.status])
     assert {"converged", "diverged", "max_steps"} == set(swept.status)
+
+
+@jax.custom_jvp
+def _poisoned(x):
+    return x
+
+
+# d/dx is NaN beyond x = 2 while the value stays finite: a divergence that only the gradient test sees.
+_poisoned.defjvp(lambda p, t: (_poisoned(p[0]), jnp.where(p[0] > 2.0, jnp.nan, 1.0) * t[0]))
+
+
+def _nan_gradient(xy, theta):
+    return _poisoned(xy[0]) ** 2 + xy[1] ** 2
+
+
+@pytest.mark.parametrize("fn, start", [(_exp_bowl, (1.0, 1.0)), (_log_x, (0.5, 0.5)), (_nan_gradient, (1.5, 1.0)),
+                                       (_stiff, (1e-3, 1e-3))])
+def test_sweep_reports_what_run_reports_on_hostile_surfaces(fn, start):
+    # Learning rates from harmless to explosive: overflow, NaN, a non-finite gradient at a finite value, and
+    # leaving the bound, each at its own step; the sweep only keeps the final row, run keeps every row.
+    surface, lrs = _surface(fn, start=start), np.geomspace(1e-3, 3.0, 23)
+    swept = optimizers.sweep(surface, GD, {"learning_rate": lrs}, steps=60)
+    assert (swept.diverged_at >= 0).any() and (swept.diverged_at < 0).any()
+    for i, lr in enumerate(lrs):
+        one = optimizers.run(surface, GD, steps=60, learning_rate=lr)
+        assert (swept.status[i], swept.diverged_at[i], swept.converged_at[i]) == (
+            one.status, one.diverged_at, one.converged_at)
+        np.testing.assert_allclose(swept.xy[i], one.xy[-1], rtol=1e-13, atol=1e-300)  # two programs: see above
+        np.testing.assert_allclose(swept.loss[i], one.loss[-1], rtol=1e-13, atol=1e-300)
+        np.testing.assert_allclose(swept.grad_norm[i], one.grad_norm[-1], rtol=1e-13, atol=1e-300)
+
+
+def test_a_sweep_with_some_zero_noise_runs_those_configurations_clean():
+    surface = quadratic()
+    sigma, seeds = np.array([0.0, 0.3, 0.0, 0.1]), np.arange(4)
+    swept = optimizers.sweep(surface, "sgd", steps=50, learning_rate=0.1, noise=sigma, seed=seeds)
+    for i in range(4):
+        one = optimizers.run(surface, "sgd", steps=50, learning_rate=0.1, noise=sigma[i], seed=i)
+        np.testing.assert_allclose(swept.xy[i], one.xy[-1], rtol=1e-12, atol=1e-15)
+    A, x0 = _matrix(surface), np.array(surface.start)
+    exact = np.linalg.matrix_power(np.eye(2) - 0.1 * A, 50) @ x0
+    np.testing.assert_allclose(swept.xy[[0, 2]], [exact, exact], atol=1e-12)
+    assert np.abs(swept.xy[1] - exact).max() > 1e-3
 
 
 def test_sweep_over_starts_finds_the_basins():
