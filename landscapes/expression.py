@@ -5,7 +5,7 @@ Grammar (a subset of Python's expression syntax, checked node by node on ``ast.p
     expr := number | x | y | pi | e | expr (+ - * / **) expr | -expr | +expr | f(expr) | (expr)
     f    := one of ALLOWED_FUNCTIONS, called with exactly one positional argument
 
-Why an allowlist over ``ast`` and nothing else: ``sympy.sympify``/``parse_expr``, numexpr, asteval and simpleeval
+Why an allowlist over ``ast`` and nothing else: sympy's string parsers, numexpr, asteval and simpleeval
 have all had code-execution escapes, because each eventually hands text or objects to ``eval``.  Here the user's
 text is only ever *parsed*; the accepted tree is lowered to closures over a fixed table of ``jax.numpy``
 functions, so no name lookup, attribute access or call outside that table can be expressed.  Nothing is
