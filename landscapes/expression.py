@@ -45,6 +45,8 @@ __all__ = [
     "cache_clear", "cache_info", "from_expression", "normalise", "to_latex",
 ]
 
+COMPILED_SURFACES = 32
+"""Compiled typed surfaces kept (LRU); each costs ~1-20 MB of compiled code across the engine's own caches."""
 MAX_LENGTH = 500
 MAX_PAREN_DEPTH = 32
 MAX_SIGN_RUN = 8
@@ -495,7 +497,7 @@ def _integer_power(base, n: int):
     return jnp.divide(1.0, acc) if reciprocal else acc
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=COMPILED_SURFACES)
 def _compile(normalised: str) -> Callable[[jnp.ndarray, jnp.ndarray], jnp.ndarray]:
     """Normalised text -> ``fn(xy, theta)``.  Cached so equal surfaces share one function object (the runners'
     jit cache key), and bounded so a storm of distinct expressions cannot grow memory without limit."""

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import jax
 
+MAX_BYTES = 512 * 2**20
+"""Size cap of the on-disk compilation cache."""
+
 _REPO = Path(__file__).resolve().parent.parent
 _enabled: Path | None = None
 
@@ -38,6 +41,8 @@ def enable(path: str | os.PathLike | None = None) -> Path:
     jax.config.update("jax_compilation_cache_dir", str(target))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+    # JAX's default is unbounded (-1): every distinct typed surface would add files for ever.  LRU-evicted above this.
+    jax.config.update("jax_compilation_cache_max_size", MAX_BYTES)
     if _enabled is not None:
         # JAX opens the cache once, at the first compile after the directory is set; switching directories
         # needs its (private) reset.  The first enable() needs nothing: an unset directory is retried lazily.

@@ -228,7 +228,7 @@ def _simulate(static: _Static, bucket: int | None, layout: tuple, noisy: bool, s
     return c["table"].at[-1, :2].set(events)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)  # ~3.5 MB of compiled code each (benchmarks/load.py)
 def _compiled(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy: bool, axes: tuple = (),
               devices: tuple = (), chunk: int = 0):
     """One jitted function per static key (an LRU of compiled runners; jax keeps the executables).

@@ -405,10 +405,11 @@ def test_same_text_gives_the_same_function_object():
 
 
 def test_compiled_functions_live_in_a_bounded_lru():
-    assert cache_info().maxsize == 256
-    for i in range(300):
+    from landscapes.expression import COMPILED_SURFACES
+    assert cache_info().maxsize == COMPILED_SURFACES
+    for i in range(COMPILED_SURFACES + 40):
         from_expression(f"x + {i}*y")
-    assert cache_info().currsize == 256
+    assert cache_info().currsize == COMPILED_SURFACES
 
 
 # ---------------------------------------------------------------------------------------------------- fuzzing
