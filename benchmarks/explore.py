@@ -56,8 +56,8 @@ def _count_compiles(event: str, duration: float, **kwargs) -> None:
 
 
 jax.monitoring.register_event_duration_secs_listener(_count_compiles)
-JITS = {"atlas (_newton_atlas)": analysis._newton_atlas, "grid (_grid_values)": analysis._grid_values,
-        "point (_pointwise)": analysis._pointwise}
+JITS = {"atlas (_newton_atlas)": "newton_atlas", "grid (_grid_values)": "grid_values",
+        "point (_pointwise)": "pointwise"}
 
 
 def scipy_baseline():
@@ -85,8 +85,10 @@ def atlas_appears(key: tuple, box) -> int:
     return len(atlas.points)
 
 
-def jit_entries() -> dict[str, int]:
-    return {name: fn._cache_size() for name, fn in JITS.items()}
+def jit_entries(fn) -> dict[str, int]:
+    """Compiled entries of the analysis jits of surface family ``fn`` (they live per surface in an LRU)."""
+    jitted = analysis._compiled(fn)
+    return {name: getattr(jitted, field)._cache_size() for name, field in JITS.items()}
 
 
 def main() -> None:
@@ -128,14 +130,14 @@ def main() -> None:
         key = cache.surface_key(name)
         (x0, x1), (y0, y1) = landscapes.get(name).bounds
         boxes = [((x0 / 2, x1 / 2), (y0 / 2, y1 / 2)), ((x0 / 2 + 0.3, x1 / 2 + 0.3), (y0 / 2 - 0.2, y1 / 2 - 0.2))]
-        before, jits_before = COMPILES[0], jit_entries()
+        before, jits_before = COMPILES[0], jit_entries(cache.surface(key).fn)
         times = []
         for box in boxes:
             clear_page_caches()
             start = time.perf_counter()
             atlas_appears(key, box)
             times.append(time.perf_counter() - start)
-        after, jits_after = COMPILES[0], jit_entries()
+        after, jits_after = COMPILES[0], jit_entries(cache.surface(key).fn)
         print(f"  {name:16s} XLA compiles: {before} → {after} (+{after - before}); jit cache entries "
               + ", ".join(f"{k} {jits_before[k]} → {jits_after[k]}" for k in JITS)
               + f"; atlas in {', '.join(f'{t * 1e3:.0f} ms' for t in times)}")

@@ -1,8 +1,8 @@
 """Derivatives, the second-derivative test, and the critical-point atlas of a 2-D surface (pure JAX, float64).
 
-Everything here follows one pattern: a module-level ``jax.jit`` whose *static* argument is the surface family
-``fn(xy, theta)`` (a hashable module-level or cached function) and whose *traced* arguments are the surface
-parameters ``theta`` and the view box.  Moving a parameter slider or zooming the box therefore reuses the compiled
+Everything here follows one pattern: a ``jax.jit`` per surface family ``fn(xy, theta)`` (a hashable module-level
+or cached function), kept in a bounded LRU (`_compiled`), whose *traced* arguments are the surface parameters
+``theta`` and the view box.  Moving a parameter slider or zooming the box therefore reuses the compiled
 code; only a new surface, a new grid size or a new start-grid size compiles.
 
 Second-derivative test (NTU ML 2023, "local minima & saddle point", ``shared/seeds/001_*``): at a point where
@@ -147,7 +147,10 @@ def _gradient_scale(value, lam_absmax, diag):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# JIT boundaries: `fn` (and array sizes) static; `theta`, points and box traced.
+# JIT boundaries: `fn` (and array sizes) static; `theta`, points and box traced.  The functions below take `fn`
+# first and are jitted per surface by `_compiled`, never as module-level jits with `fn` static: JAX's own jit
+# caches hold static arguments strongly (thousands of entries), which would keep every typed surface ever analysed
+# alive with its executables.  Our bounded LRU holds the only reference, so evicting an entry releases the surface.
 
 # What a user waits for in the atlas is XLA's compile (once per surface), not its run (once per slider move).  On
 # CPU the classic fusion emitters at LLVM -O0 compile it ~3× faster: Himmelblau's first call took 0.89 s of CPU by
@@ -158,7 +161,6 @@ _FAST_COMPILE = (
 )
 
 
-@partial(jax.jit, static_argnums=0)
 def _pointwise(fn, pts, theta):
     """f, ∇f, H at each of ``pts`` (M, 2)."""
     return jax.vmap(lambda p: _derivatives(fn, p, theta))(pts)
@@ -171,13 +173,11 @@ def _grid_points(lo, hi, n):
     return xs, ys, jnp.stack([gx.ravel(), gy.ravel()], axis=-1)
 
 
-@partial(jax.jit, static_argnums=(0, 4))
 def _grid_values(fn, theta, lo, hi, n):
     xs, ys, pts = _grid_points(lo, hi, n)
     return xs, ys, jax.vmap(lambda p: fn(p, theta))(pts).reshape(n, n)
 
 
-@partial(jax.jit, static_argnums=(0, 4))
 def _grid_curvature(fn, theta, lo, hi, n):
     xs, ys, pts = _grid_points(lo, hi, n)
     lam_min, lam_max = _eigvals2(jax.vmap(lambda p: _derivatives(fn, p, theta)[2])(pts))
@@ -190,7 +190,6 @@ def _grid_curvature(fn, theta, lo, hi, n):
     return xs, ys, *grids
 
 
-@partial(jax.jit, static_argnums=0)
 def _gradient_check(fn, xy, theta, hs):
     analytic = jax.grad(fn)(xy, theta)
 
@@ -208,7 +207,6 @@ def _gradient_check(fn, xy, theta, hs):
     return analytic, numeric, per_component, overall
 
 
-@partial(jax.jit, static_argnums=0, compiler_options=_FAST_COMPILE)
 def _newton_atlas(fn, theta, lo, hi, unit_starts):
     """Damped Newton on ∇f = 0 from every start at once; returns x, f, ∇f, H where each start ended, and the
     number of iterations the batch took.
@@ -277,6 +275,31 @@ def _newton_atlas(fn, theta, lo, hi, unit_starts):
     return x, value, g, h, iters
 
 
+class _Jitted(NamedTuple):
+    """The jitted analysis functions of one surface family ``fn`` (signatures as above, less ``fn``)."""
+
+    pointwise: object
+    grid_values: object
+    grid_curvature: object
+    gradient_check: object
+    newton_atlas: object
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(fn) -> _Jitted:
+    """One set of jitted closures per surface family (an LRU; each closure keeps its own executables).
+
+    Grid sizes stay static (a new ``n`` compiles); ``theta``, points and box are traced."""
+    bind = lambda impl: partial(impl, fn)  # noqa: E731
+    return _Jitted(
+        pointwise=jax.jit(bind(_pointwise)),
+        grid_values=jax.jit(bind(_grid_values), static_argnums=3),
+        grid_curvature=jax.jit(bind(_grid_curvature), static_argnums=3),
+        gradient_check=jax.jit(bind(_gradient_check)),
+        newton_atlas=jax.jit(bind(_newton_atlas), compiler_options=_FAST_COMPILE),
+    )
+
+
 @functools.lru_cache(maxsize=8)
 def _unit_starts(n: int) -> np.ndarray:
     """An ``n × n`` grid of cell centres in [0, 1]², each jittered by up to ±0.3 cell (fixed seed).
@@ -329,26 +352,26 @@ def merge_roots(xy: np.ndarray, gnorm: np.ndarray, tol: float) -> np.ndarray:
 def value(landscape: Landscape, xy) -> np.ndarray:
     """f at ``xy``: one point ``(2,)`` → scalar, or any array of points ``(..., 2)`` → ``(...)``."""
     pts, lead = _points(xy)
-    return np.asarray(_pointwise(landscape.fn, pts, landscape.theta)[0]).reshape(lead)
+    return np.asarray(_compiled(landscape.fn).pointwise(pts, landscape.theta)[0]).reshape(lead)
 
 
 def gradient(landscape: Landscape, xy) -> np.ndarray:
     """∇f = (∂f/∂x, ∂f/∂y) by reverse-mode autodiff at ``xy`` of shape ``(2,)`` or ``(..., 2)`` (e.g. a grid)."""
     pts, lead = _points(xy)
-    return np.asarray(_pointwise(landscape.fn, pts, landscape.theta)[1]).reshape(*lead, 2)
+    return np.asarray(_compiled(landscape.fn).pointwise(pts, landscape.theta)[1]).reshape(*lead, 2)
 
 
 def hessian(landscape: Landscape, xy) -> np.ndarray:
     """Symmetrised Hessian ½(H + Hᵀ), ``H_ij = ∂²f/∂x_i∂x_j`` (forward-over-reverse), shape ``(..., 2, 2)``."""
     pts, lead = _points(xy)
-    return np.asarray(_pointwise(landscape.fn, pts, landscape.theta)[2]).reshape(*lead, 2, 2)
+    return np.asarray(_compiled(landscape.fn).pointwise(pts, landscape.theta)[2]).reshape(*lead, 2, 2)
 
 
 def evaluate_grid(landscape: Landscape, bounds: Bounds | None = None, n: int = 200):
     """``(xs, ys, Z)`` with ``Z[iy, ix] = f(xs[ix], ys[iy])`` on an ``n × n`` grid spanning ``bounds`` (edges
     included; default ``landscape.bounds``), in one compiled call.  Changing ``bounds`` or ``theta`` reuses it."""
     lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
-    xs, ys, z = _grid_values(landscape.fn, landscape.theta, lo, hi, int(n))
+    xs, ys, z = _compiled(landscape.fn).grid_values(landscape.theta, lo, hi, int(n))
     return np.asarray(xs), np.asarray(ys), np.asarray(z)
 
 
@@ -357,7 +380,7 @@ def curvature_maps(landscape: Landscape, bounds: Bounds | None = None, n: int = 
     (bowl: both λ > 0; dome: both < 0; saddle: opposite signs; flat: ``min|λ| ≤ 1e-6 · max(1, max|λ|)``) and the
     condition number ``max|λ| / min|λ|``.  Maps are ``[iy, ix]`` like ``evaluate_grid``."""
     lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
-    out = _grid_curvature(landscape.fn, landscape.theta, lo, hi, int(n))
+    out = _compiled(landscape.fn).grid_curvature(landscape.theta, lo, hi, int(n))
     xs, ys, lam_min, lam_max, det, shape, cond = (np.asarray(a) for a in out)
     return CurvatureMaps(xs, ys, lam_min, lam_max, det, shape.astype(np.int8), cond)
 
@@ -428,7 +451,7 @@ def classify(landscape: Landscape, xy, bounds: Bounds | None = None) -> PointInf
     """
     lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
     pts = np.asarray(xy, dtype=np.float64).reshape(1, 2)
-    value_, grad, hess = (np.asarray(a) for a in _pointwise(landscape.fn, pts, landscape.theta))
+    value_, grad, hess = (np.asarray(a) for a in _compiled(landscape.fn).pointwise(pts, landscape.theta))
     return _infos(pts, value_, grad, hess, float(np.hypot(*(hi - lo))))[0]
 
 
@@ -462,7 +485,7 @@ def critical_points(landscape: Landscape, bounds: Bounds | None = None, n_starts
         # Pad to a multiple of 8 (repeating a seed) so a surface whose minima move with theta keeps its compile.
         seeds = np.concatenate([seeds, np.repeat(seeds[:1], -len(seeds) % 8, axis=0)])
         units = np.concatenate([units, (seeds - lo) / (hi - lo)])
-    out = _newton_atlas(landscape.fn, landscape.theta, lo, hi, units)
+    out = _compiled(landscape.fn).newton_atlas(landscape.theta, lo, hi, units)
     x, value_, grad, hess = (np.asarray(a) for a in out[:4])
     gnorm = np.linalg.norm(grad, axis=-1)
     lam_absmax = np.max(np.abs(np.linalg.eigvalsh(hess)), axis=-1)
@@ -489,7 +512,7 @@ def gradient_check(landscape: Landscape, xy, hs=None) -> GradientCheck:
     hs = np.logspace(-1, -13, 25) if hs is None else np.asarray(hs, dtype=np.float64).reshape(-1)
     xy = np.asarray(xy, dtype=np.float64).reshape(2)
     analytic, numeric, per_component, overall = (
-        np.asarray(a) for a in _gradient_check(landscape.fn, xy, landscape.theta, hs)
+        np.asarray(a) for a in _compiled(landscape.fn).gradient_check(xy, landscape.theta, hs)
     )
     best = int(np.argmin(overall))
     return GradientCheck(analytic, numeric[best], per_component[best], float(overall[best]), hs, overall,

@@ -122,7 +122,14 @@ def _integrate(rhs, ok, y0, times, rtol, atol, max_steps):
     return ys, reached, steps, code
 
 
-@functools.partial(jax.jit, static_argnames=("fn", "kind", "n_points", "max_steps"))
+@functools.lru_cache(maxsize=32)
+def _compiled(fn):
+    """`_flow` jitted for one surface family (a bounded LRU).  Not a module-level jit with ``fn`` static: JAX's jit
+    caches hold static arguments strongly, which would keep every typed surface ever flowed alive; here evicting
+    the LRU entry drops the only reference.  ``kind``, ``n_points`` and ``max_steps`` stay static, the rest traced."""
+    return jax.jit(functools.partial(_flow, fn), static_argnums=(0, 1, 2))
+
+
 def _flow(fn, kind, n_points, max_steps, theta, y0, t_max, friction, rtol, atol):
     f = lambda x: fn(x, theta)  # noqa: E731
     grad = jax.grad(f)
@@ -151,7 +158,7 @@ def _path(landscape, kind, start, velocity0, t_max, friction, n_points, rtol, at
         raise ValueError("need t_max > 0 and n_points >= 2")
     y0 = x0 if kind == "gradient" else np.concatenate([x0, np.asarray(velocity0, np.float64).reshape(2)])
     theta = np.asarray([v for _, v in landscape.params], np.float64).reshape(-1)
-    out = jax.device_get(_flow(landscape.fn, kind, int(n_points), int(max_steps), theta, y0, np.float64(t_max),
+    out = jax.device_get(_compiled(landscape.fn)(kind, int(n_points), int(max_steps), theta, y0, np.float64(t_max),
                                np.float64(friction), np.float64(rtol), np.float64(atol)))
     t, xs, loss, velocity, reached, steps, code = out
     diverged_at = int(np.argmin(reached)) if not reached.all() else -1

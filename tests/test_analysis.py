@@ -296,8 +296,9 @@ def test_gradient_check_catches_a_wrong_gradient():
 
 
 def test_changed_theta_and_bounds_do_not_recompile():
-    jitted = [analysis._newton_atlas, analysis._pointwise, analysis._grid_values, analysis._grid_curvature,
-              analysis._gradient_check]
+    # The jitted functions live per surface family in analysis's LRU; the same bundle must be reused (a fresh one
+    # would start with empty caches and hide recompiles), and none of its jits may gain an entry.
+    jitted = analysis._compiled(quadratic_form)
 
     def calls(l1, bounds):
         landscape = quad(l1, -1.0, 0.2, 0.1, -0.1, bounds=bounds)
@@ -311,7 +312,9 @@ def test_changed_theta_and_bounds_do_not_recompile():
     sizes = [f._cache_size() for f in jitted]
     calls(2.5, ((-1.0, 2.0), (-4.0, 0.5)))
     calls(-0.7, ((-10.0, 10.0), (-1.0, 1.0)))
+    assert analysis._compiled(quadratic_form) is jitted
     assert [f._cache_size() for f in jitted] == sizes
+    assert all(size > 0 for size in sizes)  # each jit was really used (and compiled) by `calls`
 
 
 # ------------------------------------------------------------------------------------------------- the catalog

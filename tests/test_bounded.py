@@ -1,0 +1,149 @@
+"""Bounded memory: every cache has a size limit, and nothing outside those caches keeps a typed surface alive.
+
+A public server meets a storm of distinct typed expressions.  Each one is a new Python function ``fn(xy, theta)``;
+everything compiled for it (the runner, the grid, the critical-point search, the flows) hangs off that function.
+Memory stays bounded only if every place that keeps such a function is an LRU with a size limit.  The AST scan
+checks the Streamlit caches; the weakref tests check that once our own LRUs let a surface go (here: cleared, the
+same as evicted), no module-level ``jax.jit`` with the function as a *static* argument still holds it (JAX's own
+jit caches keep static arguments strongly, up to thousands of entries, so they are not a bound).
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import importlib
+import pathlib
+import weakref
+
+import numpy as np
+import pytest
+
+import landscapes
+from landscapes import analysis, expression
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+UI_DIRS = ("app_pages", "components")
+CACHES = {"cache_data", "cache_resource"}
+run_module = importlib.import_module("optimizers.run")
+
+
+# ------------------------------------------------------------------------------------------------ the AST scan
+def _cache_name(node: ast.AST) -> str | None:
+    """'cache_data' / 'cache_resource' when ``node`` is ``st.cache_data`` / ``streamlit.cache_resource`` / ..."""
+    if isinstance(node, ast.Attribute) and node.attr in CACHES:
+        return node.attr
+    if isinstance(node, ast.Name) and node.id in CACHES:  # from streamlit import cache_data
+        return node.id
+    return None
+
+
+def unbounded_caches(source: str, filename: str = "<string>") -> list[str]:
+    """Every use of st.cache_data / st.cache_resource in ``source`` without a literal positive ``max_entries``:
+    bare decorators, calls without the keyword, and ``max_entries=None``."""
+    tree = ast.parse(source, filename)
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    bad = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _cache_name(node.func):
+            kw = {k.arg: k.value for k in node.keywords}
+            limit = kw.get("max_entries")
+            ok = (isinstance(limit, ast.Constant) and isinstance(limit.value, int)
+                  and not isinstance(limit.value, bool) and limit.value > 0)
+            if not ok:
+                bad.append(f"{filename}:{node.lineno} {_cache_name(node.func)} without a positive max_entries")
+        elif _cache_name(node) and id(node) not in called and not isinstance(getattr(node, "ctx", None), ast.Store):
+            # A bare reference: `@st.cache_data` as a decorator or `st.cache_data(fn)` passed on.  `.clear()` on a
+            # cached function is an Attribute named clear, not a cache name, so it is not caught here.
+            bad.append(f"{filename}:{node.lineno} bare {_cache_name(node)} (no max_entries)")
+    return bad
+
+
+def _ui_files() -> list[pathlib.Path]:
+    return sorted(p for d in UI_DIRS for p in (ROOT / d).rglob("*.py"))
+
+
+def test_scanner_flags_unbounded_and_accepts_bounded_caches():
+    flagged = unbounded_caches(
+        "import streamlit as st\n"
+        "@st.cache_data\ndef a(): ...\n"
+        "@st.cache_resource()\ndef b(): ...\n"
+        "@st.cache_data(ttl=60, max_entries=None)\ndef c(): ...\n"
+        "@st.cache_resource(max_entries=8, ttl=60)\ndef d(): ...\n"
+        "e = st.cache_data(max_entries=4)(len)\n"
+        "a.clear()\n")
+    assert [line.split()[0] for line in flagged] == ["<string>:2", "<string>:4", "<string>:6"]
+
+
+def test_every_streamlit_cache_in_the_ui_has_max_entries():
+    sources = {p.relative_to(ROOT).as_posix(): p.read_text() for p in _ui_files()}
+    uses = sum(s.count("cache_data(") + s.count("cache_resource(") for s in sources.values())
+    assert uses > 0, "the scan found no Streamlit cache at all: has components/cache.py moved?"
+    bad = [b for name, text in sources.items() for b in unbounded_caches(text, name)]
+    assert bad == []
+
+
+# ------------------------------------------------------------------------------------------------ the LRUs
+def test_expression_compiler_lru_is_bounded():
+    size = expression.cache_info().maxsize
+    assert size is not None and 0 < size <= 1024
+
+
+def test_every_functools_cache_in_the_runner_is_bounded():
+    caches = {name: obj.cache_info().maxsize for name, obj in vars(run_module).items()
+              if callable(getattr(obj, "cache_info", None)) and getattr(obj, "__module__", "") == run_module.__name__}
+    assert caches, "optimizers.run has no LRU of compiled runners any more: check what keeps them instead"
+    assert {name: size for name, size in caches.items() if size is None or size > 1024} == {}
+
+
+# ------------------------------------------------------------------------------------------------ no hidden keeper
+def _typed(i: int) -> landscapes.Landscape:
+    return landscapes.from_expression(f"{1 + i}*x**2 + 0.5*y**2 + 0.01*x*y*{i + 2}", ((-2.0, 2.0), (-2.0, 2.0)))
+
+
+def _released(use) -> bool:
+    """Build a fresh typed surface, ``use`` it, drop it and clear our own LRUs (every ``functools`` cache defined
+    in the expression compiler, the runner, the analysis and the flows): is its function gone?"""
+    _typed.counter = getattr(_typed, "counter", 0) + 1
+    land = _typed(1000 + _typed.counter)
+    ref = weakref.ref(land.fn)
+    use(land)
+    del land
+    for module in (expression, run_module, analysis, importlib.import_module("optimizers.flow")):
+        for obj in list(vars(module).values()):  # our own functools LRUs only; JAX's caches are left alone
+            if callable(getattr(obj, "cache_clear", None)) and getattr(obj, "__module__", "") == module.__name__:
+                obj.cache_clear()
+    gc.collect()
+    return ref() is None
+
+
+def test_a_typed_surface_is_released_by_the_runner_once_its_lru_lets_go():
+    assert _released(lambda land: run_module.run(land, "adam", start=(1.0, 1.0), steps=20))
+
+
+@pytest.mark.parametrize("use", [
+    pytest.param(lambda land: analysis.evaluate_grid(land, n=16), id="evaluate_grid"),
+    pytest.param(lambda land: landscapes.critical_points(land), id="critical_points"),
+    pytest.param(lambda land: landscapes.classify(land, np.array([0.1, 0.2])), id="classify"),
+])
+def test_a_typed_surface_is_released_by_the_analysis(use):
+    # analysis.py jits with the surface function as a static argument: JAX's jit caches hold static arguments
+    # strongly (up to 8192 entries per cache), so without an LRU of our own in front, every typed surface ever
+    # analysed stays in memory with its compiled executables.
+    assert _released(use)
+
+
+def test_a_typed_surface_is_released_by_the_flows():
+    flow = importlib.import_module("optimizers.flow")
+    assert _released(lambda land: flow.gradient_flow(land, start=(1.0, 1.0), t_max=1.0, n_points=11))
+
+
+def test_the_persistent_compilation_cache_has_a_size_limit():
+    # Every distinct typed surface writes its compiled runners, grid and searches to .jax_cache/ on disk; JAX's
+    # default jax_compilation_cache_max_size of -1 lets that directory grow for ever on a public server.
+    import jax
+
+    from optimizers import compile_cache
+
+    compile_cache.enable()
+    assert jax.config.jax_compilation_cache_max_size > 0
