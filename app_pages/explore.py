@@ -47,12 +47,7 @@ problems: list[str] = []  # what this page had to fix beyond the URL (e.g. an em
 
 
 def show_notices() -> None:
-    """What the link asked for that could not be used, and what the page had to replace."""
-    fixed = controls.notices(PAGE) + problems
-    if fixed:
-        with notice_box:
-            st.warning("Some values were unusable and have been replaced:\n\n" + "\n".join(f"- {n}" for n in fixed))
-            st.button("Dismiss", on_click=controls.dismiss_notices, args=(PAGE,), key="explore.dismiss")
+    controls.show_notices(PAGE, notice_box, problems)
 
 
 def set_box(box) -> None:

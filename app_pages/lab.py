@@ -37,13 +37,7 @@ titles = cache.surface_titles()
 
 
 def show_notices() -> None:
-    """What the link asked for that could not be used (filled in last, once every widget has read the URL)."""
-    fixed = controls.notices(PAGE)
-    if fixed:
-        with notice_box:
-            st.warning("Some values in the link were unusable and have been replaced:\n\n"
-                       + "\n".join(f"- {n}" for n in fixed))
-            st.button("Dismiss", on_click=controls.dismiss_notices, args=(PAGE,), key="lab.dismiss")
+    controls.show_notices(PAGE, notice_box)
 
 
 def optimizer_title(name: str) -> str:

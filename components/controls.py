@@ -63,6 +63,16 @@ def dismiss_notices(page: str) -> None:
     st.session_state.setdefault(_NOTICES, {})[page] = []
 
 
+def show_notices(page: str, box, extra: Sequence[str] = ()) -> None:
+    """Show in ``box`` (a container placed at the top of the page) what the link asked for that could not be used,
+    plus the page's own ``extra`` sentences, with a Dismiss button.  Called last, once every widget read the URL."""
+    fixed = notices(page) + list(extra)
+    if fixed:
+        with box:
+            st.warning("Some values were unusable and have been replaced:\n\n" + "\n".join(f"- {n}" for n in fixed))
+            st.button("Dismiss", on_click=dismiss_notices, args=(page,), key=f"{page}.dismiss")
+
+
 def finish(page: str) -> None:
     """End a run: report unclaimed URL values (first complete run only) and write this run's widgets to the URL."""
     reported = st.session_state.setdefault(_REPORTED, {})
