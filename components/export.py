@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from optimizers import catalog
+from optimizers import analytic, catalog
 
 COLUMNS = ("step", "x", "y", "loss", "grad_norm", "update_norm", "learning_rate", "update_ratio",
            "distance_to_minimum")
@@ -113,13 +113,11 @@ def stability_limit(name: str, hyperparams: Mapping[str, Any]) -> tuple[float, s
     ``ηλ < 2(1 + μ)/(1 + 2μ)``.  (Polyak 1964; Sutskever et al. 2013; cs231n notes.)
     """
     mu = float(hyperparams.get("momentum", 0.9))
-    if name == "sgd":
-        return 2.0, "2"
-    if name == "momentum":
-        return 2.0 * (1.0 + mu), f"2(1 + μ) = {_f(2 * (1 + mu))}"
-    if name == "nesterov":
-        return 2.0 * (1.0 + mu) / (1.0 + 2.0 * mu), f"2(1 + μ)/(1 + 2μ) = {_f(2 * (1 + mu) / (1 + 2 * mu))}"
-    return None
+    limit = analytic.learning_rate_limit(name, 1.0, momentum=mu)  # the η limit at λ = 1 is the ηλ limit
+    if limit is None:
+        return None
+    formula = {"sgd": "2", "momentum": "2(1 + μ)", "nesterov": "2(1 + μ)/(1 + 2μ)"}[name]
+    return limit, formula if name == "sgd" else f"{formula} = {_f(limit)}"
 
 
 def divergence_cause(name: str, hyperparams: Mapping[str, Any], traj: Any, start_eigenvalues: Sequence[float],
