@@ -142,6 +142,25 @@ def _schedule_free_at_x(tx: optax.GradientTransformation) -> optax.GradientTrans
     return optax.GradientTransformationExtraArgs(init, update)
 
 
+_DISTANCE_ADAPTIVE_HPS = (
+    _lr(1.0, 1e-2, 10.0, "multiplies the estimated step d; the method is learning-rate free"),
+    _b1(help="β₁ (optax's betas[0])"),
+    _b2(help="β₂ (optax's betas[1])"),
+    _eps(1e-8),
+    _wd(0.0),
+)
+"""D-Adaptation AdamW and Prodigy share optax's signature and defaults."""
+
+
+def _with_betas(optimizer):
+    """optax's ``betas=(b1, b2)`` exposed as two sliders ``b1`` and ``b2`` (the learning-rate-free Adam variants)."""
+
+    def factory(learning_rate=1.0, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0):
+        return optimizer(learning_rate, betas=(b1, b2), eps=eps, weight_decay=weight_decay)
+
+    return factory
+
+
 def _rprop(learning_rate, eta_minus=0.5, eta_plus=1.2, min_step_size=1e-6, max_step_size=50.0):
     if callable(learning_rate):
         raise TypeError("rprop's learning_rate is its initial step size Δ₀ and cannot follow a schedule")
@@ -783,16 +802,8 @@ _CONTRIB = (
             r"d_t = \max\Big(d_{t-1}, \frac{r_t}{(1-\sqrt{\beta_2}) \lVert s_t\rVert_1}\Big),\ d_0 = 10^{-6},\quad"
             r" x_t = x_{t-1} - \frac{m_t}{\sqrt{v_t} + \epsilon} - \lambda \gamma_t x_{t-1}",
         ),
-        factory=lambda learning_rate=1.0, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0: optax.contrib.dadapt_adamw(
-            learning_rate, betas=(b1, b2), eps=eps, weight_decay=weight_decay
-        ),
-        hyperparams=(
-            _lr(1.0, 1e-2, 10.0, "multiplies the estimated step d; the method is learning-rate free"),
-            _b1(help="β₁ (optax's betas[0])"),
-            _b2(help="β₂ (optax's betas[1])"),
-            _eps(1e-8),
-            _wd(0.0),
-        ),
+        factory=_with_betas(optax.contrib.dadapt_adamw),
+        hyperparams=_DISTANCE_ADAPTIVE_HPS,
         reference="Defazio & Mishchenko 2023, arXiv:2301.07733",
     ),
     OptimizerSpec(
@@ -923,16 +934,8 @@ _CONTRIB = (
             r" d_t = \max\big(d_{t-1}, r_t / \lVert s_t\rVert_1\big),\ d_0 = 10^{-6} \\",
             r"x_t = x_{t-1} - \gamma_t \Big(\frac{m_t}{\sqrt{v_t} + d_{t-1}\epsilon} + \lambda x_{t-1}\Big)",
         ),
-        factory=lambda learning_rate=1.0, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0: optax.contrib.prodigy(
-            learning_rate, betas=(b1, b2), eps=eps, weight_decay=weight_decay
-        ),
-        hyperparams=(
-            _lr(1.0, 1e-2, 10.0, "multiplies the estimated step d; the method is learning-rate free"),
-            _b1(help="β₁ (optax's betas[0])"),
-            _b2(help="β₂ (optax's betas[1])"),
-            _eps(1e-8),
-            _wd(0.0),
-        ),
+        factory=_with_betas(optax.contrib.prodigy),
+        hyperparams=_DISTANCE_ADAPTIVE_HPS,
         reference="Mishchenko & Defazio 2024, arXiv:2306.06101",
     ),
     OptimizerSpec(

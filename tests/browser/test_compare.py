@@ -11,10 +11,11 @@ import re
 
 import pytest
 
+from .player_helpers import IFRAME, page_point
+
 pytestmark = pytest.mark.browser
 
 APP = "app.py"
-IFRAME = "iframe[title*='player']"
 LOAD_MS = 180_000  # the first load compiles six optimizer runners (cold JAX)
 WAIT_MS = 60_000
 STEPS = 200  # the page's default step count
@@ -48,17 +49,6 @@ def assert_clean(page):
 
 def wait_redraw(frame, draws):
     frame.wait_for_function(f"() => window.playerState.drawCount > {draws}", timeout=WAIT_MS)
-
-
-def page_point(page, frame, x, y, panel=0):
-    """Page pixel of the data point (x, y) in plot panel `panel`, by Plotly's own axis maps."""
-    px, py = frame.evaluate(
-        """([x, y, i]) => {
-            const gd = document.querySelectorAll('.js-plotly-plot')[i], fl = gd._fullLayout, r = gd.getBoundingClientRect();
-            return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x), r.top + fl.yaxis._offset + fl.yaxis.l2p(y)];
-        }""", [x, y, panel])
-    box = page.locator(IFRAME).bounding_box()
-    return box["x"] + px, box["y"] + py
 
 
 def start_inputs(page) -> tuple[float, float]:

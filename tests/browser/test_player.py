@@ -12,11 +12,12 @@ import re
 
 import pytest
 
+from .player_helpers import IFRAME, page_point
+
 pytestmark = pytest.mark.browser
 
 APP = "tests/apps/player_demo.py"
 STEPS = 120  # player_demo.STEPS
-IFRAME = "iframe[title*='player']"
 LOAD_MS = 60_000
 WAIT_MS = 20_000
 CLICK_TOL = 0.03  # data units; one pixel is ~0.005 here
@@ -44,17 +45,6 @@ def step_text(frame) -> tuple[int, int]:
 def assert_clean(page):
     assert page.errors == [], page.errors
     assert page.console_errors == [], page.console_errors
-
-
-def page_point(page, frame, x, y, panel=0):
-    """Page pixel of the data point (x, y) in plot panel `panel`, by Plotly's own axis maps."""
-    px, py = frame.evaluate(
-        """([x, y, i]) => {
-            const gd = document.querySelectorAll('.js-plotly-plot')[i], fl = gd._fullLayout, r = gd.getBoundingClientRect();
-            return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x), r.top + fl.yaxis._offset + fl.yaxis.l2p(y)];
-        }""", [x, y, panel])
-    box = page.locator(IFRAME).bounding_box()
-    return box["x"] + px, box["y"] + py
 
 
 def clicked(page, n):
