@@ -9,7 +9,9 @@ values come from the engine (`landscapes.critical_points` on Himmelblau's box); 
 from __future__ import annotations
 
 import re
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import landscapes
 
@@ -39,13 +41,26 @@ def drawn_markers(page, name: str) -> int:
         return gd.querySelectorAll('.scatterlayer .trace')[k].querySelectorAll('path.point').length; }}""", name)
 
 
-def click_data_point(page, x: float, y: float) -> None:
-    px, py = page.evaluate(f"""([x, y]) => {{ const gd = {MAP}, fl = gd._fullLayout, r = gd.getBoundingClientRect();
-        return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x), r.top + fl.yaxis._offset + fl.yaxis.l2p(y)]; }}""",
-                           [x, y])
-    page.mouse.move(px, py)
-    page.wait_for_timeout(200)  # let Plotly register the hover, which its click handler reads
-    page.mouse.click(px, py)
+def click_data_point(page, x: float, y: float, near: float = 0.13) -> None:
+    """Hover over the data point (x, y) until Plotly reports a hovered point within ``near`` of it in data units
+    (its click handler reads the hover state, and on a loaded 2-core box the hover can lag the mouse), then click.
+    The default ``near`` is about half the click lattice's spacing on the test's 10 × 10 box."""
+    for attempt in range(5):
+        px, py = page.evaluate(f"""([x, y]) => {{ const gd = {MAP}, fl = gd._fullLayout,
+            r = gd.getBoundingClientRect();
+            return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x), r.top + fl.yaxis._offset + fl.yaxis.l2p(y)]; }}""",
+                               [x, y])
+        page.mouse.move(1, 1)  # off the chart first, so every attempt is a fresh hover
+        page.mouse.move(px, py)
+        try:
+            page.wait_for_function(f"""([x, y, near]) => {{ const hd = {MAP}._hoverdata;
+                return hd && hd.length > 0 && Math.abs(hd[0].x - x) <= near && Math.abs(hd[0].y - y) <= near; }}""",
+                                   arg=[x, y, near], timeout=10_000)
+        except PlaywrightTimeout:
+            continue
+        page.mouse.click(px, py)
+        return
+    raise AssertionError(f"Plotly never reported a hover near ({x}, {y})")
 
 
 def wait_selected(page, xy, tol: float = 0.0) -> None:
