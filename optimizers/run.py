@@ -59,6 +59,7 @@ from jax.sharding import Mesh, PartitionSpec
 
 from . import catalog as _catalog
 from .base import STATUSES, OptimizerSpec, Trajectory
+from .fast_pow import without_slow_pow
 
 BUCKETS = (64, 256, 1024, 4096, 16384)
 """Step counts are padded up to one of these (static shapes) and sliced back."""
@@ -145,7 +146,8 @@ def _make_tx(static: _Static, floats: dict, sched_floats: dict, n):
     tx = optax.with_extra_args_support(static.spec.factory(**hp))
     lr = hp.get("learning_rate")
     if callable(lr):
-        lr_of = lambda t: jnp.asarray(lr(t), jnp.float64)  # noqa: E731
+        fast_lr = without_slow_pow(lr)
+        lr_of = lambda t: jnp.asarray(fast_lr(t), jnp.float64)  # noqa: E731
     elif lr is not None:
         lr_of = lambda t: jnp.asarray(lr, jnp.float64) + 0.0 * t  # noqa: E731
     else:
@@ -194,13 +196,15 @@ def _simulate(static: _Static, bucket: int | None, layout: tuple, noisy: bool, s
         xi = jax.random.normal(jax.random.fold_in(jax.random.key(seed), t), x0.shape, x0.dtype) if noisy else 0.0
         return g + noise * xi
 
+    @without_slow_pow  # see fast_pow: Adam's β^t, schedules' powers
+    def update(g, state, x, value, *hess):
+        extra = dict(value=value, grad=g, value_fn=f_of, **({"hessian": hess[0]} if hess else {}))
+        return tx.update(g, state, x, **extra)
+
     def body(t, c):
         xt, ft, gt, converged_at, diverged_at = (c[k] for k in ("x", "f", "g", "converged_at", "diverged_at"))
         noisy_g = perturbed(t, gt)
-        extra = dict(value=ft, grad=noisy_g, value_fn=f_of)
-        if hessian is not None:
-            extra["hessian"] = hessian(xt)
-        updates, state = tx.update(noisy_g, c["state"], xt, **extra)
+        updates, state = update(noisy_g, c["state"], xt, ft, *([hessian(xt)] if hessian is not None else []))
         x1 = optax.apply_updates(xt, updates)
         f1, g1 = value_and_grad(x1)
         ok = (diverged_at < 0) & sane(x1, f1) & _finite(g1) & _finite(updates) & _tree_finite(state)
