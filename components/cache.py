@@ -116,7 +116,9 @@ def trajectory(key: tuple, name: str, start: tuple[float, float], steps: int, hy
     the optimizer accepts one (`optimizers.catalog.accepts_schedule`); constant means none.
     """
     sched = schedule if schedule not in (None, "constant") and catalog.accepts_schedule(name) else None
-    traj = _run.run(surface(key), name, start=start, steps=int(steps), schedule=sched, noise=float(noise),
+    # One compiled runner per optimizer serves every built-in surface (landscapes.family): a server whose
+    # visitors open many surfaces compiles each optimizer once, not once per surface.
+    traj = _run.run(landscapes.shared_family(surface(key)), name, start=start, steps=int(steps), schedule=sched, noise=float(noise),
                     seed=int(seed), schedule_params=dict(schedule_params) if sched else None, **dict(hyperparams))
     _frozen(*traj)
     return traj
@@ -132,7 +134,7 @@ def flow(key: tuple, start: tuple[float, float], kind: str, t_max: float, fricti
     """The continuous limit of a run, sampled at `FLOW_POINTS` times in ``[0, t_max]``: ``kind="gradient"`` for
     gradient descent (``ẋ = −∇f``), ``"heavy_ball"`` for momentum (``ẍ + a ẋ + ∇f = 0``, ``a = friction``).
     Returns the ``(FLOW_POINTS, 2)`` path (read-only)."""
-    land = surface(key)
+    land = landscapes.shared_family(surface(key))  # one compiled solver for every built-in, as in `trajectory`
     if kind == "gradient":
         path = _flow.gradient_flow(land, start=start, t_max=float(t_max), n_points=FLOW_POINTS)
     else:

@@ -19,10 +19,11 @@ from .base import KINDS, Bounds, Landscape, Minimum, ParamSpec, PointInfo  # noq
 from .catalog import get, names, parameters  # noqa: E402
 from .expression import ExpressionError, from_expression  # noqa: E402
 from .analysis import classify, critical_points, gradient_check  # noqa: E402
+from .family import shared as shared_family  # noqa: E402
 
 __all__ = [
     "KINDS", "Bounds", "Landscape", "Minimum", "ParamSpec", "PointInfo",
     "get", "names", "parameters",
     "ExpressionError", "from_expression",
-    "classify", "critical_points", "gradient_check",
+    "classify", "critical_points", "gradient_check", "shared_family",
 ]

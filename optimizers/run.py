@@ -125,8 +125,12 @@ def _finite(v) -> jnp.ndarray:
     return _all(jnp.isfinite(e) for e in v.reshape(-1))
 
 
+def _square_norm(v) -> jnp.ndarray:
+    return sum(e * e for e in v.reshape(-1))
+
+
 def _norm(v) -> jnp.ndarray:
-    return jnp.sqrt(sum(e * e for e in v.reshape(-1)))
+    return jnp.sqrt(_square_norm(v))
 
 
 def _tree_finite(tree) -> jnp.ndarray:
@@ -175,12 +179,14 @@ def _simulate(static: _Static, bucket: int | None, layout: tuple, noisy: bool, s
     tx, lr_of = _make_tx(static, floats, sched_floats, n)
 
     def sane(x, f):
-        return _finite(x) & jnp.isfinite(f) & _all(jnp.abs(e) <= BOUND for e in x) & (jnp.abs(f) <= BOUND)
+        # |v| <= BOUND is False for NaN and ±inf too, so this is also the finiteness test.
+        return _all(jnp.abs(e) <= BOUND for e in x) & (jnp.abs(f) <= BOUND)
 
     f0, g0 = value_and_grad(x0)
     g0_norm = _norm(g0)
     ok0 = sane(x0, f0) & _finite(g0)
-    gtol = GTOL * jnp.maximum(1.0, jnp.where(ok0, g0_norm, 1.0))
+    # The convergence test compares squared norms: no square roots in a sweep's step.
+    gtol2 = jnp.square(GTOL * jnp.maximum(1.0, jnp.where(ok0, g0_norm, 1.0)))
     carry = dict(x=x0, f=f0, g=g0, state=tx.init(x0), converged_at=jnp.asarray(-1),
                  diverged_at=jnp.where(ok0, -1, 0))
     big = jnp.finfo(x0.dtype).max
@@ -207,19 +213,20 @@ def _simulate(static: _Static, bucket: int | None, layout: tuple, noisy: bool, s
         updates, state = update(noisy_g, c["state"], xt, ft, *([hessian(xt)] if hessian is not None else []))
         x1 = optax.apply_updates(xt, updates)
         f1, g1 = value_and_grad(x1)
-        ok = (diverged_at < 0) & sane(x1, f1) & _finite(g1) & _finite(updates) & _tree_finite(state)
+        # A finite, bounded x1 = x_t + u_t implies a finite update u_t, so only g and the state are checked too.
+        ok = (diverged_at < 0) & sane(x1, f1) & _finite(g1) & _tree_finite(state)
         # Freezing x (not the state) is enough: once diverged_at is set, ok stays False and x stays put.
         x = jnp.where(ok, x1, xt)
-        step = _norm(x - xt)
+        step2 = _square_norm(x - xt)
         # x_t is a fixed point of the run: its gradient is ~0 and the optimizer does not move away from it.
-        still = (_norm(gt) <= gtol) & (step <= XTOL * jnp.maximum(1.0, _norm(xt)))
+        still = (_square_norm(gt) <= gtol2) & (step2 <= XTOL**2 * jnp.maximum(1.0, _square_norm(xt)))
         f, g = jnp.where(ok, f1, ft), jnp.where(ok, g1, gt)
         out = dict(x=x, f=f, g=g, state=state,
                    converged_at=jnp.where(ok & still & (converged_at < 0), t, converged_at),
                    diverged_at=jnp.where((diverged_at < 0) & ~ok, t + 1, diverged_at))
         if bucket is not None:
             # dynamic_update_index_in_dim, not .at[].set: a scatter would split the loop body into many kernels.
-            row = jnp.concatenate([x, jnp.stack([f, _norm(g), step, lr_of(t)])])
+            row = jnp.concatenate([x, jnp.stack([f, _norm(g), jnp.sqrt(step2), lr_of(t)])])
             row = jnp.nan_to_num(row, posinf=big, neginf=-big)  # a non-finite start repeats itself
             out["table"] = jax.lax.dynamic_update_index_in_dim(c["table"], row, t + 1, 0)
         return out
@@ -232,10 +239,18 @@ def _simulate(static: _Static, bucket: int | None, layout: tuple, noisy: bool, s
     return c["table"].at[-1, :2].set(events)
 
 
-@functools.lru_cache(maxsize=64)  # ~3.5 MB of compiled code each (benchmarks/load.py)
-def _compiled(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy: bool, axes: tuple = (),
-              devices: tuple = (), chunk: int = 0):
-    """One jitted function per static key (an LRU of compiled runners; jax keeps the executables).
+def _compiled(static: _Static, *key):
+    """The compiled runner for a static key, from one of two LRUs (jax keeps the executables they hold):
+    runners of surfaces that serve every built-in (`landscapes.family`, marked ``serves_all_builtins``) are few
+    and shared by every visitor, so a storm of typed surfaces, each with runners of its own, must not evict
+    them."""
+    shared = getattr(static.fn, "serves_all_builtins", False)
+    return (_compiled_for_builtins if shared else _compiled_for_others)(static, *key)
+
+
+def _build(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy: bool, axes: tuple = (),
+           devices: tuple = (), chunk: int = 0):
+    """One jitted function per static key.
 
     ``noisy`` is False when σ = 0 for the whole call: that program draws no random numbers.  ``axes`` are the
     vmap axes of ``(batched, noise, seed)`` for batched modes.  A `sweep` runs, on each device, its share of the
@@ -267,6 +282,10 @@ def _compiled(static: _Static, mode: str, bucket: int | None, layout: tuple, noi
     specs = (PartitionSpec(),) + tuple(PartitionSpec() if a is None else PartitionSpec("config") for a in axes)
     return jax.jit(jax.shard_map(share, mesh=mesh, in_specs=specs + (PartitionSpec(),),
                                  out_specs=PartitionSpec("config"), check_vma=False))
+
+
+_compiled_for_builtins = functools.lru_cache(maxsize=64)(_build)  # ~10 MB each: all 16 surfaces' code
+_compiled_for_others = functools.lru_cache(maxsize=64)(_build)  # ~3.5 MB each (benchmarks/load.py)
 
 
 def _pack(slots: dict[tuple, np.ndarray], n: int | None):
