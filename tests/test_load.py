@@ -51,8 +51,7 @@ def test_protocol_client_sees_a_run_and_its_widgets(server):
 
 
 @pytest.mark.skipif(os.environ.get("RUN_LOAD_TEST") != "1",
-                    reason="two minutes of load; set RUN_LOAD_TEST=1. Not yet in CI: on this 2-core box the memory "
-                           "bar is not met while the compiled-runner caches fill (issue 7 is open, see its notes)")
+                    reason="two minutes of load; set RUN_LOAD_TEST=1 (.ci/run does)")
 def test_twenty_users_for_a_minute(server):
     links = loadgen.Compare(load.SURFACES).link
     warm = loadgen.run_users(server.base, USERS, THINK, WARMUP, links, seed=11)
