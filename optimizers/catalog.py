@@ -1116,6 +1116,8 @@ _MEASURED_MISSES: dict[str, str] = {
                 "16,000 steps.",
     "optimistic_adam": "The optimistic correction makes it orbit Rosenbrock's minimum at about 0.2.",
     "cocob": "Its coin-betting step keeps wagering: it hovers about 0.08 from Rosenbrock's minimum.",
+    "madgrad": "Its dual-averaged step shrinks like t^(-1/3) in Rosenbrock's curved valley, so whether it reaches "
+               "the minimum within the budget hangs on rounding in the last digit: one build ends 0.09 away.",
     "prodigy": "Its estimate of the distance to the solution grows large in Rosenbrock's valley: about 0.9 away after "
                "16,000 steps.",
     "schedule_free_adamw": "It passes close to Rosenbrock's minimum (0.008) but does not stay there with a constant η.",

@@ -25,8 +25,10 @@ MAP = "document.querySelectorAll('.js-plotly-plot')[0]"
 
 def open_map(page, url):
     page.goto(url)
+    # Wait for the drawn SVG too, not just the data: one SVG trace group per scatter trace.
     page.wait_for_function(f"() => {{ const gd = {MAP}; return gd && gd._fullLayout && gd.data && "
-                           f"gd.data.some(t => t.name === 'saddle'); }}", timeout=LOAD_MS)
+                           f"gd.data.some(t => t.name === 'saddle') && gd.querySelectorAll('.scatterlayer .trace')"
+                           f".length >= gd.data.filter(t => t.type === 'scatter').length; }}", timeout=LOAD_MS)
 
 
 def legend(page) -> list[str]:
