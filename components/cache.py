@@ -63,6 +63,13 @@ def surface(key: tuple) -> landscapes.Landscape:
     return landscapes.get(key[1], **dict(key[2]))
 
 
+def _engine_surface(key: tuple) -> landscapes.Landscape:
+    """The surface as the optimizers should see it: a built-in goes through `landscapes.shared_family`, so one
+    compiled runner (or flow solver) per optimizer serves every built-in surface, and a server whose visitors open
+    many surfaces compiles each optimizer once, not once per surface."""
+    return landscapes.shared_family(surface(key))
+
+
 class Grid(NamedTuple):
     x: np.ndarray
     y: np.ndarray
@@ -116,9 +123,7 @@ def trajectory(key: tuple, name: str, start: tuple[float, float], steps: int, hy
     the optimizer accepts one (`optimizers.catalog.accepts_schedule`); constant means none.
     """
     sched = schedule if schedule not in (None, "constant") and catalog.accepts_schedule(name) else None
-    # One compiled runner per optimizer serves every built-in surface (landscapes.family): a server whose
-    # visitors open many surfaces compiles each optimizer once, not once per surface.
-    traj = _run.run(landscapes.shared_family(surface(key)), name, start=start, steps=int(steps), schedule=sched, noise=float(noise),
+    traj = _run.run(_engine_surface(key), name, start=start, steps=int(steps), schedule=sched, noise=float(noise),
                     seed=int(seed), schedule_params=dict(schedule_params) if sched else None, **dict(hyperparams))
     _frozen(*traj)
     return traj
@@ -134,7 +139,7 @@ def flow(key: tuple, start: tuple[float, float], kind: str, t_max: float, fricti
     """The continuous limit of a run, sampled at `FLOW_POINTS` times in ``[0, t_max]``: ``kind="gradient"`` for
     gradient descent (``ẋ = −∇f``), ``"heavy_ball"`` for momentum (``ẍ + a ẋ + ∇f = 0``, ``a = friction``).
     Returns the ``(FLOW_POINTS, 2)`` path (read-only)."""
-    land = landscapes.shared_family(surface(key))  # one compiled solver for every built-in, as in `trajectory`
+    land = _engine_surface(key)
     if kind == "gradient":
         path = _flow.gradient_flow(land, start=start, t_max=float(t_max), n_points=FLOW_POINTS)
     else:
