@@ -225,6 +225,21 @@ class Compare:
             params[f"compare.{name}.learning_rate"] = f"{10 ** rng.uniform(-3, -1):.3g}"
         return urllib.parse.urlencode(params)
 
+    def warming_links(self) -> list[str]:
+        """Links that between them open every surface and run every optimizer at every step count: what a long
+        random warm-up fills on the server eventually (its compiled runners, grids and critical points), in a
+        known number of runs.  The optimizers go in two halves (the page takes at most 8 at once)."""
+        half = (len(self.optimizers) + 1) // 2
+        halves = (self.optimizers[:half], self.optimizers[half:])
+
+        def link(surface: str, optimizers: tuple[str, ...], steps: int) -> str:
+            return urllib.parse.urlencode({"compare.surface": surface, "compare.optimizers": ",".join(optimizers),
+                                           "compare.steps": str(steps)})
+
+        by_surface = [link(s, halves[i % 2], self.steps[0]) for i, s in enumerate(self.surfaces)]
+        by_program = [link(self.surfaces[0], h, n) for h in halves for n in self.steps]
+        return by_surface + by_program
+
 
 def expression_link(i: int) -> str:
     """The ``i``-th of a family of distinct typed surfaces (each one compiles afresh on the server)."""
@@ -272,6 +287,15 @@ def user(base: str, uid: int, links: Callable[[random.Random], str], think: floa
         finally:
             tab.close()
         time.sleep(think * rng.uniform(0.5, 1.5))
+
+
+def warm(base: str, links: list[str]) -> list[Rerun]:
+    """Open each link once, one after another, in one tab; returns the runs (check them for errors)."""
+    tab = Session(base)
+    try:
+        return [tab.rerun(link) for link in links]
+    finally:
+        tab.close()
 
 
 def run_users(base: str, users: int, think: float, duration: float, links: Callable[[random.Random], str],
