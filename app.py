@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from components.memory import collect_now_and_then
+
 PAGES = [
     # (file, title, icon, URL path); the first is the default page.
     ("app_pages/compare.py", "Compare optimizers", "🏃", "compare"),
@@ -15,6 +17,7 @@ def run() -> None:
     pages = [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0)
              for i, (path, title, icon, url) in enumerate(PAGES)]
     st.navigation(pages).run()
+    collect_now_and_then()  # the full GC Streamlit would run after every rerun, at most every 15 s
 
 
 run()

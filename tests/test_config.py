@@ -21,6 +21,8 @@ EXPECTED = {
     "client.toolbarMode": "viewer",
     "client.showErrorLinks": False,
     "browser.gatherUsageStats": False,
+    "runner.fastReruns": True,
+    "runner.postScriptGC": False,
 }
 
 
