@@ -12,7 +12,7 @@ freeze the run and record the step), and its convergence test (``‖∇f‖ ≤ 
 ``≤ XTOL·max(1, ‖x‖)``), see `optimizers.run`.  The NumPy side is one loop over the steps, each step vectorised
 over every run, with the surface's gradient written out by hand.  Their results are compared (final points,
 status).  JAX cold = first call (trace + compile + run; the persistent compilation cache points at an empty
-directory, so nothing is loaded from disk); warm = median of 15 calls.  NumPy: median of 3 calls.
+directory, so nothing is loaded from disk); warm = median of 15 calls.  NumPy: median of 3 calls (interleaved).
 
 3. Sharding: two subprocesses run the phase diagram through the same `optimizers.run.sweep`, one with
    ``XLA_FLAGS=--xla_force_host_platform_device_count=1`` and one with ``=2`` (the app's setting on this 2-core
@@ -20,7 +20,8 @@ directory, so nothing is loaded from disk); warm = median of 15 calls.  NumPy: m
    this process checks that both results are identical, bit for bit, to its own.
 
 Timing on a shared VM is noisy (a pure-Python loop's time swings 2x from second to second here): warm JAX times
-are medians of 15 calls, NumPy's of 3 (each of those takes half a second, so it averages the noise itself).
+are medians of 15 calls, NumPy's of 3, interleaved (one NumPy call, five JAX calls, three times) so that both
+sides are timed through the same stretches of noise.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ BASIN_N = 200
 PHASE_N = 100
 GD_ETA = 0.005
 JAX_REPEATS = 15
+NUMPY_REPEATS = 3
 
 
 # ------------------------------------------------------------------------------------------------ NumPy side
@@ -128,8 +130,16 @@ def compare(title, jax_call, numpy_call):
     t0 = time.perf_counter()
     jax_call()
     cold = time.perf_counter() - t0
-    warm, r = timed(jax_call, JAX_REPEATS)
-    numpy_time, (x, y, f, conv, div) = timed(numpy_call, 3)
+    # Interleaved (a NumPy call, then a third of the JAX calls, three times), so both sides sample the same
+    # stretches of the machine's noise.
+    jax_times, numpy_times = [], []
+    for _ in range(NUMPY_REPEATS):
+        t, (x, y, f, conv, div) = timed(numpy_call, 1)
+        numpy_times.append(t)
+        for _ in range(JAX_REPEATS // NUMPY_REPEATS):
+            t, r = timed(jax_call, 1)
+            jax_times.append(t)
+    warm, numpy_time = statistics.median(jax_times), statistics.median(numpy_times)
     same_status = float(np.mean(r.code == status_codes(conv, div)))
     both = (r.diverged_at < 0) & (div < 0)
     dx = float(np.max(np.abs(r.xy[both] - np.stack([x, y], 1)[both]))) if both.any() else 0.0

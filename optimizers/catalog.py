@@ -1128,6 +1128,17 @@ _MEASURED_MISSES: dict[str, str] = {
 
 _NO_SCHEDULE = frozenset({"rprop"})  # learning_rate is an initial value there, not a per-step scale
 
+# Rules whose update of each coordinate depends only on that coordinate's gradient, state and value, and on
+# scalars shared by all (the step count, hyperparameters): no norm, trust ratio, matrix or random draw over the
+# parameter vector.  The engine may hand them x and y as two separate parameters (see `optimizers.run`), which
+# lays a batch out as one array per coordinate and makes sweeps faster; tests/test_run.py checks that every
+# entry here gives the same numbers both ways.
+_PER_COORDINATE = frozenset({
+    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adabelief", "adadelta", "adamax",
+    "adamaxw", "amsgrad", "lion", "nadam", "nadamw", "radam", "rprop", "sign_sgd", "signum", "yogi",
+    "optimistic_gradient_descent", "optimistic_adam", "ademamix", "simplified_ademamix",
+})
+
 # ---------------------------------------------------------------------------------------------------------------
 # Public API.
 
@@ -1181,3 +1192,8 @@ def accepts_schedule(name: str) -> bool:
     """Whether ``learning_rate`` of ``name`` may be an optax schedule (False when it has none or it is a constant)."""
     spec = get(name)
     return name not in _NO_SCHEDULE and any(h.name == "learning_rate" for h in spec.hyperparams)
+
+
+def acts_per_coordinate(name: str) -> bool:
+    """Whether the rule ``name`` updates each coordinate on its own (so x and y may be separate parameters)."""
+    return name in _PER_COORDINATE

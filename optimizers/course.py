@@ -2,7 +2,8 @@
 
 Conventions (cs231n notes, ``../shared/seeds/000_*``): accumulators start at zero, ε sits outside the square root,
 ``η_t`` is the learning rate (or the schedule's value) at step ``t``.  Each builder returns an update ``u`` with
-``x ← x + u``, as optax does.  Where optax's own rule is the course rule (plain SGD, RMSProp with
+``x ← x + u``, as optax does.  Parameters may be any pytree (the engine passes x and y as two leaves for rules that
+act per coordinate); every formula is applied leaf by leaf.  Where optax's own rule is the course rule (plain SGD, RMSProp with
 ``eps_in_sqrt=False``, Adam with bias correction) the catalog uses optax directly and nothing here is needed.
 
 Reference: Stanford CS231n, "Optimization: Stochastic Gradient Descent" / "Neural Networks Part 3" (2016).
@@ -34,13 +35,14 @@ class NesterovState(NamedTuple):
 
 def _nesterov_velocity(momentum) -> optax.GradientTransformation:
     def init(params):
-        return NesterovState(velocity=jnp.zeros_like(params))
+        return NesterovState(velocity=jax.tree.map(jnp.zeros_like, params))
 
     def update(updates, state, params=None):
         del params
         v_prev = state.velocity
-        v = momentum * v_prev + updates  # updates already hold −η_t g
-        return -momentum * v_prev + (1 + momentum) * v, NesterovState(velocity=v)
+        v = jax.tree.map(lambda vp, u: momentum * vp + u, v_prev, updates)  # updates already hold −η_t g
+        step = jax.tree.map(lambda vp, vn: -momentum * vp + (1 + momentum) * vn, v_prev, v)
+        return step, NesterovState(velocity=v)
 
     return optax.GradientTransformation(init, update)
 
@@ -62,13 +64,16 @@ class AdagradState(NamedTuple):
 
 def _scale_by_adagrad(initial_accumulator_value, eps, eps_in_sqrt: bool) -> optax.GradientTransformation:
     def init(params):
-        return AdagradState(sum_of_squares=jnp.full_like(params, initial_accumulator_value))
+        return AdagradState(sum_of_squares=jax.tree.map(lambda p: jnp.full_like(p, initial_accumulator_value), params))
 
     def update(updates, state, params=None):
         del params
-        c = state.sum_of_squares + updates * updates
-        denominator = jnp.sqrt(c + eps) if eps_in_sqrt else jnp.sqrt(c) + eps
-        return updates / denominator, AdagradState(sum_of_squares=c)
+        c = jax.tree.map(lambda c, g: c + g * g, state.sum_of_squares, updates)
+
+        def scaled(g, c):
+            return g / (jnp.sqrt(c + eps) if eps_in_sqrt else jnp.sqrt(c) + eps)
+
+        return jax.tree.map(scaled, updates, c), AdagradState(sum_of_squares=c)
 
     return optax.GradientTransformation(init, update)
 
@@ -95,13 +100,14 @@ class AdamState(NamedTuple):
 
 def _scale_by_uncorrected_adam(b1, b2, eps) -> optax.GradientTransformation:
     def init(params):
-        return AdamState(mu=jnp.zeros_like(params), nu=jnp.zeros_like(params))
+        zeros = jax.tree.map(jnp.zeros_like, params)
+        return AdamState(mu=zeros, nu=zeros)
 
     def update(updates, state, params=None):
         del params
-        m = b1 * state.mu + (1 - b1) * updates
-        v = b2 * state.nu + (1 - b2) * updates * updates
-        return m / (jnp.sqrt(v) + eps), AdamState(mu=m, nu=v)
+        m = jax.tree.map(lambda m, g: b1 * m + (1 - b1) * g, state.mu, updates)
+        v = jax.tree.map(lambda v, g: b2 * v + (1 - b2) * g * g, state.nu, updates)
+        return jax.tree.map(lambda m, v: m / (jnp.sqrt(v) + eps), m, v), AdamState(mu=m, nu=v)
 
     return optax.GradientTransformation(init, update)
 
