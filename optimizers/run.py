@@ -41,12 +41,13 @@ dispatched on its own, about 4x slower for one 1000-step run here.  Raising it t
 (``--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=262144``) and exposing the cores as devices
 (``--xla_force_host_platform_device_count=<cores>``, so that `sweep` shards over them) only works in ``XLA_FLAGS``
 before JAX creates its CPU backend, i.e. before anything computes; ``benchmarks/engine.py`` measures both.
-Rules that act on each coordinate on their own (`catalog.acts_per_coordinate`: SGD, momentum, Adam, ...) get x
-and y as two scalar parameters rather than one ``(2,)`` vector: the same arithmetic, but a batch then holds one
-array per coordinate (x of every configuration side by side, then y) instead of interleaved ``(N, 2)`` rows, which
-XLA:CPU vectorises better; about 1.35x faster per sweep step here.  Each device runs its share of a `sweep` `CHUNK` configurations at a time (``lax.map`` over chunks): a chunk's
-loop state stays in the L1 cache instead of streaming every array of the whole share through memory each step,
-and its loop is small enough to become one kernel (about half the CPU time for a 40,000-start basin map here).
+Rules that act on each coordinate on their own (`catalog.acts_per_coordinate`: SGD, momentum, Adam, ...) get x and y
+as two scalar parameters rather than one ``(2,)`` vector: the same arithmetic, but a batch then holds one array per
+coordinate (x of every configuration side by side, then y) instead of interleaved ``(N, 2)`` rows, which XLA:CPU
+vectorises better; about 1.35x faster per sweep step here.
+Each device runs its share of a `sweep` `CHUNK` configurations at a time (``lax.map`` over chunks): a chunk's loop
+state stays in the L1 cache instead of streaming every array of the whole share through memory each step, and its
+loop is small enough to become one kernel (about half the CPU time for a 40,000-start basin map here).
 """
 
 from __future__ import annotations
@@ -306,7 +307,7 @@ def _build(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy:
 
 
 _compiled_for_builtins = functools.lru_cache(maxsize=64)(_build)  # ~10 MB each: all 16 surfaces' code
-_compiled_for_others = functools.lru_cache(maxsize=64)(_build)  # ~3.5 MB each (benchmarks/load.py)
+_compiled_for_others = functools.lru_cache(maxsize=32)(_build)  # ~3.5 MB each: 4 typed surfaces x 8 optimizers
 
 
 def _pack(slots: dict[tuple, np.ndarray], n: int | None):
