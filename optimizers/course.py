@@ -2,9 +2,10 @@
 
 Conventions (cs231n notes, ``../shared/seeds/000_*``): accumulators start at zero, ε sits outside the square root,
 ``η_t`` is the learning rate (or the schedule's value) at step ``t``.  Each builder returns an update ``u`` with
-``x ← x + u``, as optax does.  Parameters may be any pytree (the engine passes x and y as two leaves for rules that
-act per coordinate); every formula is applied leaf by leaf.  Where optax's own rule is the course rule (plain SGD, RMSProp with
-``eps_in_sqrt=False``, Adam with bias correction) the catalog uses optax directly and nothing here is needed.
+``x ← x + u``, as optax does.  Parameters may be any pytree (the engine passes x and y as two leaves for rules
+that act per coordinate); every formula is applied leaf by leaf.  Where optax's own rule is the course rule (plain
+SGD, RMSProp with ``eps_in_sqrt=False``, Adam with bias correction) the catalog uses optax directly and nothing here
+is needed.
 
 Reference: Stanford CS231n, "Optimization: Stochastic Gradient Descent" / "Neural Networks Part 3" (2016).
 """
@@ -64,7 +65,8 @@ class AdagradState(NamedTuple):
 
 def _scale_by_adagrad(initial_accumulator_value, eps, eps_in_sqrt: bool) -> optax.GradientTransformation:
     def init(params):
-        return AdagradState(sum_of_squares=jax.tree.map(lambda p: jnp.full_like(p, initial_accumulator_value), params))
+        start = jax.tree.map(lambda p: jnp.full_like(p, initial_accumulator_value), params)
+        return AdagradState(sum_of_squares=start)
 
     def update(updates, state, params=None):
         del params
