@@ -5,13 +5,15 @@ A plain script: ``python benchmarks/browser.py``.  It starts its own ``streamlit
 drives headless Chromium with Playwright (the server and browser settings of tests/browser/conftest.py).
 Measured in one run, on the same machine:
 
-* Latency: a learning-rate slider is moved one notch (keyboard ArrowRight) ``MOVES`` times on each page; each time
-  the clock runs from the key press until the optimizer paths drawn on screen have changed (the SVG path data of
-  the path traces differ from before the move).  Ours: the compare page (`app.py`), whose player receives the new
-  trajectories and redraws in its iframe.  Baseline: benchmarks/apps/baseline_plotly.py, the same trajectories as
-  ``st.plotly_chart`` with cumulative Plotly frames.  Both start from the same view (valley, six optimizers, 200
-  steps) and compute with the same cached engine.  The moves alternate between the two pages, so that both see
-  the same load on a shared machine.  Prints both medians and ours / baseline (target <= 0.5).
+* Latency: a learning-rate slider is moved one notch down (keyboard ArrowLeft) ``MOVES`` times on each page, so
+  every move asks the engine for a new run (down, because from the default a few notches up gradient descent
+  diverges at once and its drawn path stops changing).  Each time the clock runs from the key press until the
+  optimizer paths drawn on screen have changed (see SIGNATURE).  Ours: the compare page (`app.py`), whose player
+  receives the new trajectories and redraws its canvas in its iframe.  Baseline: benchmarks/apps/baseline_plotly.py,
+  the same trajectories as ``st.plotly_chart`` with cumulative Plotly frames.  Both start from the same view
+  (valley, six optimizers, 200 steps) and compute with the same cached engine.  The moves alternate between the two
+  pages, so that both see the same load on a shared machine.  Prints both medians and ours / baseline (target
+  <= 0.5).
 * Bytes per rerun for 8 optimizers x 1000 steps: ``player.payload_size`` of what the page sends the player, and
   the WebSocket bytes the browser actually received for one slider move on the page in that configuration.
 * The page script's own time for a warm rerun after a slider move (AppTest, in this process).
@@ -42,9 +44,12 @@ EIGHT = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "
 PLAYER = "iframe[title*='player']"
 VIEWPORT = {"width": 1280, "height": 1100}
 
-# The SVG path data of every scatter line Plotly has drawn in a document: changes exactly when new paths are drawn.
+# What changes exactly when new paths have been drawn.  The baseline: the SVG path data of every scatter line Plotly
+# has drawn.  Ours: the player's draw counter, which render() increments after it has painted the new routes on its
+# canvas (synchronously, like Plotly's SVG update); a render with unchanged arguments returns before counting.
 SIGNATURE = """() => Array.from(document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line'),
                                  p => p.getAttribute('d') || '').join('|')"""
+SIGNATURE_OURS = "() => String(window.playerState.drawCount)"
 
 
 # ------------------------------------------------------------------------------------------------ servers, pages
@@ -96,13 +101,15 @@ def open_baseline(browser, base: str, received: list | None = None):
     return context, page, page, page.locator(".st-key-baseline-sgd-learning_rate input[type='range']")
 
 
-def one_move(page, doc, slider) -> float:
-    """Seconds from one ArrowRight on ``slider`` until the drawn paths in ``doc`` (the page or a frame) changed."""
-    before = doc.evaluate(SIGNATURE)
+def one_move(page, doc, slider, key: str = "ArrowRight") -> float:
+    """Seconds from one ``key`` press on ``slider`` until the drawn paths in ``doc`` (the page, or the player's
+    frame) changed."""
+    signature = SIGNATURE if doc is page else SIGNATURE_OURS
+    before = doc.evaluate(signature)
     slider.focus()
     t0 = time.perf_counter()
-    slider.press("ArrowRight")
-    doc.wait_for_function(f"(old) => ({SIGNATURE})() !== old", arg=before, timeout=WAIT_MS, polling="raf")
+    slider.press(key)
+    doc.wait_for_function(f"(old) => ({signature})() !== old", arg=before, timeout=WAIT_MS, polling="raf")
     elapsed = time.perf_counter() - t0
     time.sleep(SETTLE_S)
     return elapsed
@@ -118,8 +125,8 @@ def latencies(browser, ours_base: str, baseline_base: str) -> tuple[list[float],
     received.clear()
     times_ours, times_base = [], []
     for _ in range(MOVES):
-        times_ours.append(one_move(*ours[1:]))
-        times_base.append(one_move(*base[1:]))
+        times_ours.append(one_move(*ours[1:], "ArrowLeft"))
+        times_base.append(one_move(*base[1:], "ArrowLeft"))
     time.sleep(1.0)
     ours[0].close()
     base[0].close()
@@ -186,7 +193,7 @@ st.session_state.setdefault("_bench_seconds", []).append(time.perf_counter() - t
 
 
 def page_script_seconds(moves: int = MOVES) -> list[float]:
-    """Server-side time of the compare page's script for reruns that follow a one-notch move of the gradient
+    """Server-side time of the compare page's script for reruns that follow a one-notch move down of the gradient
     descent learning-rate slider (one new engine run each), measured in-process with AppTest."""
     from streamlit.testing.v1 import AppTest
 
@@ -203,7 +210,7 @@ def page_script_seconds(moves: int = MOVES) -> list[float]:
         at.run()
         at.run()  # warm: everything the default view needs is compiled and cached
         for k in range(1, moves + 1):
-            at.select_slider(key="compare.sgd.learning_rate").set_value(grid[first + k]).run()
+            at.select_slider(key="compare.sgd.learning_rate").set_value(grid[first - k]).run()
         if at.exception:
             raise RuntimeError(at.exception)
         return list(at.session_state["_bench_seconds"][2:])

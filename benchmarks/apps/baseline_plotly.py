@@ -19,8 +19,10 @@ STEPS = 200
 MAX_FRAMES = 100
 
 st.set_page_config(page_title="baseline: st.plotly_chart with frames", layout="wide")
-eta = st.select_slider("Gradient descent learning_rate", options=controls.log_grid(1e-4, 1.0, 1e-3), value=1e-3,
-                       format_func=controls.fmt, key="baseline.sgd.learning_rate")
+# The compare page's slider for gradient descent's learning rate: same log grid, same default.
+(ETA,) = [h for h in catalog.get("sgd").hyperparams if h.name == "learning_rate"]
+eta = st.select_slider("Gradient descent learning_rate", options=controls.log_grid(ETA.min, ETA.max, ETA.default),
+                       value=ETA.default, format_func=controls.fmt, key="baseline.sgd.learning_rate")
 
 key = cache.surface_key("elongated_valley", {"kappa": 20.0, "angle": 30.0})
 surface = cache.surface(key)

@@ -27,6 +27,8 @@ else:
     surface = {"x": xs, "y": ys, "z": gx**2 + 3.0 * gy**2}
 
 t = np.arange(STEPS + 1)
+# A dashed "gradient flow" for the first path; fixed, like the app's flow, which does not depend on hyperparameters.
+flow = 1.8 * 0.97 ** (t[::4, None]) * np.stack([np.cos(0.15 * t[::4]), np.sin(0.15 * t[::4])], axis=1) * 1.02
 paths = []
 for i, (name, color, omega) in enumerate([("gd", "#1f77b4", 0.15), ("momentum", "#d62728", 0.3),
                                            ("adam", "#2ca02c", 0.45)]):
@@ -36,7 +38,7 @@ for i, (name, color, omega) in enumerate([("gd", "#1f77b4", 0.15), ("momentum", 
     grad = np.hypot(2.0 * xy[:, 0], 6.0 * xy[:, 1])
     paths.append({"name": name, "label": name.upper(), "color": color, "xy": xy, "loss": loss, "grad_norm": grad,
                   "learning_rate": np.full(STEPS, 0.1), "status": "converged",
-                  "flow_xy": xy[::4] * 1.02 if name == "gd" else None})
+                  "flow_xy": flow if name == "gd" else None})
 
 markers = [(0.0, 0.0, "minimum", "global minimum"), (1.5, -1.5, "saddle", "not a real saddle")]
 click = player(surface, paths, layout=layout, markers=markers, start=(1.8, 0.0), height=420, key="demo.player",

@@ -34,11 +34,8 @@ def state(frame) -> dict:
 
 
 def ghost_paths(frame, panel=0):
-    """Each optimizer's whole route as Plotly draws it: {label: [[x, y], ...]}."""
-    return frame.evaluate(
-        """(i) => Object.fromEntries(document.querySelectorAll('.js-plotly-plot')[i].data
-                 .filter(t => (t.hovertemplate || '').startsWith('step'))
-                 .map(t => [t.name, Array.from(t.x, (v, k) => [v, t.y[k]])]))""", panel)
+    """Each optimizer's whole route as the player draws it in panel ``panel``: {label: [[x, y], ...]}."""
+    return frame.evaluate("(i) => window.playerState.routes(i)", panel)
 
 
 def assert_clean(page):
@@ -91,13 +88,14 @@ def test_slider_move_updates_the_paths(page, compare):
     page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
         has_text="Gradient descent").locator("summary").click()
     slider = page.locator(".st-key-compare-sgd-learning_rate input[type='range']")
-    draws = state(frame)["drawCount"]
+    draws, plotly_draws = state(frame)["drawCount"], state(frame)["plotlyDraws"]
     slider.focus()
     slider.press("ArrowRight")  # η 0.1 -> 0.15 (next log-grid value): only gradient descent's path changes
     wait_redraw(frame, draws)
     after = ghost_paths(frame)
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["Gradient descent"]
+    assert state(frame)["plotlyDraws"] == plotly_draws  # new routes only: the canvas is redrawn, not the contour
     page.wait_for_url(re.compile(r"compare\.sgd\.learning_rate=0\.15"), timeout=WAIT_MS)
     # While playing, a slider move swaps the paths and the animation keeps going.
     frame.locator("#loop").check()

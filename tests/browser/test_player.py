@@ -56,11 +56,20 @@ def clicked(page, n):
 
 
 def ghost_paths(frame):
-    """The whole-route traces Plotly draws (one per optimizer) as lists of [x, y] pairs."""
+    """Each optimizer's whole route as the player draws it (one per optimizer), as lists of [x, y] pairs."""
+    return list(frame.evaluate("() => window.playerState.routes(0)").values())
+
+
+def canvas_alpha(frame, x, y, radius=0) -> int:
+    """Largest alpha of the moving layer's pixels within ``radius`` device pixels of data point (x, y), located by
+    Plotly's own axis maps (a thin line's pixel centres lie up to half a pixel off the exact point)."""
     return frame.evaluate(
-        """() => document.querySelector('.js-plotly-plot').data
-                 .filter(t => (t.hovertemplate || '').startsWith('step'))
-                 .map(t => Array.from(t.x, (v, i) => [v, t.y[i]]))""")
+        """([x, y, r]) => { const gd = document.querySelector('.js-plotly-plot'), fl = gd._fullLayout;
+                            const c = gd.parentElement.querySelector('canvas'), s = c.width / fl.xaxis._length;
+                            const px = Math.round(fl.xaxis.l2p(x) * s), py = Math.round(fl.yaxis.l2p(y) * s);
+                            const d = c.getContext('2d').getImageData(px - r, py - r, 2 * r + 1, 2 * r + 1).data;
+                            let a = 0; for (let i = 3; i < d.length; i += 4) a = Math.max(a, d[i]); return a; }""",
+        [x, y, radius])
 
 
 def play_to_end(frame):
@@ -109,7 +118,7 @@ def test_slider_swaps_paths_keeping_zoom_step_and_play_state(page, streamlit_app
     zoom = [[-1.0, 1.0], [-0.8, 1.2]]
     frame.evaluate("""async (z) => { await Plotly.relayout(document.querySelector('.js-plotly-plot'),
                                         {'xaxis.range': z[0], 'yaxis.range': z[1]}); }""", zoom)
-    draws = state(frame)["drawCount"]
+    draws, plotly_draws = state(frame)["drawCount"], state(frame)["plotlyDraws"]
 
     slider = page.locator("[data-testid='stSlider'] input[type='range']")
     slider.focus()
@@ -128,12 +137,9 @@ def test_slider_swaps_paths_keeping_zoom_step_and_play_state(page, streamlit_app
     # axes put that point.
     hx, hy = after[0][50]
     assert zoom[0][0] < hx < zoom[0][1] and zoom[1][0] < hy < zoom[1][1]
-    alpha = frame.evaluate(
-        """([x, y]) => { const gd = document.querySelector('.js-plotly-plot'), fl = gd._fullLayout;
-                         const c = gd.parentElement.querySelector('canvas'), s = c.width / fl.xaxis._length;
-                         const px = Math.round(fl.xaxis.l2p(x) * s), py = Math.round(fl.yaxis.l2p(y) * s);
-                         return c.getContext('2d').getImageData(px, py, 1, 1).data[3]; }""", [hx, hy])
-    assert alpha > 200
+    assert canvas_alpha(frame, hx, hy) > 200
+    # A slider move redraws the canvas only: Plotly (contour, markers, legend) is not replotted.
+    assert state(frame)["plotlyDraws"] == plotly_draws
 
     # New data while playing keeps playing.
     frame.locator("#loop").check()
@@ -142,6 +148,35 @@ def test_slider_swaps_paths_keeping_zoom_step_and_play_state(page, streamlit_app
     slider.press("ArrowLeft")
     frame.wait_for_function(f"() => window.playerState.drawCount > {draws}", timeout=WAIT_MS)
     assert state(frame)["playing"]
+    assert_clean(page)
+
+
+def test_whole_routes_are_painted_and_hovering_one_labels_its_point(page, streamlit_app):
+    frame = open_player(page, streamlit_app(APP))
+    routes = frame.evaluate("() => window.playerState.routes(0)")
+    assert list(routes) == ["GD", "MOMENTUM", "ADAM"]
+    # At step 0 each route is already drawn in full, faintly; far from every route the layer is transparent.
+    assert state(frame)["frame"] == 0
+    for route in routes.values():
+        x, y = route[STEPS // 2]
+        assert canvas_alpha(frame, x, y, radius=1) > 50
+    assert canvas_alpha(frame, 1.9, -1.9, radius=3) == 0
+
+    # Hovering a route's point shows that path's label for that step in place of Plotly's surface label.
+    x, y = routes["GD"][30]
+    page.mouse.move(*page_point(page, frame, x, y))
+    tip = frame.locator(".tip")
+    tip.wait_for(state="visible", timeout=WAIT_MS)
+    text = tip.inner_text()
+    assert text.startswith("GD") and re.search(r"step (\d+)", text), text
+    assert abs(int(re.search(r"step (\d+)", text).group(1)) - 30) <= 1
+    assert frame.locator(".panel.on-path").count() == 1
+    # Away from the routes the label goes and the surface's own hover (x, y, f) is back.
+    page.mouse.move(*page_point(page, frame, 1.9, -1.9))
+    tip.wait_for(state="hidden", timeout=WAIT_MS)
+    assert frame.locator(".panel.on-path").count() == 0
+    frame.wait_for_function("() => { const h = document.querySelector('.js-plotly-plot')._hoverdata;"
+                            " return h && h.length && h[0].data.type === 'contour'; }", timeout=WAIT_MS)
     assert_clean(page)
 
 

@@ -7,13 +7,15 @@
  * unrelated re-renders of the parent (frame height, width), which is why render() first compares a signature.
  *
  * Drawing, in two layers per panel:
- *   - Plotly draws what does not move: the contour (only when the surface fingerprint args.surface.id changes),
- *     the critical-point markers, the dashed gradient flow and each path's whole route as a faint "ghost" line
- *     (hover with the step number, legend entries).  It is redrawn only when new arguments arrive.
- *   - A <canvas> laid over the plot area draws what moves: the route up to the current step, a fading trail and
- *     the head.  requestAnimationFrame advances the clock and repaints only this canvas.
- * Why not Plotly.restyle per frame: any x/y restyle recalculates and replots the whole subplot, contour included
- * (80-185 ms per frame measured in headless Chromium here), while the canvas repaint is well under 1 ms.
+ *   - Plotly draws what does not depend on the optimizers' hyperparameters: the contour (hover shows x, y, f),
+ *     the critical-point markers, the dashed gradient flow and the legend.  It is redrawn only when one of those
+ *     changes (staticSignature), never for new paths alone.
+ *   - A <canvas> laid over the plot area draws the paths: each whole route as a faint "ghost" line, the route up
+ *     to the current step, a fading trail and the head, and answers hovers near a path point with its own label
+ *     (step, f, x, y).  requestAnimationFrame advances the clock and repaints only this canvas.
+ * Why the paths are not Plotly traces: any change to a trace's x/y makes Plotly recalculate and replot the whole
+ * subplot, contour included (60-185 ms per update measured in headless Chromium here, most of a slider move's
+ * time in the browser), while the canvas repaint is well under 1 ms.
  * Why never Plotly frames / Plotly.animate: after such an animation has played Plotly stops firing click events
  * (DESIGN.md, "Facts measured"), and clicks on the surface are how the page picks a start point.
  */
@@ -25,6 +27,7 @@
   const MIN_RATE = 4;            // ...but never slower than this many steps per second
   const CLICK_DELAY_MS = 260;    // a second click inside this window is a double-click (Plotly's zoom reset)
   const CLICK_SLOP_PX = 5;       // a press that moves further than this is a zoom/pan drag, not a click
+  const HOVER_PX = 8;            // a path point this close to the mouse gets the path's hover label
   const SURFACE_SCALE = [[0, "#f8fafc"], [0.35, "#dbe4ee"], [0.7, "#a9b8cc"], [1, "#6f819b"]];
   const KIND_STYLE = {
     minimum: { symbol: "star", color: "#16a34a", size: 16 },
@@ -47,11 +50,16 @@
   };
 
   const st = {
-    signature: null, surface: null, paths: [], markers: [], layout: null, height: 560, colors: null,
+    signature: null, staticSignature: null, surface: null, paths: [], markers: [], layout: null, height: 560, colors: null,
     T: 0, clock: 0, frame: 0, playing: false, lastTime: null, loopToken: 0,
     clicks: 0, pendingClick: null, down: null, panels: [],
   };
-  const playerState = (window.playerState = { frame: 0, playing: false, nPaths: 0, drawCount: 0, lastClick: null });
+  const playerState = (window.playerState = {
+    frame: 0, playing: false, nPaths: 0, drawCount: 0, plotlyDraws: 0, lastClick: null,
+    /** The routes panel i draws, {label: [[x, y], ...]} (for tests and debugging). */
+    routes: (i) => Object.fromEntries(((st.panels[i || 0] || {}).pathIdx || []).map(
+      (j) => [st.paths[j].label, Array.from(st.paths[j].xs, (x, t) => [x, st.paths[j].ys[t]])])),
+  });
 
   // ------------------------------------------------------------------------------------------ protocol
   function post(type, data) {
@@ -168,7 +176,7 @@
     return out;
   }
 
-  /** Static traces of one path: its whole route as a faint "ghost" line (hover, legend) and the dashed flow. */
+  /** Plotly's traces for one path: the dashed gradient flow and the legend entry (the route is on the canvas). */
   function pathTraces(p, showLegend) {
     const group = "path:" + p.name;
     const flow = p.flowX ? {
@@ -176,17 +184,12 @@
       name: p.label + " (gradient flow)", line: { color: p.color, width: 1.5, dash: "dash" }, opacity: 0.75,
       hovertemplate: "gradient flow<br>(%{x:.4g}, %{y:.4g})<extra>" + p.label + "</extra>",
     } : null;
-    const ghost = {
-      type: "scatter", mode: "lines", x: p.xs, y: p.ys, name: p.label, legendgroup: group, showlegend: false,
-      line: { color: p.color, width: 1.2 }, opacity: 0.3,
-      hovertemplate: "step %{pointNumber}<br>(%{x:.4g}, %{y:.4g})<extra>" + p.label + "</extra>",
-    };
-    // The legend entry in full colour (the ghost's would be faded); clicking it toggles the whole group.
+    // Clicking the legend entry toggles the whole group: the flow here, the route on the canvas (see hidden()).
     const legend = showLegend ? {
       type: "scatter", mode: "lines+markers", x: [null], y: [null], name: p.label, legendgroup: group,
       line: { color: p.color, width: 2 }, marker: { color: p.color, size: 8 }, hoverinfo: "skip",
     } : null;
-    return { flow: flow, ghost: ghost, legend: legend };
+    return { flow: flow, legend: legend };
   }
 
   function panelHeight() {
@@ -236,14 +239,21 @@
     canvas.className = "paths";
     wrap.append(gd, canvas);
     ui.plots.appendChild(wrap);
-    const panel = { wrap: wrap, gd: gd, canvas: canvas, surfaceId: null, ignoreRelayout: 0, pathIdx: [], ghost: [],
-                    area: null, live: null };
+    const tip = document.createElement("div");
+    tip.className = "tip";
+    tip.hidden = true;
+    wrap.append(tip);
+    const panel = { wrap: wrap, gd: gd, canvas: canvas, tip: tip, surfaceId: null, ignoreRelayout: 0, pathIdx: [],
+                    toggle: [], area: null, live: null };
     // Clicks are read from raw pointer events and converted with the axis ranges, so any spot of the surface is a
     // valid pick (plotly_click fires only on data points).
     gd.addEventListener("pointerdown", function (e) {
       st.down = (e.button === 0 && !e.target.closest(".modebar, .legend, .colorbar"))
         ? { panel: panel, x: e.clientX, y: e.clientY } : null;
+      hoverPath(panel, null);
     }, true);
+    gd.addEventListener("pointermove", (e) => hoverPath(panel, st.down ? null : e));
+    gd.addEventListener("pointerleave", () => hoverPath(panel, null));
     return panel;
   }
 
@@ -281,8 +291,7 @@
     const built = pathIdx.map((j) => pathTraces(st.paths[j], overlay));
     const data = [contourTrace(overlay)].concat(markerTraces(overlay));
     for (const b of built) if (b.flow) data.push(b.flow);
-    panel.ghost = built.map((b) => data.push(b.ghost) - 1);
-    for (const b of built) if (b.legend) data.push(b.legend);
+    panel.toggle = built.map((b) => (b.legend ? data.push(b.legend) - 1 : -1));
     panel.pathIdx = pathIdx;
 
     // Reuse the live layout object while the surface is unchanged: it holds the current zoom, whether it came from
@@ -298,6 +307,7 @@
     panel.wrap.style.height = layout.height + "px"; // fixed before Plotly draws, so the frame height is stable
     const first = !panel.gd._fullLayout;
     Plotly.react(panel.gd, data, layout, CONFIG);
+    playerState.plotlyDraws += 1;
     if (first) {
       panel.gd.on("plotly_afterplot", () => { panel.live = null; placeCanvas(panel); paint(panel); });
       panel.gd.on("plotly_relayouting", (ev) => { panel.live = liveRanges(panel, ev); paint(panel); });
@@ -351,9 +361,19 @@
     if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
   }
 
+  /** Is the n-th path of the panel switched off in the legend? */
   function hidden(panel, n) {
-    const tr = panel.gd.data && panel.gd.data[panel.ghost[n]];
+    const i = panel.toggle[n];
+    if (i === undefined || i < 0) return false; // no legend entry (side by side): always shown
+    const tr = panel.gd.data && panel.gd.data[i];
     return !tr || tr.visible === "legendonly" || tr.visible === false;
+  }
+
+  /** Data -> CSS pixels inside the plot area, for the ranges shown now (also while a pan is being dragged). */
+  function pixelMap(panel) {
+    const a = panel.area, rng = panel.live || a;
+    const sx = a.w / (rng.xr[1] - rng.xr[0]), sy = a.h / (rng.yr[1] - rng.yr[0]);
+    return { X: (v) => (v - rng.xr[0]) * sx, Y: (v) => a.h - (v - rng.yr[0]) * sy };
   }
 
   function paint(panel) {
@@ -361,15 +381,18 @@
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, c.width, c.height);
     if (!a) return;
-    const dpr = c.width / a.w, rng = panel.live || a;
-    const sx = a.w / (rng.xr[1] - rng.xr[0]), sy = a.h / (rng.yr[1] - rng.yr[0]);
-    const X = (v) => (v - rng.xr[0]) * sx, Y = (v) => a.h - (v - rng.yr[0]) * sy;
+    const dpr = c.width / a.w, m = pixelMap(panel), X = m.X, Y = m.Y;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.lineJoin = "round"; ctx.lineCap = "round";
     panel.pathIdx.forEach(function (j, n) {
       if (hidden(panel, n)) return;
       const p = st.paths[j], k = Math.min(st.frame, p.T);
-      ctx.globalAlpha = 0.9; ctx.strokeStyle = p.color; ctx.lineWidth = 2;
+      ctx.globalAlpha = 0.3; ctx.strokeStyle = p.color; ctx.lineWidth = 1.2; // the whole route, faint
+      ctx.beginPath();
+      ctx.moveTo(X(p.xs[0]), Y(p.ys[0]));
+      for (let t = 1; t <= p.T; t++) ctx.lineTo(X(p.xs[t]), Y(p.ys[t]));
+      ctx.stroke();
+      ctx.globalAlpha = 0.9; ctx.lineWidth = 2;
       ctx.beginPath();
       ctx.moveTo(X(p.xs[0]), Y(p.ys[0]));
       for (let t = 1; t <= k; t++) ctx.lineTo(X(p.xs[t]), Y(p.ys[t]));
@@ -384,6 +407,39 @@
       ctx.beginPath(); ctx.arc(X(p.xs[k]), Y(p.ys[k]), 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
     });
     ctx.globalAlpha = 1;
+  }
+
+  /** The hover label of the path point nearest the mouse (within HOVER_PX), in place of Plotly's surface label. */
+  function hoverPath(panel, e) {
+    let best = null;
+    const a = panel.area;
+    if (e && a) {
+      const r = panel.gd.getBoundingClientRect(), m = pixelMap(panel);
+      const px = e.clientX - r.left - a.left, py = e.clientY - r.top - a.top;
+      let d2 = HOVER_PX * HOVER_PX;
+      panel.pathIdx.forEach(function (j, n) {
+        if (hidden(panel, n)) return;
+        const p = st.paths[j];
+        for (let t = 0; t <= p.T; t++) {
+          const dx = m.X(p.xs[t]) - px, dy = m.Y(p.ys[t]) - py, q = dx * dx + dy * dy;
+          if (q <= d2) { d2 = q; best = { p: p, t: t, left: a.left + m.X(p.xs[t]), top: a.top + m.Y(p.ys[t]) }; }
+        }
+      });
+    }
+    panel.wrap.classList.toggle("on-path", !!best);
+    if (!best) { panel.tip.hidden = true; return; }
+    const p = best.p, t = best.t, tip = panel.tip;
+    tip.textContent = "";
+    const head = document.createElement("b");
+    head.textContent = p.label;
+    tip.append(head, document.createElement("br"), "step " + t + " \u00b7 f " + fmt(p.loss[t]),
+               document.createElement("br"), "(" + fmt(p.xs[t]) + ", " + fmt(p.ys[t]) + ")");
+    tip.style.borderColor = p.color;
+    tip.hidden = false;
+    // Beside the point, flipped to its left near the right edge so it stays inside the panel.
+    const right = best.left + 12 + tip.offsetWidth > panel.wrap.clientWidth;
+    tip.style.left = (right ? best.left - 12 - tip.offsetWidth : best.left + 12) + "px";
+    tip.style.top = Math.max(0, best.top - tip.offsetHeight / 2) + "px";
   }
 
   // ------------------------------------------------------------------------------------------ animation
@@ -484,6 +540,12 @@
                                       args.height, args.title, theme]);
     if (signature === st.signature) return; // the parent re-renders for its own reasons; nothing new here
     st.signature = signature;
+    // What Plotly draws; new routes alone (a hyperparameter slider) only repaint the canvas.
+    const staticSignature = JSON.stringify([
+      args.surface && args.surface.id, args.markers, args.layout, args.height, args.title, theme,
+      (args.paths || []).map((p) => [p.name, p.label, p.color, p.flow_xy ? p.flow_xy.b64 : null])]);
+    const replot = staticSignature !== st.staticSignature;
+    st.staticSignature = staticSignature;
 
     applyTheme(theme);
     st.height = Number(args.height) || 560;
@@ -497,10 +559,13 @@
     ui.scrub.max = String(st.T);
 
     const layout = args.layout === "side_by_side" ? "side_by_side" : "overlay";
-    const rebuild = layout !== st.layout;
-    st.layout = layout;
-    ensurePanels(layout === "overlay" ? 1 : Math.max(1, st.paths.length), rebuild);
-    st.panels.forEach(drawPanel);
+    if (replot) {
+      const rebuild = layout !== st.layout;
+      st.layout = layout;
+      ensurePanels(layout === "overlay" ? 1 : Math.max(1, st.paths.length), rebuild);
+      st.panels.forEach(drawPanel);
+    }
+    for (const panel of st.panels) hoverPath(panel, null); // a label would describe the old route
     buildReadout();
     drawFrame();
     if (st.playing && st.T === 0) setPlaying(false);
