@@ -50,7 +50,8 @@
   };
 
   const st = {
-    signature: null, staticSignature: null, surface: null, paths: [], markers: [], layout: null, height: 560, colors: null,
+    signature: null, staticSignature: null, surface: null, paths: [], markers: [], layout: null, height: 560,
+    colors: null,
     T: 0, clock: 0, frame: 0, playing: false, lastTime: null, loopToken: 0,
     clicks: 0, pendingClick: null, down: null, panels: [],
   };
