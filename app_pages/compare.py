@@ -13,7 +13,7 @@ import landscapes
 from components import cache, controls, export, figures
 from components.player import player
 from landscapes.expression import MAX_LENGTH
-from optimizers import catalog, schedules
+from optimizers import catalog, presets, schedules, tune
 
 PAGE = "compare"
 PLAYER = "compare.player"
@@ -44,6 +44,53 @@ def narrow(latex: str) -> str:
     if latex.startswith(r"\begin{aligned}"):
         latex = latex.replace(r",\quad ", r", \\ ")
     return r"\small " + latex
+
+
+def defaults_text(spec) -> str:
+    return ", ".join(f"{h.name} = {controls.fmt(h.default)}" for h in spec.hyperparams if h.kind == "float") or "none"
+
+
+def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedule_params, noise, seed) -> None:
+    """Button callback (runs before the widgets exist, so it may set their values): tune and set each η."""
+    tuned = []
+    for name in names:
+        rate = next((h for h in cache.preset_hyperparams(key, name) if h.name == "learning_rate"), None)
+        if rate is None or rate.kind != "float":
+            tuned.append((name, None, None, "it has no learning rate"))
+            continue
+        slider = f"compare.{name}.learning_rate"
+        candidates = controls.log_grid(rate.min, rate.max, rate.default)
+        others = tuple((k, v) for k, v in hyperparams.get(name, {}).items() if k != "learning_rate")
+        try:
+            result = cache.tuning(key, name, start, steps, others, candidates, schedule, schedule_params, noise, seed)
+        except Exception as err:  # the engine refused this configuration: say so in the report, keep the page
+            tuned.append((name, None, None, f"the runs failed ({type(err).__name__})"))
+            continue
+        if result.best is None:
+            tuned.append((name, None, None, "every learning rate on its slider diverged"))
+            continue
+        tuned.append((name, st.session_state.get(slider), result.best, ""))
+        st.session_state[slider] = result.best
+    st.session_state["_compare.tuned"] = {"for": (key, start, steps, schedule, noise), "rows": tuned}
+
+
+def tuning_report(key, start, steps, schedule, noise) -> str | None:
+    """What the last "Tune η" did, while the surface, start and budget it was tuned for are still the ones shown."""
+    tuned = st.session_state.get("_compare.tuned")
+    if not tuned or tuned["for"] != (key, start, steps, schedule, noise):
+        return None
+    lines = []
+    for name, before, after, why in tuned["rows"]:
+        if after is None:
+            lines.append(f"- {optimizer_title(name)}: not tuned, {why}.")
+        else:
+            was = f" (was {controls.fmt(before)})" if before is not None and before != after else ""
+            lines.append(f"- {optimizer_title(name)}: η = {controls.fmt(after)}{was}")
+    return (f"**Tuned η** on this surface: for each optimizer, every learning rate on its slider ran {steps} steps "
+            f"from this start and {tune.JITTER_STARTS} jittered starts (σ = {tune.JITTER_SPREAD:.0%} of the box), "
+            f"the other settings (schedule, noise) as they were; the η with the lowest mean final loss among those that "
+            f"never diverged was kept. The same budget for every optimizer, so the comparison is fair.\n\n"
+            + "\n".join(lines))
 
 
 # ------------------------------------------------------------------------------------------------ sidebar
@@ -81,7 +128,13 @@ with st.sidebar:
     (xlo, xhi), (ylo, yhi) = box
     default_start = surface.start if surface is not None else (0.8 * xlo, 0.8 * yhi)
     if st.session_state.get("_compare.start_for", start_identity) != start_identity:
-        st.session_state["compare.x0"], st.session_state["compare.y0"] = default_start  # a new surface
+        # A new surface opens with its own start, step count and optimizer settings (its preset); a link's values
+        # were applied on the first run and are not re-applied here.
+        st.session_state["compare.x0"], st.session_state["compare.y0"] = default_start
+        known = set(catalog.names())
+        for k in [k for k in list(st.session_state) if k == "compare.steps"
+                  or (k.startswith("compare.") and k.split(".")[1] in known)]:
+            del st.session_state[k]
     st.session_state["_compare.start_for"] = start_identity
     click = controls.take_click(PLAYER, "_compare.click_n")
     if click is not None:
@@ -98,7 +151,8 @@ with st.sidebar:
     start = (float(x0), float(y0))
 
     st.header("Optimizers")
-    steps = controls.scalar("compare.steps", "Steps", 200, 10, MAX_STEPS, integer=True,
+    preset_steps = presets.steps(surface) if surface is not None else 200
+    steps = controls.scalar("compare.steps", "Steps", preset_steps, 10, MAX_STEPS, integer=True,
                             help=f"At most {MAX_STEPS} steps (the player animates every one).")
     selected = controls.choices(
         "compare.optimizers", "Optimizers", catalog.names(), DEFAULT_OPTIMIZERS, max_items=MAX_OPTIMIZERS,
@@ -108,11 +162,16 @@ with st.sidebar:
     for name in selected:
         spec = catalog.get(name)
         with st.expander(spec.title):
-            hyperparams[name] = controls.hyperparameters(f"compare.{name}", spec.hyperparams, context=spec.title)
+            shown = cache.preset_hyperparams(key, name) if surface is not None else spec.hyperparams
+            hyperparams[name] = controls.hyperparameters(f"compare.{name}", shown, context=spec.title)
             switches = {h.name: hyperparams[name][h.name] for h in spec.hyperparams if h.kind != "float"}
             rules[name] = catalog.latex_for(name, **switches)
             # The rule these sliders feed, with its switches applied, and where it comes from (one element).
             notes = f"{spec.why_not}\n\n" if not spec.converges else ""
+            measured = spec.miss(surface.name) if surface is not None and key[0] == "builtin" else None
+            if measured:
+                notes += (f"Measured on this surface with the documented defaults ({defaults_text(spec)}) over "
+                          f"4,000 steps: {measured}\n\n")
             st.markdown(f"$$\n{narrow(rules[name])}\n$$\n\n{notes}*{spec.reference}*")
 
     st.header("Schedule and noise")
@@ -127,6 +186,13 @@ with st.sidebar:
     noise = controls.scalar("compare.noise", "Gradient noise σ", 0.0, 0.0, 100.0, log=True,
                             help="Each step sees ∇f + σ ξ with ξ ~ N(0, I): a stand-in for minibatch noise.")
     seed = controls.number("compare.seed", "Noise seed", 0, 0, 2**31 - 1, integer=True)
+    if surface is not None and selected:
+        st.button("Tune η for this surface", key="compare.tune", on_click=tune_learning_rates,
+                  args=(key, tuple(selected), start, steps, {n: dict(v) for n, v in hyperparams.items()}, schedule,
+                        tuple(schedule_params.items()), noise, seed),
+                  help="For each selected optimizer, try every learning rate on its slider from this start and "
+                       f"{tune.JITTER_STARTS} jittered starts, with the same step budget for all, and keep the one "
+                       "with the lowest mean final loss among those that never diverge.")
 
     st.header("View")
     layout = controls.choice("compare.layout", "Layout", list(LAYOUTS), "overlay", format_func=LAYOUTS.get,
@@ -145,7 +211,11 @@ if surface is None:
 
 st.latex(surface.latex)
 if surface.description:
-    st.caption(surface.description)
+    st.caption(surface.description + (f" With this surface's preset settings: {surface.preset.why}"
+                                      if surface.preset.why else ""))
+report = tuning_report(key, start, steps, schedule, noise)
+if report:
+    st.info(report, icon="🎯")
 
 grid = cache.grid(key)
 critical = cache.critical_points(key)

@@ -452,7 +452,7 @@ def atlas_3d(g: cache.Grid, points: Sequence[PointInfo], *, selected: PointInfo 
     finite = z[np.isfinite(z)]
     # Clip the tallest 2 % so one steep wall (Rosenbrock) does not flatten the view; markers above it sit on top.
     top = float(np.percentile(finite, 98)) if finite.size else 1.0
-    fig = go.Figure(go.Surface(x=g.x, y=g.y, z=np.minimum(z, top), colorscale="Viridis", opacity=0.85,
+    fig = go.Figure(go.Surface(x=g.x, y=g.y, z=np.minimum(z, top), colorscale=figures.SURFACE_COLORSCALE, opacity=0.85,
                                showscale=False, name="surface",
                                hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{z:.6g}<extra></extra>"))
     lift = 0.01 * (top - float(finite.min())) if finite.size else 0.0  # markers sit just above the surface
@@ -467,7 +467,7 @@ def atlas_3d(g: cache.Grid, points: Sequence[PointInfo], *, selected: PointInfo 
             text=[f"{kind}, f = {fmt(float(p.value))}" for p in group],
             hovertemplate="%{text}<br>x=%{x:.4g}, y=%{y:.4g}<extra></extra>",
             # Scatter3d has no triangles: the maximum is a square there.
-            marker=dict(size=6, color=colour, symbol={"triangle-up": "square"}.get(symbol, symbol),
+            marker=dict(size=6, color=colour, symbol=figures.SYMBOL_3D.get(symbol, "circle"),
                         line=dict(width=1, color="white"))))
     if selected is not None and np.isfinite(selected.value):
         fig.add_trace(go.Scatter3d(x=[float(selected.xy[0])], y=[float(selected.xy[1])],
@@ -488,7 +488,7 @@ def local_model_figure(xs, ys, z_true, z_model, info: PointInfo, arrows: Sequenc
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     size = (hi - lo) / 15 if hi > lo else 1.0
     levels = dict(start=lo, end=hi, size=size)
-    fig = go.Figure(go.Contour(x=xs, y=ys, z=z_true, contours=dict(**levels), colorscale="Viridis",
+    fig = go.Figure(go.Contour(x=xs, y=ys, z=z_true, contours=dict(**levels), colorscale=figures.SURFACE_COLORSCALE,
                                name="f", colorbar=dict(title=dict(text="f", side="right")),
                                hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{z:.6g}<extra></extra>"))
     fig.add_trace(go.Contour(x=xs, y=ys, z=z_model, contours=dict(coloring="none", **levels), showscale=False,

@@ -11,13 +11,33 @@ import numpy as np
 import plotly.graph_objects as go
 
 KIND_STYLE = {
-    # kind: (marker symbol, colour, legend label)
-    "minimum": ("circle", "#1a9850", "minimum"),
-    "maximum": ("triangle-up", "#d73027", "maximum"),
-    "saddle": ("x", "#7b3294", "saddle"),
-    "degenerate": ("diamond", "#f39c12", "degenerate (test inconclusive)"),
-    "start": ("star", "#111111", "start"),
+    # kind: (marker symbol, colour, legend label).  The shape alone tells the kind (a star where f is lowest,
+    # a peak's triangle, a saddle's crossing), so the colours may repeat path colours without confusion.
+    "minimum": ("star", "#16a34a", "minimum"),
+    "maximum": ("triangle-up", "#dc2626", "maximum"),
+    "saddle": ("x", "#7c3aed", "saddle"),
+    "degenerate": ("diamond-open", "#d97706", "degenerate (test inconclusive)"),
+    "start": ("circle", "#ffffff", "start"),
 }
+KIND_SIZE = {"minimum": 16, "maximum": 13, "saddle": 13, "degenerate": 13, "start": 12}
+"""Marker sizes in px: a star reads as one only a little larger than the others."""
+MARKER_OUTLINE = "#1f2937"
+SYMBOL_3D = {"star": "diamond", "triangle-up": "square", "diamond-open": "diamond-open", "circle": "circle",
+             "x": "x"}
+"""Plotly's 3-D scatter has no star or triangle: the nearest symbols it does have."""
+
+SURFACE_COLORSCALE = [[0.0, "#f8fafc"], [0.25, "#e2e8f0"], [0.5, "#cbd5e1"], [0.75, "#94a3b8"], [1.0, "#475569"]]
+"""Every map of f (the player, Explore's maps, the 3-D views): a neutral light-to-slate ramp, low f light.  Lightness
+alone encodes f and no hue is taken, so every path colour and marker colour drawn on top stays readable."""
+CONTOUR_LINE = dict(width=0.6, color="rgba(55,65,81,0.35)")
+
+
+def marker_style(kind: str) -> dict:
+    """Plotly ``marker`` settings of a critical-point (or start) marker; open symbols are outlined in their colour."""
+    symbol, colour, _ = KIND_STYLE.get(kind, ("circle-open", "#444444", kind))
+    outline = colour if symbol.endswith("-open") else MARKER_OUTLINE
+    return dict(symbol=symbol, size=KIND_SIZE.get(kind, 12), color=colour,
+                line=dict(width=2 if symbol.endswith("-open") else 1.2, color=outline))
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f")
@@ -68,11 +88,10 @@ def marker_traces(markers: Iterable[tuple]) -> list[go.Scatter]:
         by_kind.setdefault(kind, []).append((x, y, label))
     traces = []
     for kind, points in by_kind.items():
-        symbol, colour, name = KIND_STYLE.get(kind, ("circle-open", "#444", kind))
+        _, _, name = KIND_STYLE.get(kind, ("circle-open", "#444", kind))
         xs, ys, labels = zip(*points)
         traces.append(go.Scatter(
-            x=xs, y=ys, mode="markers", name=name, text=labels,
-            marker=dict(symbol=symbol, size=12, color=colour, line=dict(width=1.5, color="white")),
+            x=xs, y=ys, mode="markers", name=name, text=labels, marker=marker_style(kind),
             hovertemplate="%{text}<br>x=%{x:.4g}, y=%{y:.4g}<extra></extra>",
         ))
     return traces
@@ -85,7 +104,7 @@ def contour_figure(xs, ys, z, *, log_levels: bool | None = None, markers=(), tit
         log_levels = log_levels_wanted(z)
     shaded, bar_title = display_z(z, log_levels)
     fig = go.Figure(go.Contour(
-        x=np.asarray(xs), y=np.asarray(ys), z=shaded, colorscale="Viridis", ncontours=30,
+        x=np.asarray(xs), y=np.asarray(ys), z=shaded, colorscale=SURFACE_COLORSCALE, ncontours=30, line=CONTOUR_LINE,
         colorbar=dict(title=dict(text=bar_title, side="right")), customdata=np.asarray(z),
         hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{customdata:.6g}<extra></extra>", name="surface",
         showlegend=False,
@@ -107,7 +126,7 @@ def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), ti
     finite = z[np.isfinite(z)]
     # Clip the tallest 2 % so a single steep wall (Rosenbrock, Goldstein-Price) does not flatten the whole view.
     top = np.percentile(finite, 98) if finite.size else 1.0
-    fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=np.minimum(z, top), colorscale="Viridis",
+    fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=np.minimum(z, top), colorscale=SURFACE_COLORSCALE,
                                opacity=0.85, showscale=False, name="surface",
                                hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{z:.6g}<extra></extra>"))
     for i, path in enumerate(paths):
@@ -122,7 +141,9 @@ def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), ti
         # A marker's height: its own f when given, else the nearest grid value (the surface as drawn).
         marker_z = value[0] if value else z[np.abs(ys_ - y).argmin(), np.abs(xs_ - x).argmin()]
         fig.add_trace(go.Scatter3d(x=[x], y=[y], z=[min(float(marker_z), top)], mode="markers", name=label,
-                                   showlegend=False, marker=dict(size=5, color=colour)))
+                                   showlegend=False,
+                                   marker=dict(size=5, color=colour, symbol=SYMBOL_3D.get(symbol, "circle"),
+                                               line=dict(width=1, color=MARKER_OUTLINE))))
     fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
                       scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f"), uirevision="keep")
     return fig

@@ -42,6 +42,25 @@ class Minimum:
 
 
 @dataclass(frozen=True)
+class Preset:
+    """The view a surface opens with: how many steps to run and the optimizer settings that show its lesson.
+
+    The start point is the surface's own ``Landscape.start``.  ``hyperparams`` is ``((optimizer name, ((name,
+    value), ...)), ...)``: values that replace an optimizer's documented defaults on this surface; an optimizer
+    that is not listed gets a learning rate derived from the surface's curvature (`optimizers.presets`).  ``why``
+    says, in one or two sentences, what the preset is meant to show.  Plain tuples keep it hashable.
+    """
+
+    steps: int = 200
+    hyperparams: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    why: str = ""
+
+    def for_optimizer(self, name: str) -> dict[str, float]:
+        """The values this preset sets for optimizer ``name`` (``{}`` when it sets none)."""
+        return dict(dict(self.hyperparams).get(name, ()))
+
+
+@dataclass(frozen=True)
 class Landscape:
     """A 2-D loss surface.
 
@@ -61,6 +80,7 @@ class Landscape:
     reference: str = ""
     description: str = ""
     source: str = ""  # the user's text, for typed surfaces
+    preset: Preset = field(default_factory=Preset)
 
     @property
     def theta(self) -> jnp.ndarray:

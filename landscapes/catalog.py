@@ -29,7 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .base import Bounds, Landscape, Minimum, ParamSpec
+from .base import Bounds, Landscape, Minimum, ParamSpec, Preset
 
 __all__ = ["UnknownSurfaceError", "get", "names", "parameters"]
 
@@ -344,6 +344,7 @@ class _Surface:
     reference: str
     description: str
     params: tuple[ParamSpec, ...] = ()
+    preset: Preset = Preset()
 
 
 # The default angle is 30°, not 0: an axis-aligned valley flatters per-coordinate methods (Adam, RMSProp,
@@ -354,6 +355,41 @@ def _valley_start(theta):
     u, v = -8.0, 2.0
     return (u * math.cos(phi) - v * math.sin(phi), u * math.sin(phi) + v * math.cos(phi))
 
+
+def _preset(steps: int, why: str, **by_optimizer: dict[str, float]) -> Preset:
+    return Preset(steps, tuple((name, tuple(values.items())) for name, values in by_optimizer.items()), why)
+
+
+# Presets: the course optimizers' settings chosen so that each surface's lesson shows within the preset's steps
+# (measured in tests/test_presets.py).  On the valley (λ = 1 across, 1/κ along): GD at η = 1.8 has factor
+# 1 − η = −0.8 across (a zig-zag that flips sign every step) and 1 − η/κ = 0.982 along (a crawl); heavy ball at
+# η = 0.3, μ = 0.9 has complex roots of modulus √μ ≈ 0.95 in both directions (overshoot, and faster arrival than
+# GD's 0.982); Nesterov at η = 0.5 damps the across mode to modulus √(μ(1 − η)) ≈ 0.67.  On Rosenbrock the
+# curvature at the start is ~1500, so GD needs η < 2/1500 ≈ 1.3e-3; heavy ball's limit is 2(1 + μ)/λ ≈ 2.5e-3 and
+# Nesterov's 2(1 + μ)/((1 + 2μ)λ) ≈ 9e-4.  On the saddle, small steps let GD stall by the saddle for ~80 steps
+# (x shrinks by 1 − 2η per step, y grows by 1 + 2η from 0.02) before it escapes along −y curvature.
+_VALLEY_PRESET = _preset(
+    200, "Gradient descent zig-zags across the ravine and crawls along it; momentum overshoots and arrives first; "
+         "Nesterov damps the zig-zag; the adaptive methods rescale each coordinate and head off diagonally.",
+    sgd={"learning_rate": 1.8}, momentum={"learning_rate": 0.3, "momentum": 0.9},
+    nesterov={"learning_rate": 0.5, "momentum": 0.9}, adagrad={"learning_rate": 1.5},
+    rmsprop={"learning_rate": 0.1}, adam={"learning_rate": 0.3}, adamw={"learning_rate": 0.3},
+)
+_ROSENBROCK_PRESET = _preset(
+    500, "Every method is stable at the start; gradient descent crawls along the curved floor, momentum and the "
+         "adaptive methods get round the bend, and only some reach the minimum at (a, a²) within 500 steps.",
+    sgd={"learning_rate": 1e-3}, momentum={"learning_rate": 1e-3, "momentum": 0.9},
+    nesterov={"learning_rate": 5e-4, "momentum": 0.9}, adagrad={"learning_rate": 0.5},
+    rmsprop={"learning_rate": 0.01}, adam={"learning_rate": 0.05}, adamw={"learning_rate": 0.05},
+)
+_SADDLE_PRESET = _preset(
+    150, "Started almost on the x axis, gradient descent slides into the saddle and stalls there before the "
+         "negative curvature along y takes it away; momentum escapes sooner, and the adaptive methods, whose "
+         "steps do not shrink with the gradient, sooner still.",
+    sgd={"learning_rate": 0.02}, momentum={"learning_rate": 0.005, "momentum": 0.9},
+    nesterov={"learning_rate": 0.005, "momentum": 0.9}, adagrad={"learning_rate": 0.1},
+    rmsprop={"learning_rate": 0.01}, adam={"learning_rate": 0.02}, adamw={"learning_rate": 0.02},
+)
 
 _REGISTRY: dict[str, _Surface] = {
     "elongated_valley": _Surface(
@@ -369,17 +405,19 @@ _REGISTRY: dict[str, _Surface] = {
         "crawls along; momentum and adaptive methods differ most here. Turn the valley off the axes to see which "
         "methods rely on a per-coordinate (diagonal) scaling.",
         (
-            ParamSpec("kappa", 20.0, 1.0, 1000.0, log=True,
+            ParamSpec("kappa", 100.0, 1.0, 1000.0, log=True,
                       help="Condition number κ = λmax/λmin of the Hessian (λmax is fixed at 1)."),
             ParamSpec("angle", 30.0, -90.0, 90.0,
                       help="Angle φ in degrees between the valley floor and the x axis."),
         ),
+        _VALLEY_PRESET,
     ),
     "saddle": _Surface(
         saddle, "Saddle", r"f(x,y) = x^2 - y^2", ((-2.0, 2.0), (-2.0, 2.0)), (-1.8, 0.02), _fixed(),
         "NTU ML 2023, critical points: local minima vs saddle points",
         "The textbook saddle: a minimum along x, a maximum along y, and no minimum at all. Starting almost on the "
         "x axis, methods are drawn towards the saddle and must then escape along y; the loss is unbounded below.",
+        preset=_SADDLE_PRESET,
     ),
     "monkey_saddle": _Surface(
         monkey_saddle, "Monkey saddle", r"f(x,y) = x^3 - 3xy^2", ((-2.0, 2.0), (-2.0, 2.0)), (1.6, 0.05),
@@ -396,6 +434,7 @@ _REGISTRY: dict[str, _Surface] = {
             ParamSpec("a", 1.0, -1.5, 1.5, help="The minimum sits at (a, a²)."),
             ParamSpec("b", 100.0, 1.0, 1000.0, log=True, help="Steepness of the valley walls."),
         ),
+        _ROSENBROCK_PRESET,
     ),
     "beale": _Surface(
         beale, "Beale",
@@ -561,4 +600,5 @@ def get(name: str, **params: float) -> Landscape:
         params=tuple((spec.name, value) for spec, value in zip(surface.params, values)),
         reference=surface.reference,
         description=surface.description,
+        preset=surface.preset,
     )

@@ -12,6 +12,8 @@ from . import run as _run_module
 from .base import STATUSES, Hyperparam, OptimizerSpec, Trajectory
 from .catalog import get, names, specs
 from .run import SweepResult, run_all, run_many, sweep
+from .tune import Tuning, tune_learning_rate
+from . import presets
 
 
 class _CallableModule(types.ModuleType):
@@ -25,4 +27,4 @@ _run_module.__class__ = _CallableModule
 run = _run_module
 
 __all__ = ["STATUSES", "Hyperparam", "OptimizerSpec", "SweepResult", "Trajectory", "get", "names", "specs", "run",
-           "run_all", "run_many", "sweep"]
+           "run_all", "run_many", "sweep", "Tuning", "tune_learning_rate", "presets"]

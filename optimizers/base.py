@@ -34,8 +34,22 @@ class OptimizerSpec:
 
     ``factory(**hyperparams)`` returns an ``optax.GradientTransformation`` (``learning_rate`` may be a float or an
     optax schedule).  ``needs`` names the extra arguments its ``update`` takes beyond ``params``:
-    ``"hessian"``, ``"value"``, ``"grad"``, ``"value_fn"``.  ``converges`` is False when the rule is not expected to
-    reach the minimum with its defaults, and ``why_not`` says why (shown in the UI).
+    ``"hessian"``, ``"value"``, ``"grad"``, ``"value_fn"``.
+
+    Facts about where the rule ends, each shown in the UI only where it is true:
+
+    * ``converges`` is False for rules that cannot settle at a minimum with a constant step on *any* surface (a
+      sign or normalized step, SAM's perturbed gradient), and ``why_not`` says why.
+    * ``misses`` are ``(surface, reason)`` pairs: on that built-in surface, with the documented defaults, the rule
+      does not come within the convergence test's tolerance in its budget (``tests/test_convergence.py`` asserts
+      each one as a strict expected failure, so the reason is measured, and an entry that starts converging is
+      noticed).
+    * ``budgets`` are ``(surface, steps)`` pairs where the rule is merely slow: it does reach the minimum, in
+      that many steps instead of the test's default budget.
+    * ``step_scale`` says how the learning rate acts, so that a surface without a preset can derive one
+      (`optimizers.presets`): ``"curvature"`` (the step is ``η g``: stable only for ``ηλ`` below a limit),
+      ``"length"`` (the step per coordinate is about ``η`` whatever the gradient: Adam, RMSProp, sign methods),
+      ``"decaying"`` (about ``η/√t``: AdaGrad) or None (keep the documented default).
     """
 
     name: str
@@ -48,6 +62,17 @@ class OptimizerSpec:
     converges: bool = True
     why_not: str = ""
     reference: str = ""
+    misses: tuple[tuple[str, str], ...] = ()
+    budgets: tuple[tuple[str, int], ...] = ()
+    step_scale: str | None = None
+
+    def miss(self, surface: str) -> str | None:
+        """The measured reason this rule misses the minimum of built-in ``surface`` with its defaults, or None."""
+        return dict(self.misses).get(surface)
+
+    def budget(self, surface: str, default: int) -> int:
+        """The step budget the convergence test gives this rule on ``surface`` (``default`` unless it is slow)."""
+        return dict(self.budgets).get(surface, default)
 
     def defaults(self) -> dict[str, Any]:
         """The documented default of every hyperparameter, by name."""

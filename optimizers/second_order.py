@@ -189,10 +189,6 @@ SPECS: tuple[OptimizerSpec, ...] = (
         factory=curvature_gd,
         hyperparams=(_lr(), _eps(1e-6, _FLOOR_EPS)),
         needs=_NEEDS,
-        converges=False,
-        why_not=("1/|λ|max is a safe step along the steepest direction but a tiny one along flat directions: at "
-                 "Rosenbrock's minimum the curvatures are about 1002 and 0.4, so the error along the valley shrinks "
-                 "by only 1 − 0.4/1002 per step (some 7,000 steps to get within 0.03)."),
         reference="η = 1/β with β the dominant Hessian eigenvalue: Princeton COS 597G (2018), lecture 3.",
     ),
 )

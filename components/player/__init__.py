@@ -27,7 +27,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from components.figures import LOG_DECADES, LOG_EPS_FRACTION, PALETTE
+from components.figures import (KIND_SIZE, KIND_STYLE, LOG_DECADES, LOG_EPS_FRACTION, MARKER_OUTLINE, PALETTE,
+                                SURFACE_COLORSCALE)
 from components.figures import log_levels_wanted as wants_log_levels
 
 FRONTEND = Path(__file__).parent / "frontend"
@@ -149,6 +150,14 @@ def _marker_args(markers: Iterable[Sequence[Any]]) -> list[dict]:
     return out
 
 
+STYLE = {
+    "surface": SURFACE_COLORSCALE,
+    "kinds": {k: {"symbol": KIND_STYLE[k][0], "color": KIND_STYLE[k][1], "size": KIND_SIZE[k]} for k in MARKER_KINDS},
+    "outline": MARKER_OUTLINE,
+}
+"""The player's colours and marker symbols, from `components.figures` (one visual language for every page)."""
+
+
 def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
                start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
                title: str | None = None) -> dict:
@@ -165,6 +174,7 @@ def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", m
         "layout": layout,
         "height": int(height),
         "title": title or "",
+        "style": STYLE,
     }
 
 

@@ -28,14 +28,8 @@
   const CLICK_DELAY_MS = 260;    // a second click inside this window is a double-click (Plotly's zoom reset)
   const CLICK_SLOP_PX = 5;       // a press that moves further than this is a zoom/pan drag, not a click
   const HOVER_PX = 8;            // a path point this close to the mouse gets the path's hover label
-  const SURFACE_SCALE = [[0, "#f8fafc"], [0.35, "#dbe4ee"], [0.7, "#a9b8cc"], [1, "#6f819b"]];
-  const KIND_STYLE = {
-    minimum: { symbol: "star", color: "#16a34a", size: 16 },
-    maximum: { symbol: "triangle-up", color: "#dc2626", size: 13 },
-    saddle: { symbol: "x", color: "#ea580c", size: 13 },
-    degenerate: { symbol: "diamond-open", color: "#7c3aed", size: 13 },
-    start: { symbol: "circle", color: "#ffffff", size: 12 },
-  };
+  // Colours and marker symbols come from Python (components/figures.py, args.style), shared with every page.
+  let STYLE = { surface: [[0, "#f8fafc"], [1, "#475569"]], kinds: {}, outline: "#1f2937" };
   const CONFIG = {
     displaylogo: false,
     responsive: true,
@@ -146,7 +140,7 @@
   function contourTrace(showScale) {
     const s = st.surface;
     const t = {
-      type: "contour", x: s.x, y: s.y, z: s.zPlot, ncontours: 26, colorscale: SURFACE_SCALE,
+      type: "contour", x: s.x, y: s.y, z: s.zPlot, ncontours: 26, colorscale: STYLE.surface,
       contours: { coloring: "heatmap", showlines: true }, line: { width: 0.6, color: "rgba(55,65,81,0.35)" },
       showscale: showScale, showlegend: false, name: "surface",
       colorbar: { thickness: 12, len: 0.85, outlinewidth: 0, tickfont: { size: 11 },
@@ -163,14 +157,14 @@
 
   function markerTraces(showLegend) {
     const out = [];
-    for (const kind of Object.keys(KIND_STYLE)) {
+    for (const kind of Object.keys(STYLE.kinds)) {
       const ms = st.markers.filter((m) => m.kind === kind);
       if (!ms.length) continue;
-      const k = KIND_STYLE[kind], open = kind === "degenerate";
+      const k = STYLE.kinds[kind], open = k.symbol.endsWith("-open");
       out.push({
         type: "scatter", mode: "markers", name: kind, legendgroup: "kind:" + kind, showlegend: showLegend,
         x: ms.map((m) => m.x), y: ms.map((m) => m.y), text: ms.map((m) => m.label),
-        marker: { symbol: k.symbol, size: k.size, color: k.color, line: { width: open ? 2 : 1.2, color: open ? k.color : "#1f2937" } },
+        marker: { symbol: k.symbol, size: k.size, color: k.color, line: { width: open ? 2 : 1.2, color: open ? k.color : STYLE.outline } },
         hovertemplate: "%{text}<br>(%{x:.4g}, %{y:.4g})<extra>" + kind + "</extra>",
       });
     }
@@ -555,6 +549,7 @@
     if (!st.surface || args.surface.id !== st.surface.id) st.surface = decodeSurface(args.surface);
     st.paths = (args.paths || []).map(decodePath);
     st.markers = args.markers || [];
+    if (args.style) STYLE = args.style;
     st.T = st.paths.reduce((m, p) => Math.max(m, p.T), 0);
     if (st.frame > st.T) { st.frame = st.T; st.clock = st.T; } // keep the step if it is still in range
     ui.scrub.max = String(st.T);
