@@ -195,7 +195,7 @@ with map_col:
 with view3d_col:
     coarse = views.grid(key, box, views.SURFACE3D_N)
     st.plotly_chart(views.atlas_3d(coarse, points, selected=info), key="explore.chart3d")
-st.caption("Markers: ● minimum, ▲ maximum, ✕ saddle, ◆ degenerate (test inconclusive). The arrows are the "
+st.caption("Markers: ★ minimum, ▲ maximum, ✕ saddle, ◇ degenerate (test inconclusive). The arrows are the "
            "Hessian's eigenvectors at the selected point, as long as |λ| allows, blue where λ > 0 (f curves up), "
            "red where λ < 0 (f curves down).")
 if points:

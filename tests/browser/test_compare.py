@@ -90,18 +90,18 @@ def test_slider_move_updates_the_paths(page, compare):
     slider = page.locator(".st-key-compare-sgd-learning_rate input[type='range']")
     draws, plotly_draws = state(frame)["drawCount"], state(frame)["plotlyDraws"]
     slider.focus()
-    slider.press("ArrowRight")  # η 0.1 -> 0.15 (next log-grid value): only gradient descent's path changes
+    slider.press("ArrowLeft")  # η 1.8 (the valley's preset) -> 1.5, the log grid's value below: only GD's path changes
     wait_redraw(frame, draws)
     after = ghost_paths(frame)
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["Gradient descent"]
     assert state(frame)["plotlyDraws"] == plotly_draws  # new routes only: the canvas is redrawn, not the contour
-    page.wait_for_url(re.compile(r"compare\.sgd\.learning_rate=0\.15"), timeout=WAIT_MS)
+    page.wait_for_url(re.compile(r"compare\.sgd\.learning_rate=1\.5"), timeout=WAIT_MS)
     # While playing, a slider move swaps the paths and the animation keeps going.
     frame.locator("#loop").check()
     frame.locator("#play").click()
     draws = state(frame)["drawCount"]
-    slider.press("ArrowRight")
+    slider.press("ArrowLeft")
     wait_redraw(frame, draws)
     assert state(frame)["playing"]
     assert_clean(page)
@@ -149,3 +149,13 @@ def test_page_loads_plays_and_switches_layouts(page, compare, artifacts):
     wait_redraw(frame, draws)
     assert frame.locator(".js-plotly-plot").count() == 1
     assert_clean(page)
+
+
+@pytest.mark.parametrize("surface", ["elongated_valley", "rosenbrock", "saddle"])
+def test_each_showcase_surfaces_default_view_draws_its_paths(streamlit_app, page, artifacts, surface):
+    """The default view of each showcase surface (its preset), drawn in a real browser; saved as an artifact."""
+    frame = open_page(page, streamlit_app(APP, f"compare.surface={surface}"))
+    routes = ghost_paths(frame)
+    assert len(routes) == 6 and all(len(r) > 10 for r in routes.values())
+    assert_clean(page)
+    page.screenshot(path=str(artifacts / f"preset-{surface}.png"), full_page=False)
