@@ -19,7 +19,7 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt
 	touch $(VENV)/.stamp-run $@
 
 run: $(VENV)/.stamp-run
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m components.serve --server.port $(PORT)
 
 test: $(VENV)/.stamp-dev
 	$(PY) -m pytest -q

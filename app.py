@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from components import warmup
 from components.memory import collect_now_and_then
+
+warmup.wait("imports")  # a visitor early after a start: let the warm-up finish its imports (see components.serve)
 
 PAGES = [
     # (file, title, icon, URL path); the first is the default page.

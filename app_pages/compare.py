@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import landscapes
-from components import cache, controls, export, figures
+from components import cache, controls, export, figures, first_view, warmup
 from components.player import player
 from landscapes.expression import MAX_LENGTH
 from optimizers import catalog, presets, schedules, tune
@@ -18,8 +18,8 @@ from optimizers import catalog, presets, schedules, tune
 PAGE = "compare"
 PLAYER = "compare.player"
 CUSTOM = "custom"
-DEFAULT_SURFACE = "elongated_valley"
-DEFAULT_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+DEFAULT_SURFACE = first_view.SURFACE
+DEFAULT_OPTIMIZERS = first_view.OPTIMIZERS
 DEFAULT_EXPRESSION = "x**2 - y**2 + 0.1*x**4 + 0.05*y**4"
 MAX_OPTIMIZERS = 8
 MAX_STEPS = 2000  # well under optimizers.run.MAX_STEPS: the player animates every step of every path
@@ -201,6 +201,37 @@ with st.sidebar:
                                 help="Dashed: the gradient flow ẋ = −∇f(x) that gradient descent discretises "
                                      "(iterate k ≈ x(kη)), and the heavy-ball ODE behind momentum.")
 
+def show_surface_first(slot) -> None:
+    """When the paths need compiling (a fresh server, a new optimizer, surface or step count), draw the surface at
+    once with a progress note, compute every run, and rerun: the full page then comes from the caches, and the
+    player, same key and place, only receives its paths.  At most once in a row, so a run that cannot be made
+    ready (an optimizer that fails to compile) never loops."""
+    if st.session_state.pop("_compare.surface_first", False):
+        return
+    waiting = [n for n in selected
+               if not cache.trajectory_ready(key, n, steps, tuple(hyperparams[n].items()), schedule, noise)]
+    if not waiting:
+        return
+    st.session_state["_compare.surface_first"] = True
+    names = ", ".join(optimizer_title(n) for n in waiting)
+    with slot:
+        player(grid, [], layout=layout, start=start, key=PLAYER, title=surface.title,
+               height=560 if layout == "overlay" else 420,
+               pending=f"Compiling and running {names} (once per server; later moves take milliseconds)…")
+    warmup.wait()
+
+    def compute():
+        for name in waiting:
+            try:
+                cache.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
+                                 tuple(schedule_params.items()), noise, seed)
+            except Exception:  # reported by the full run that follows
+                pass
+
+    warmup.niced(compute)  # below the server's priority: the page being drawn keeps its turn on the cores
+    st.rerun()
+
+
 # ------------------------------------------------------------------------------------------------ main area
 st.title("Compare optimizers")
 if surface is None:
@@ -217,7 +248,10 @@ report = tuning_report(key, start, steps, schedule, noise)
 if report:
     st.info(report, icon="🎯")
 
+warmup.wait("grid")  # a server warming up computes the grid first; compiling it twice would only slow both
 grid = cache.grid(key)
+player_slot = st.empty()
+show_surface_first(player_slot)
 critical = cache.critical_points(key)
 markers = [(p.xy[0], p.xy[1], p.kind, f"{p.kind}, f = {p.value:.4g}") for p in critical]
 minima = [p.xy for p in critical if p.kind == "minimum"] + [m.xy for m in surface.minima]
@@ -254,8 +288,9 @@ for i, name in enumerate(selected):
 
 if not selected:
     st.info("Pick at least one optimizer in the sidebar.")
-player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,
-       height=560 if layout == "overlay" else 420)
+with player_slot:
+    player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,
+           height=560 if layout == "overlay" else 420)
 if show_flow:
     st.caption("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σ η_k "
                "(drawn with GD), and momentum's heavy-ball ODE ẍ + aẋ + ∇f = 0, a = (1 − μ)/√η, up to "

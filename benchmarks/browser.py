@@ -73,7 +73,9 @@ def start_server(app: str, log_name: str, jax_cache: str | None = None) -> tuple
 
 def player_frame(page):
     frame = page.wait_for_selector(PLAYER, timeout=LOAD_MS).content_frame()
-    frame.wait_for_function("() => window.playerState && window.playerState.drawCount > 0", timeout=LOAD_MS)
+    # The paths, not the surface the page may show first while it compiles them (playerState.pending).
+    drawn = "() => window.playerState && window.playerState.drawCount > 0 && !window.playerState.pending"
+    frame.wait_for_function(drawn, timeout=LOAD_MS)
     return frame
 
 

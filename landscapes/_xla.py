@@ -7,6 +7,9 @@
   axis over every core exactly as it does over several GPUs.
 
 Flags the user already set win: each is added only when ``XLA_FLAGS`` does not mention it.
+
+`fast_compile` is the per-program counterpart: options for ``jax.jit(..., compiler_options=...)`` that trade a
+little run time for a much cheaper compile, for programs that run once or a few times per slider move.
 """
 
 import os
@@ -24,3 +27,15 @@ def configure() -> None:
         if name not in flags:
             flags = f"{flags} {name}={value}".strip()
     os.environ["XLA_FLAGS"] = flags
+
+
+def fast_compile() -> dict | None:
+    """XLA:CPU options for programs whose compile, not their run, is what a visitor waits for: the classic fusion
+    emitters at LLVM -O0.  Measured here: the default page's six 200-step runners compiled in 1.1 s of XLA time
+    instead of 3.1 s, and each still runs in ~0.5 ms; Himmelblau's Newton atlas 0.31 s instead of 0.89 s (a warm
+    run ~9 ms instead of ~2 ms).  None (the defaults) on other backends."""
+    import jax
+
+    if jax.default_backend() != "cpu":
+        return None
+    return {"xla_cpu_use_fusion_emitters": False, "xla_backend_optimization_level": 0}

@@ -25,6 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from . import _xla
 from .base import Bounds, Landscape, PointInfo
 
 DEGENERATE_RTOL = 1e-6
@@ -152,13 +153,9 @@ def _gradient_scale(value, lam_absmax, diag):
 # caches hold static arguments strongly (thousands of entries), which would keep every typed surface ever analysed
 # alive with its executables.  Our bounded LRU holds the only reference, so evicting an entry releases the surface.
 
-# What a user waits for in the atlas is XLA's compile (once per surface), not its run (once per slider move).  On
-# CPU the classic fusion emitters at LLVM -O0 compile it ~3× faster: Himmelblau's first call took 0.89 s of CPU by
-# default and 0.31 s with these options, for a warm run of ~9 ms instead of ~2 ms (2304 starts, 2-core box).
-_FAST_COMPILE = (
-    {"xla_cpu_use_fusion_emitters": False, "xla_backend_optimization_level": 0}
-    if jax.default_backend() == "cpu" else None
-)
+# What a user waits for here is XLA's compile (once per surface), not its run (once per slider move or page): see
+# `_xla.fast_compile`.
+_FAST_COMPILE = _xla.fast_compile()
 
 
 def _pointwise(fn, pts, theta):
@@ -292,8 +289,8 @@ def _compiled(fn) -> _Jitted:
     Grid sizes stay static (a new ``n`` compiles); ``theta``, points and box are traced."""
     bind = lambda impl: partial(impl, fn)  # noqa: E731
     return _Jitted(
-        pointwise=jax.jit(bind(_pointwise)),
-        grid_values=jax.jit(bind(_grid_values), static_argnums=3),
+        pointwise=jax.jit(bind(_pointwise), compiler_options=_FAST_COMPILE),
+        grid_values=jax.jit(bind(_grid_values), static_argnums=3, compiler_options=_FAST_COMPILE),
         grid_curvature=jax.jit(bind(_grid_curvature), static_argnums=3),
         gradient_check=jax.jit(bind(_gradient_check)),
         newton_atlas=jax.jit(bind(_newton_atlas), compiler_options=_FAST_COMPILE),

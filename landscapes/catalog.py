@@ -550,6 +550,11 @@ def _surface(name: str) -> _Surface:
         raise UnknownSurfaceError(f"unknown surface {name!r}; valid names: {', '.join(_REGISTRY)}") from None
 
 
+def title(name: str) -> str:
+    """The surface's title for menus, without building it (`get` also locates its known minima)."""
+    return _surface(name).title
+
+
 def parameters(name: str) -> tuple[ParamSpec, ...]:
     """The surface's parameters, in the order of ``theta``; ``()`` when it has none."""
     return _surface(name).params

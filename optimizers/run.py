@@ -53,6 +53,8 @@ loop is small enough to become one kernel (about half the CPU time for a 40,000-
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from typing import Any, Mapping, NamedTuple
 
 import jax
@@ -60,6 +62,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jax.sharding import Mesh, PartitionSpec
+
+from landscapes._xla import fast_compile
 
 from . import catalog as _catalog
 from .base import STATUSES, OptimizerSpec, Trajectory
@@ -263,8 +267,11 @@ def _compiled(static: _Static, *key):
     runners of surfaces that serve every built-in (`landscapes.family`, marked ``serves_all_builtins``) are few
     and shared by every visitor, so a storm of typed surfaces, each with runners of its own, must not evict
     them."""
-    shared = getattr(static.fn, "serves_all_builtins", False)
-    return (_compiled_for_builtins if shared else _compiled_for_others)(static, *key)
+    return _programs_for(static)(static, *key)
+
+
+def _programs_for(static: _Static) -> "_Programs":
+    return _compiled_for_builtins if getattr(static.fn, "serves_all_builtins", False) else _compiled_for_others
 
 
 def _build(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy: bool, axes: tuple = (),
@@ -280,13 +287,17 @@ def _build(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy:
     apart (XLA:CPU contracts ``a·b + c`` into fused multiply-adds as its fusion decisions allow, and those
     depend on the program): results agree to a few ulp, statuses and event steps exactly (tests/test_run.py);
     the Lab's phase diagram is identical bit for bit (benchmarks/lab.py).
+
+    `run` and `run_many` compile with `_FAST_COMPILE`: a visitor waits for their compile (a new page, surface or
+    optimizer), while their run is well under a millisecond either way.  A `sweep` keeps XLA's defaults: thousands
+    of configurations make its run, not its compile, the cost.
     """
     fun = functools.partial(_simulate, static, bucket, layout, noisy)
     if mode == "one":
-        return jax.jit(fun)
+        return jax.jit(fun, compiler_options=_FAST_COMPILE)
     batched = jax.vmap(fun, in_axes=(None,) + axes + (None,))
     if mode == "many":
-        return jax.jit(batched)
+        return jax.jit(batched, compiler_options=_FAST_COMPILE)
 
     def share(shared, *rest):
         *per_config, n = rest
@@ -306,8 +317,50 @@ def _build(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy:
                                  out_specs=PartitionSpec("config"), check_vma=False))
 
 
-_compiled_for_builtins = functools.lru_cache(maxsize=64)(_build)  # ~10 MB each: all 16 surfaces' code
-_compiled_for_others = functools.lru_cache(maxsize=32)(_build)  # ~3.5 MB each: 4 typed surfaces x 8 optimizers
+class _Programs:
+    """A bounded LRU of jitted runners by static key, like ``functools.lru_cache(_build)``, that can also say
+    whether a key's program is compiled (`compiled`): the page shows progress instead of a blank wait."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        # Per instance, as functools' are: scans for "every cache_clear in the module" find the LRUs, not the class.
+        self.cache_clear, self.cache_info = self._clear, self._info
+
+    def __call__(self, *key):
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        runner = _build(*key)  # cheap: jax.jit compiles at the first call
+        with self._lock:
+            runner = self._entries.setdefault(key, runner)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return runner
+
+    def ready(self, *key) -> bool:
+        """The program for ``key`` is held and compiled (its jit cache has an entry)."""
+        with self._lock:
+            runner = self._entries.get(key)
+        return runner is not None and runner._cache_size() > 0
+
+    def _clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _info(self) -> functools._CacheInfo:
+        """As ``functools.lru_cache`` reports it (hits and misses are not counted)."""
+        return functools._CacheInfo(0, 0, self.maxsize, len(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_FAST_COMPILE = fast_compile()
+_compiled_for_builtins = _Programs(maxsize=64)  # ~10 MB each: all 16 surfaces' code
+_compiled_for_others = _Programs(maxsize=32)  # ~3.5 MB each: 4 typed surfaces x 8 optimizers
 
 
 def _pack(slots: dict[tuple, np.ndarray], n: int | None):
@@ -486,6 +539,20 @@ def run(landscape, name, start=None, steps: int = 200, schedule: str | None = No
 
     table, steps_ = _with_retry(call)
     return _trajectory(table, steps_)
+
+
+def compiled(landscape, name, steps: int = 200, schedule: str | None = None, noise: float = 0.0,
+             schedule_params: Mapping[str, Any] | None = None, **hyperparams) -> bool:
+    """Whether `run` with these arguments would start at once, its program already compiled in this process.
+
+    Only structure decides (surface function, optimizer, its switches, step bucket, schedule, σ = 0 or not): a
+    slider move never changes the answer.  Arguments `run` would refuse count as ready (it fails at once)."""
+    try:
+        p = _prepare(landscape, name, steps, schedule, schedule_params, hyperparams)
+        _, _, layout = _pack({**p.floats, ("x0",): _start(landscape, None), ("theta",): _theta(landscape)}, None)
+    except ValueError:
+        return True
+    return _programs_for(p.static).ready(p.static, "one", _bucket(p.steps), layout, _noisy(noise))
 
 
 def _batch(landscape, floats: dict, starts, noise, seed):

@@ -198,23 +198,22 @@ def test_bad_arguments_are_refused():
 
 
 # ------------------------------------------------------------------------------------------------ served folder
-def test_served_folder_holds_the_frontend_and_the_packaged_plotly():
-    import plotly
+def test_served_folder_holds_the_frontend_and_the_vendored_plotly():
     from streamlit.web.server.component_file_utils import build_safe_abspath
 
+    from components.player import FRONTEND_FILES, PLOTLY_JS
+
     root = served_dir()
-    assert served_dir() == root  # once per process
-    packaged = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
-    for name in ("index.html", "player.js", "player.css", "plotly.min.js"):
+    for name in FRONTEND_FILES:
         p = root / name
         assert p.is_file() and not p.is_symlink()
         # Streamlit's own file server check: resolves inside the component root.
         assert build_safe_abspath(str(root), name) == os.path.realpath(p)
-    assert os.path.getsize(root / "plotly.min.js") == os.path.getsize(packaged)
-    with open(root / "plotly.min.js", "rb") as a, open(packaged, "rb") as b:
-        assert a.read(4096) == b.read(4096)
+    header = PLOTLY_JS.read_text()[:200]
+    assert "plotly.js (cartesian - minified) v4.1.1" in header and "MIT license" in header
+    assert "MIT License" in (root / "vendor" / "plotly.js-LICENSE").read_text()
     html = (root / "index.html").read_text()
-    assert 'src="plotly.min.js"' in html and 'src="player.js"' in html
+    assert 'src="vendor/plotly-cartesian.min.js"' in html and 'src="player.js"' in html
     assert "cdn" not in html.lower()
 
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
-from components import controls
+from components import cache, controls
 from components.player import decode_array
 from landscapes import analysis
 from optimizers import analytic, catalog, presets
@@ -58,7 +58,8 @@ def views() -> dict[str, dict]:
 
 
 def _runs(name: str, view: dict) -> dict[str, optimizers.Trajectory]:
-    surface = landscapes.shared_family(landscapes.get(name))  # the page's engine surface, to the last digit
+    own = landscapes.get(name)
+    surface = cache.engine_surface(cache.surface_key(name, dict(own.params)))  # the page's, to the last digit
     return {n: optimizers.run(surface, n, start=view["start"], steps=view["steps"], **view["hyperparams"][n])
             for n in DEFAULTS}
 

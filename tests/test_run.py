@@ -482,3 +482,16 @@ def test_a_spec_that_is_not_the_registered_one_keeps_the_vector_form():
     p = R._prepare(landscapes.get("rosenbrock"), copy, 10, None, None, {})
     assert p.static.per_coordinate is False
     assert R._prepare(landscapes.get("rosenbrock"), "adam", 10, None, None, {}).static.per_coordinate is True
+
+
+def test_compiled_says_whether_a_run_would_start_at_once():
+    """`compiled` follows structure only: the step bucket, σ = 0 or not, the optimizer -- never a slider value."""
+    surface = landscapes.from_expression("x**2 + 3*y**2 + 0.1*x*y", ((-2.0, 2.0), (-2.0, 2.0)))  # fresh programs
+    assert not R.compiled(surface, "momentum", steps=100)
+    optimizers.run(surface, "momentum", steps=100, learning_rate=0.05)
+    assert R.compiled(surface, "momentum", steps=100)
+    assert R.compiled(surface, "momentum", steps=250, learning_rate=0.3, momentum=0.5)  # same bucket (256)
+    assert not R.compiled(surface, "momentum", steps=300)  # the next bucket
+    assert not R.compiled(surface, "momentum", steps=100, noise=0.1)  # a noisy program is another program
+    assert not R.compiled(surface, "adam", steps=100)
+    assert R.compiled(surface, "momentum", steps=100, no_such_setting=1.0)  # run would refuse it at once

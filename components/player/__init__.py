@@ -10,7 +10,7 @@ The page gets back the last click on the surface as ``{"x", "y", "n"}`` (``n`` c
 the same spot is still news) and can use it as the start point.
 
 Protocol: Streamlit's components v1 postMessage API, implemented by hand in ``frontend/player.js`` (no npm build).
-Plotly.js is the copy shipped inside the installed ``plotly`` Python package; see :func:`served_dir`.
+Plotly.js is plotly.js's cartesian bundle, vendored beside the front end (`PLOTLY_JS`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ import base64
 import functools
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -32,7 +29,7 @@ from components.figures import (KIND_SIZE, KIND_STYLE, LOG_DECADES, LOG_EPS_FRAC
 from components.figures import log_levels_wanted as wants_log_levels
 
 FRONTEND = Path(__file__).parent / "frontend"
-FRONTEND_FILES = ("index.html", "player.js", "player.css")
+FRONTEND_FILES = ("index.html", "player.js", "player.css", "vendor/plotly-cartesian.min.js", "vendor/plotly.js-LICENSE")
 LAYOUTS = ("overlay", "side_by_side")
 MARKER_KINDS = ("minimum", "maximum", "saddle", "degenerate", "start")
 
@@ -160,7 +157,7 @@ STYLE = {
 
 def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
                start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
-               title: str | None = None) -> dict:
+               title: str | None = None, pending: str = "") -> dict:
     """Everything the front end receives, as plain JSON-ready values (no NaN or inf anywhere)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
@@ -175,6 +172,7 @@ def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", m
         "height": int(height),
         "title": title or "",
         "style": STYLE,
+        "pending": str(pending or ""),
     }
 
 
@@ -187,47 +185,15 @@ def payload_size(surface: Any, paths: Sequence[Any]) -> int:
 
 
 # --------------------------------------------------------------------------------------------------- serving
-@functools.lru_cache(maxsize=1)
+PLOTLY_JS = FRONTEND / "vendor" / "plotly-cartesian.min.js"
+"""plotly.js's cartesian bundle (npm ``plotly.js-cartesian-dist-min`` 4.1.1, MIT, licence beside it): the contour
+and scatter traces the player draws, in 1.5 MB.  The full bundle inside the plotly Python package (4.8 MB) took
+~1.6 s of a page load just to evaluate in headless Chromium here, the cartesian one ~0.6 s (benchmarks/first_frame.py)."""
+
+
 def served_dir() -> Path:
-    """The directory Streamlit serves: the front-end files plus plotly.min.js from the installed ``plotly``.
-
-    Streamlit's component file server resolves symlinks and refuses any that leave the component root, and a copy
-    of plotly.js must not live in the repository, so the directory is assembled in the temp folder, named by a hash
-    of the front-end files and the plotly version.  plotly.min.js is hard-linked (copied across file systems).
-    Built once per process; concurrent processes each build a private temp dir and atomically rename it, and the
-    loser of the race discards its own.
-    """
-    import plotly
-
-    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    digest = hashlib.blake2b(digest_size=8)
-    for name in FRONTEND_FILES:
-        digest.update(name.encode() + b"\0" + (FRONTEND / name).read_bytes())
-    digest.update(f"{plotly.__version__}:{plotly_js.stat().st_size}".encode())
-    target = Path(tempfile.gettempdir()) / f"landscape-player-{digest.hexdigest()}"
-    if _complete(target):
-        return target
-    tmp = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=target.parent))
-    try:
-        for name in FRONTEND_FILES:
-            shutil.copyfile(FRONTEND / name, tmp / name)
-        try:
-            os.link(plotly_js, tmp / "plotly.min.js")
-        except OSError:
-            shutil.copyfile(plotly_js, tmp / "plotly.min.js")
-        os.chmod(tmp, 0o755)
-        os.rename(tmp, target)  # atomic; fails if another process got there first
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not _complete(target):
-            raise
-    return target
-
-
-def _complete(d: Path) -> bool:
-    names = (*FRONTEND_FILES, "plotly.min.js")
-    return d.is_dir() and not d.is_symlink() and d.stat().st_uid == os.getuid() and all(
-        (d / n).is_file() for n in names)
+    """The directory Streamlit serves: the front-end files and the vendored plotly.js, all in the repository."""
+    return FRONTEND
 
 
 @functools.lru_cache(maxsize=1)
@@ -249,7 +215,7 @@ def _ensure_registered(component) -> None:
 
 def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
            start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
-           key: str = "compare.player", title: str | None = None) -> dict | None:
+           key: str = "compare.player", title: str | None = None, pending: str = "") -> dict | None:
     """Show the animated player and return the last click on the surface, ``{"x", "y", "n"}``, or None.
 
     ``surface`` has ``x (nx,)``, ``y (ny,)``, ``z (ny, nx)``; each path has ``name``, ``label``, ``color``,
@@ -258,11 +224,12 @@ def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", marke
     with ``kind`` in :data:`MARKER_KINDS`; ``start`` adds a start marker.  ``log_levels=None`` decides by
     :func:`wants_log_levels`.  ``layout`` is ``"overlay"`` (one panel) or ``"side_by_side"`` (one per path, one
     shared clock).  The component keeps its zoom, step and play state across reruns because ``key`` is stable.
+    ``pending`` (words) is shown over the surface, with a spinner, while the page is still computing the paths.
     """
     import streamlit as st
 
     args = build_args(surface, paths, layout=layout, markers=markers, start=start, log_levels=log_levels,
-                      height=height, title=title)
+                      height=height, title=title, pending=pending)
     previous = st.session_state.get(key)
     # The click counter continues from the last value Python saw, so a reloaded iframe never repeats an old n.
     args["n0"] = int(previous["n"]) if isinstance(previous, Mapping) and "n" in previous else 0
@@ -272,4 +239,5 @@ def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", marke
     return dict(value) if isinstance(value, Mapping) else None
 
 
-served_dir()  # at import: a broken install fails here, not in the middle of a page
+if not PLOTLY_JS.is_file():  # at import: a broken checkout fails here, not in the middle of a page
+    raise FileNotFoundError(f"the player's plotly.js is missing: {PLOTLY_JS}")

@@ -3,7 +3,8 @@
 Surface: the quadratic bowl f(x, y) = x^2 + 3 y^2 on [-2, 2]^2.  Paths: three discrete spirals
 xy_t = r0 * q^t * (cos(theta0 + w t), sin(theta0 + w t)) whose contraction q comes from the page's slider, so moving
 the slider changes every path.  ``?layout=side_by_side`` in the URL sets the layout radio's start value and
-``?surface=rosenbrock`` swaps in Rosenbrock's surface (which spans decades, so the contour uses log levels).
+``?surface=rosenbrock`` swaps in Rosenbrock's surface (which spans decades, so the contour uses log levels);
+``?pending=1`` shows the surface alone with a progress note, as the compare page does while it compiles.
 """
 
 import numpy as np
@@ -41,6 +42,7 @@ for i, (name, color, omega) in enumerate([("gd", "#1f77b4", 0.15), ("momentum", 
                   "flow_xy": flow if name == "gd" else None})
 
 markers = [(0.0, 0.0, "minimum", "global minimum"), (1.5, -1.5, "saddle", "not a real saddle")]
-click = player(surface, paths, layout=layout, markers=markers, start=(1.8, 0.0), height=420, key="demo.player",
-               title="Synthetic spirals")
+pending = "Computing the spirals…" if st.query_params.get("pending") == "1" else ""
+click = player(surface, [] if pending else paths, layout=layout, markers=markers, start=(1.8, 0.0), height=420,
+               key="demo.player", title="Synthetic spirals", pending=pending)
 st.text(f"clicked: x={click['x']:.4f} y={click['y']:.4f} n={click['n']}" if click else "clicked: none")

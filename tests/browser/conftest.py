@@ -65,14 +65,23 @@ def _healthy(base: str) -> bool:
 
 
 class _Server:
-    def __init__(self, app: Path, log: Path):
+    """``streamlit run app`` on a free port; with ``warm=True`` the way ``make run`` starts it instead
+    (``python -m components.serve``: app.py, with the default page warmed up at start).  ``env`` adds variables."""
+
+    def __init__(self, app: Path, log: Path, warm: bool = False, env: dict | None = None):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-        cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+                   **(env or {}))
+        options = ["--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+        if warm:
+            if Path(app).resolve() != ROOT / "app.py":
+                raise ValueError("warm=True serves app.py (components.serve)")
+            cmd = [sys.executable, "-m", "components.serve", *options]
+        else:
+            cmd = [sys.executable, "-m", "streamlit", "run", str(app), *options]
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)

@@ -25,7 +25,9 @@ def open_page(page, url):
     """Load the page, wait for the player's first draw, return its Frame."""
     page.goto(url)
     frame = page.wait_for_selector(IFRAME, timeout=LOAD_MS).content_frame()
-    frame.wait_for_function("() => window.playerState && window.playerState.drawCount > 0", timeout=LOAD_MS)
+    # The paths, not the surface the page may show first while it compiles them (playerState.pending).
+    drawn = "() => window.playerState && window.playerState.drawCount > 0 && !window.playerState.pending"
+    frame.wait_for_function(drawn, timeout=LOAD_MS)
     return frame
 
 

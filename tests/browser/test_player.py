@@ -240,3 +240,19 @@ def test_log_levels_on_a_surface_spanning_decades(page, streamlit_app):
     title = frame.evaluate("() => document.querySelector('.js-plotly-plot').data[0].colorbar.title.text")
     assert title.startswith("log")
     assert_clean(page)
+
+
+def test_pending_note_shows_over_the_surface(page, streamlit_app, artifacts):
+    """What the compare page shows while it compiles: the surface drawn, no paths, the note and its spinner."""
+    frame = open_player(page, streamlit_app(APP, "pending=1"))
+    st = state(frame)
+    assert st["pending"] is True and st["nPaths"] == 0 and st["plotlyDraws"] > 0
+    note = frame.locator("[data-role='pending']")
+    assert note.is_visible() and note.inner_text().strip() == "Computing the spirals…"
+    assert frame.locator("#pending .spinner").is_visible()
+    # The note sits over the plot, inside its box.
+    plot, box = frame.locator(".js-plotly-plot").bounding_box(), note.bounding_box()
+    assert plot["x"] < box["x"] and box["x"] + box["width"] < plot["x"] + plot["width"]
+    assert plot["y"] < box["y"] and box["y"] + box["height"] < plot["y"] + plot["height"]
+    page.screenshot(path=str(artifacts / "player-pending.png"))
+    assert page.errors == [] and page.console_errors == []

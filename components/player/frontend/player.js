@@ -40,7 +40,8 @@
   const $ = (id) => document.getElementById(id);
   const ui = {
     root: $("root"), title: $("title"), play: $("play"), scrub: $("scrub"), frame: $("frame"), speed: $("speed"),
-    loop: $("loop"), plots: $("plots"), rows: $("readout").tBodies[0], error: $("error"),
+    loop: $("loop"), plots: $("plots"), rows: $("readout").tBodies[0], error: $("error"), pending: $("pending"),
+    pendingText: $("pending-text"),
   };
 
   const st = {
@@ -50,7 +51,7 @@
     clicks: 0, pendingClick: null, down: null, panels: [],
   };
   const playerState = (window.playerState = {
-    frame: 0, playing: false, nPaths: 0, drawCount: 0, plotlyDraws: 0, lastClick: null,
+    frame: 0, playing: false, nPaths: 0, drawCount: 0, plotlyDraws: 0, lastClick: null, pending: false,
     /** The routes panel i draws, {label: [[x, y], ...]} (for tests and debugging). */
     routes: (i) => Object.fromEntries(((st.panels[i || 0] || {}).pathIdx || []).map(
       (j) => [st.paths[j].label, Array.from(st.paths[j].xs, (x, t) => [x, st.paths[j].ys[t]])])),
@@ -529,10 +530,10 @@
 
   // ------------------------------------------------------------------------------------------ render
   function render(args, theme) {
-    if (typeof Plotly === "undefined") throw new Error("plotly.min.js did not load");
+    if (typeof Plotly === "undefined") throw new Error("plotly.js did not load");
     st.clicks = Math.max(st.clicks, Number(args.n0) || 0);
     const signature = JSON.stringify([args.surface && args.surface.id, args.paths, args.markers, args.layout,
-                                      args.height, args.title, theme]);
+                                      args.height, args.title, args.pending, theme]);
     if (signature === st.signature) return; // the parent re-renders for its own reasons; nothing new here
     st.signature = signature;
     // What Plotly draws; new routes alone (a hyperparameter slider) only repaint the canvas.
@@ -546,6 +547,10 @@
     st.height = Number(args.height) || 560;
     ui.title.hidden = !args.title;
     ui.title.textContent = args.title || "";
+    // While the page computes the paths, say so over the surface (it is already drawn underneath).
+    ui.pending.hidden = !args.pending;
+    ui.pendingText.textContent = args.pending || "";
+    playerState.pending = Boolean(args.pending);
     if (!st.surface || args.surface.id !== st.surface.id) st.surface = decodeSurface(args.surface);
     st.paths = (args.paths || []).map(decodePath);
     st.markers = args.markers || [];

@@ -1,0 +1,141 @@
+"""Compute the default page's programs before the first visitor asks for them.
+
+Why: a fresh server process has compiled nothing.  The Compare page's default view needs its surface grid, its
+critical points and six optimizer runs, each a program that JAX traces and XLA compiles on first use; done inside
+the first visitor's page run, that is seconds of blank page.  `start` does the same work in a background thread
+as soon as the server process starts (`components.serve`, what ``make run`` runs), in the order the page needs it:
+the modules it imports, the grid (the player can show the surface), the six runs, the critical points.  Health
+checks are not held up: the server answers from its own thread.
+
+It calls the engine through the functions behind `components.cache` (their ``__wrapped__``), so it compiles exactly
+the programs the page will call -- the same surface function, optimizers, switches and step bucket -- without
+touching Streamlit's caches (which only a running script may fill).  The page then finds every program compiled
+and its calls take milliseconds.  A page that arrives while the warm-up is still going waits for the stage it needs
+(`wait`) instead of compiling the same program a second time on a second core.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+
+NICE = 10
+"""The warm-up thread's scheduling priority (a page being served must not wait for it)."""
+STAGES = ("imports", "grid", "runs", "done")
+"""In order; each is set once the work before it is finished (or the warm-up gave up)."""
+
+_events = {stage: threading.Event() for stage in STAGES}
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+_timings: dict[str, float] = {}
+_log = logging.getLogger(__name__)
+
+
+def start() -> threading.Thread:
+    """Start the warm-up in a daemon thread (once per process); returns the thread."""
+    global _thread
+    with _lock:
+        if _thread is None:
+            _thread = threading.Thread(target=_warm, name="landscapes-warm-up", daemon=True)
+            _thread.start()
+        return _thread
+
+
+def running() -> bool:
+    """A warm-up was started and has not finished."""
+    return _thread is not None and not _events["done"].is_set()
+
+
+def wait(stage: str = "done", timeout: float = 120.0) -> bool:
+    """Block until ``stage`` is reached if a warm-up is running; True when there is nothing (more) to wait for."""
+    if _thread is None:
+        return True
+    return _events[stage].wait(timeout)
+
+
+def niced(fn, *args):
+    """``fn(*args)`` in a thread at the warm-up's lower priority, waited for; returns its result or raises its error.
+
+    For compiles a page must wait for anyway: the server's own threads (and, when they share the machine, the
+    browser drawing the page) keep their turn on the cores.  A Streamlit script run's context goes with it, so
+    the cached functions it calls behave as in the script."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    out: dict = {}
+
+    def target():
+        _lower_priority()
+        try:
+            out["value"] = fn(*args)
+        except BaseException as err:  # re-raised in the caller's thread
+            out["error"] = err
+
+    thread = threading.Thread(target=target, name="landscapes-niced", daemon=True)
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        add_script_run_ctx(thread, ctx)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+def timings() -> dict[str, float]:
+    """Seconds since `start` at which each stage was reached (for the benchmark's report)."""
+    return dict(_timings)
+
+
+def _warm() -> None:
+    t0 = time.perf_counter()
+    _lower_priority()
+    try:
+        _run_stages(t0)
+    except Exception:  # a failed warm-up only costs speed: the page computes what it needs itself
+        _log.exception("warm-up failed; the first page run will compile what it needs")
+    finally:
+        for stage in STAGES:
+            _timings.setdefault(stage, time.perf_counter() - t0)
+            _events[stage].set()
+        # One line in the server's output (benchmarks/first_frame.py reads it).
+        print("warm-up: " + ", ".join(f"{stage} at {_timings[stage]:.2f} s" for stage in STAGES), file=sys.stderr,
+              flush=True)
+
+
+def _lower_priority() -> None:
+    """Nice this thread (Linux: per thread), so serving pages and their scripts come first on a busy machine."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+    except (AttributeError, OSError):  # not Linux, or not permitted: warm up at normal priority
+        pass
+
+
+def _reached(stage: str, t0: float) -> None:
+    _timings[stage] = time.perf_counter() - t0
+    _events[stage].set()
+
+
+def _run_stages(t0: float) -> None:
+    import pandas  # noqa: F401  Streamlit imports it to inspect a component's arguments (~0.6 s)
+
+    import landscapes
+    from components import cache, export, first_view, player  # noqa: F401  (the page's imports)
+    from optimizers import presets
+
+    _reached("imports", t0)
+    params = {p.name: p.default for p in landscapes.parameters(first_view.SURFACE)}
+    key = cache.surface_key(first_view.SURFACE, params)
+    surface = cache.surface.__wrapped__(key)
+    cache.grid.__wrapped__(key)
+    _reached("grid", t0)
+    steps = presets.steps(surface)
+    for name in first_view.OPTIMIZERS:
+        hyperparams = tuple(presets.defaults(surface, name).items())
+        cache.trajectory.__wrapped__(key, name, surface.start, steps, hyperparams, "constant", (), 0.0, 0)
+    _reached("runs", t0)
+    cache.critical_points.__wrapped__(key)
+    cache.classify.__wrapped__(key, surface.start)
+    _reached("done", t0)

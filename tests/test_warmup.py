@@ -1,0 +1,107 @@
+"""`components.warmup`: the server-start warm-up compiles exactly what the Compare page's default view runs, so that
+page's first run compiles nothing; `niced` runs work below the server's priority and hands back its result.
+
+The page is the real ``app.py`` under AppTest in this process; compiles are counted with ``jax.monitoring``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import jax
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+from components import cache, first_view, warmup
+from landscapes import analysis
+from optimizers import presets
+
+R = importlib.import_module("optimizers.run")
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def player_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def default_runs_ready() -> list[bool]:
+    params = {p.name: p.default for p in landscapes.parameters(first_view.SURFACE)}
+    key = cache.surface_key(first_view.SURFACE, params)
+    surface = cache.surface(key)
+    return [cache.trajectory_ready(key, name, presets.steps(surface), tuple(presets.defaults(surface, name).items()),
+                                   "constant", 0.0) for name in first_view.OPTIMIZERS]
+
+
+class Compiles:
+    def __enter__(self):
+        self.count = 0
+
+        def listener(event, duration, **kwargs):
+            if event == "/jax/core/compile/backend_compile_duration":
+                self.count += 1
+
+        self._listener = listener
+        jax.monitoring.register_event_duration_secs_listener(listener)
+        return self
+
+    def __exit__(self, *exc):
+        jax.monitoring.unregister_event_duration_listener(self._listener)
+
+
+def test_the_warm_up_compiles_what_the_default_page_runs():
+    # Start from nothing compiled in this process (other tests may have run the page already).
+    for programs in (R._compiled_for_builtins, R._compiled_for_others):
+        programs.cache_clear()
+    analysis._compiled.cache_clear()
+    cache.clear()
+    assert default_runs_ready() == [False] * len(first_view.OPTIMIZERS)
+
+    warmup.start().join(timeout=300)
+    assert not warmup.running() and warmup.wait("done", timeout=0)
+    at_ = warmup.timings()
+    assert list(at_) == list(warmup.STAGES) and all(at_[a] <= at_[b] for a, b in zip(warmup.STAGES, warmup.STAGES[1:]))
+    assert default_runs_ready() == [True] * len(first_view.OPTIMIZERS)
+
+    traces = R.trace_count()
+    with Compiles() as compiles:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+    assert not at.exception
+    assert compiles.count == 0 and R.trace_count() == traces  # the page's first run compiled nothing
+    args = player_args(at)
+    assert [p["name"] for p in args["paths"]] == list(first_view.OPTIMIZERS) and args["pending"] == ""
+
+
+def test_the_page_draws_the_surface_first_when_its_runs_need_compiling():
+    """A step count no program has been compiled for: the page shows the surface with a note, computes, and reruns
+    itself into the full view (AppTest follows the rerun: what is left is the full view, nothing pending)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"compare.steps": "3000", "compare.optimizers": "sgd"})
+    assert not R.compiled(landscapes.get(first_view.SURFACE), "sgd", steps=3000)
+    at.run()
+    assert not at.exception
+    assert R.compiled(landscapes.get(first_view.SURFACE), "sgd", steps=3000)
+    assert "_compare.surface_first" not in at.session_state  # the rerun cleared it
+    args = player_args(at)
+    assert args["pending"] == "" and len(args["paths"]) == 1
+
+
+def test_niced_returns_the_result_at_a_lower_priority():
+    caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = warmup.niced(lambda a, b: (a + b, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())), 2, 3)
+    assert seen[0] == 5 and seen[1] >= min(19, caller + 1)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller  # the caller is untouched
+
+
+def test_niced_raises_the_error_in_the_caller():
+    def fail():
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        warmup.niced(fail)
