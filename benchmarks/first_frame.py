@@ -128,7 +128,8 @@ def profile(cache: str) -> dict:
 
 def print_profile(label: str, p: dict) -> None:
     ev = p["events"]
-    short = {"trace": "/jax/core/compile/jaxpr_trace_duration", "lower": "/jax/core/compile/jaxpr_to_mlir_module_duration",
+    short = {"trace": "/jax/core/compile/jaxpr_trace_duration",
+             "lower": "/jax/core/compile/jaxpr_to_mlir_module_duration",
              "compile": "/jax/core/compile/backend_compile_duration",
              "cache read": "/jax/compilation_cache/cache_retrieval_time_sec"}
     stages, previous = [], 0.0

@@ -188,7 +188,8 @@ def payload_size(surface: Any, paths: Sequence[Any]) -> int:
 PLOTLY_JS = FRONTEND / "vendor" / "plotly-cartesian.min.js"
 """plotly.js's cartesian bundle (npm ``plotly.js-cartesian-dist-min`` 4.1.1, MIT, licence beside it): the contour
 and scatter traces the player draws, in 1.5 MB.  The full bundle inside the plotly Python package (4.8 MB) took
-~1.6 s of a page load just to evaluate in headless Chromium here, the cartesian one ~0.6 s (benchmarks/first_frame.py)."""
+~1.6 s of a page load just to evaluate in headless Chromium here, the cartesian one ~0.6 s
+(benchmarks/first_frame.py)."""
 
 
 def served_dir() -> Path:
