@@ -10,15 +10,17 @@ Measured in one run, on the same machine:
   diverges at once and its drawn path stops changing).  Each time the clock runs from the key press until the
   optimizer paths drawn on screen have changed (see SIGNATURE).  Ours: the compare page (`app.py`), whose player
   receives the new trajectories and redraws its canvas in its iframe.  Baseline: benchmarks/apps/baseline_plotly.py,
-  the same trajectories as ``st.plotly_chart`` with cumulative Plotly frames.  Both start from the same view
-  (valley, six optimizers, 200 steps) and compute with the same cached engine.  The moves alternate between the two
+  a NumPy + native-Plotly peer: the same trajectories, computed by NumPy loops of the course rules, drawn as
+  ``st.plotly_chart`` with cumulative Plotly frames.  Both start from the same view (valley, six optimizers,
+  200 steps).  The moves alternate between the two
   pages, so that both see the same load on a shared machine.  Prints both medians and ours / baseline (target
   <= 0.5).
 * Bytes per rerun for 8 optimizers x 1000 steps: ``player.payload_size`` of what the page sends the player, and
   the WebSocket bytes the browser actually received for one slider move on the page in that configuration.
 * The page script's own time for a warm rerun after a slider move (AppTest, in this process).
-* Time from server start (process spawn) to the first frame drawn by the player, with an empty JAX compilation
-  cache (cold) and again with the cache that first start filled (a restart).
+* Time from server start (process spawn, plain ``streamlit run app.py``, no warm-up) to the paths drawn by the
+  player, with an empty JAX compilation cache (cold) and again with the cache that first start filled (a restart);
+  benchmarks/first_frame.py measures the first frame the way ``make run`` serves it, against the peer.
 """
 
 from __future__ import annotations
