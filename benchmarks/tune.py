@@ -11,7 +11,6 @@ Both ways are checked to pick the same η before they are timed.  Medians of 5 (
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 from components import controls  # noqa: E402
 from optimizers import catalog, presets, tune  # noqa: E402
+from engine import median_time  # noqa: E402  (benchmarks/engine.py, beside this script)
 
 DEFAULTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
@@ -55,15 +55,6 @@ def tune_by_looping(surface):
     return best
 
 
-def median(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     print(f"{'surface':18s} {'configs':>8s} {'cold':>8s} {'warm':>9s} {'looping run':>12s} {'ratio':>7s}  target warm < 0.5 s")
     for name in ("elongated_valley", "rosenbrock", "saddle"):
@@ -73,8 +64,8 @@ def main() -> None:
         cold = time.perf_counter() - t
         looped = tune_by_looping(surface)  # also warms the single-run programs
         assert chosen == looped, (name, chosen, looped)
-        warm = median(lambda: tune_all(surface), 5)
-        loop = median(lambda: tune_by_looping(surface), 1)
+        warm = median_time(lambda: tune_all(surface), 5, warmup=0)
+        loop = median_time(lambda: tune_by_looping(surface), 1, warmup=0)
         configs = sum(len(grid(surface, n)) for n in DEFAULTS) * (1 + tune.JITTER_STARTS)
         print(f"{name:18s} {configs:8d} {cold:7.2f}s {warm * 1e3:7.1f}ms {loop:11.2f}s {loop / warm:6.0f}x  "
               f"{'met' if warm < 0.5 else 'NOT met'}")

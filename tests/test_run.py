@@ -20,6 +20,8 @@ import optimizers
 from landscapes.base import Landscape
 from optimizers.base import Hyperparam, OptimizerSpec
 
+from counting import CompileCounter  # tests/counting.py
+
 R = importlib.import_module("optimizers.run")  # the module: `optimizers.run` itself is the function
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,32 +175,13 @@ def test_steps_are_capped_and_zero_steps_work():
 
 
 # --------------------------------------------------------------------------------------------- recompiles
-class _CompileCounter:
-    """Counts XLA backend compiles (jax.monitoring) and engine traces while active."""
-
-    def __enter__(self):
-        self.compiles, self.traces = 0, R.trace_count()
-
-        def listener(event, duration, **kwargs):
-            if event == "/jax/core/compile/backend_compile_duration":
-                self.compiles += 1
-
-        self._listener = listener
-        jax.monitoring.register_event_duration_secs_listener(listener)
-        return self
-
-    def __exit__(self, *exc):
-        jax.monitoring.unregister_event_duration_listener(self._listener)
-        self.traces = R.trace_count() - self.traces
-
-
 def test_moving_any_slider_compiles_nothing():
     valley = landscapes.get("rosenbrock")
     base = dict(steps=300, learning_rate=0.01, schedule="warmup_cosine", schedule_params={"warmup": 0.1})
     optimizers.run(valley, "adam", **base)
     optimizers.run(valley, "adam", noise=0.5, **base)  # noise on/off is structure: compile both once
     other_surface = landscapes.get("rosenbrock", a=0.5, b=30.0)
-    with _CompileCounter() as counter:
+    with CompileCounter() as counter:
         optimizers.run(valley, "adam", **{**base, "learning_rate": 0.003})
         optimizers.run(valley, "adam", b1=0.5, b2=0.9, eps=1e-3, **base)
         optimizers.run(valley, "adam", start=(0.3, -0.7), **base)
@@ -207,7 +190,7 @@ def test_moving_any_slider_compiles_nothing():
         optimizers.run(valley, "adam", **{**base, "steps": 257})  # same bucket (1024) as 300
         optimizers.run(valley, "adam", **{**base, "schedule_params": {"warmup": 0.4, "alpha": 0.2}})
     assert (counter.traces, counter.compiles) == (0, 0)
-    with _CompileCounter() as counter:  # the counter can see a compile: structure is static
+    with CompileCounter() as counter:  # the counter can see a compile: structure is static
         optimizers.run(valley, "adam", **{**base, "steps": 2000})
         optimizers.run(valley, "adam", bias_correction=False, **base)
     assert counter.traces == 2 and counter.compiles >= 2
@@ -217,7 +200,7 @@ def test_batched_calls_do_not_recompile_for_new_values():
     surface = quadratic()
     optimizers.run_many(surface, "sgd", starts=np.ones((5, 2)), steps=40, learning_rate=np.linspace(0.01, 0.1, 5))
     optimizers.sweep(surface, "sgd", {"learning_rate": np.linspace(0.01, 0.1, 7)}, steps=40)
-    with _CompileCounter() as counter:
+    with CompileCounter() as counter:
         optimizers.run_many(surface, "sgd", starts=-np.ones((5, 2)), steps=60, learning_rate=np.full(5, 0.2))
         optimizers.sweep(quadratic(a=5.0), "sgd", {"learning_rate": np.linspace(0.1, 0.3, 7)}, steps=900)
     assert (counter.traces, counter.compiles) == (0, 0)

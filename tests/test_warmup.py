@@ -12,7 +12,6 @@ import os
 import threading
 from pathlib import Path
 
-import jax
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +19,8 @@ import landscapes
 from components import cache, first_view, warmup
 from landscapes import analysis
 from optimizers import presets
+
+from counting import CompileCounter  # tests/counting.py
 
 R = importlib.import_module("optimizers.run")
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -38,22 +39,6 @@ def default_runs_ready() -> list[bool]:
                                    "constant", 0.0) for name in first_view.OPTIMIZERS]
 
 
-class Compiles:
-    def __enter__(self):
-        self.count = 0
-
-        def listener(event, duration, **kwargs):
-            if event == "/jax/core/compile/backend_compile_duration":
-                self.count += 1
-
-        self._listener = listener
-        jax.monitoring.register_event_duration_secs_listener(listener)
-        return self
-
-    def __exit__(self, *exc):
-        jax.monitoring.unregister_event_duration_listener(self._listener)
-
-
 def test_the_warm_up_compiles_what_the_default_page_runs():
     # Start from nothing compiled in this process (other tests may have run the page already).
     for programs in (R._compiled_for_builtins, R._compiled_for_others):
@@ -68,12 +53,11 @@ def test_the_warm_up_compiles_what_the_default_page_runs():
     assert list(at_) == list(warmup.STAGES) and all(at_[a] <= at_[b] for a, b in zip(warmup.STAGES, warmup.STAGES[1:]))
     assert default_runs_ready() == [True] * len(first_view.OPTIMIZERS)
 
-    traces = R.trace_count()
-    with Compiles() as compiles:
+    with CompileCounter() as counted:
         at = AppTest.from_file(APP, default_timeout=120)
         at.run()
     assert not at.exception
-    assert compiles.count == 0 and R.trace_count() == traces  # the page's first run compiled nothing
+    assert counted.compiles == 0 and counted.traces == 0  # the page's first run compiled nothing
     args = player_args(at)
     assert [p["name"] for p in args["paths"]] == list(first_view.OPTIMIZERS) and args["pending"] == ""
 
