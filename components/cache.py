@@ -25,7 +25,6 @@ import streamlit as st
 
 import landscapes
 from landscapes import analysis
-from components import first_view
 from optimizers import catalog, compile_cache, flow as _flow, presets, tune as _tune
 from optimizers.base import Hyperparam, Trajectory
 
@@ -66,17 +65,14 @@ def surface(key: tuple) -> landscapes.Landscape:
 
 
 def engine_surface(key: tuple) -> landscapes.Landscape:
-    """The surface as the optimizers should see it.
+    """The surface as the optimizers should see it: a built-in goes through `landscapes.shared_family`, so one
+    compiled runner (or flow solver) per optimizer serves every built-in surface, and a server whose visitors open
+    many surfaces compiles each optimizer once, not once per surface.
 
-    A built-in goes through `landscapes.shared_family`, so one compiled runner (or flow solver) per optimizer
-    serves every built-in surface, and a server whose visitors open many surfaces compiles each optimizer once, not
-    once per surface.  The exception is the default page's surface (`first_view.SURFACE`), which every visitor
-    opens first: it keeps its own function, whose runners compile ~4x faster (6 optimizers: 1.8 s cold instead of
-    8.6 s here, each run ~0.5 ms either way), so the first frame does not wait for all sixteen surfaces' code."""
-    land = surface(key)
-    if key[0] == "builtin" and key[1] == first_view.SURFACE:
-        return land
-    return landscapes.shared_family(land)
+    Tried and measured (issue 13): giving the default surface programs of its own compiles its six runners ~4x
+    faster (1.8 s instead of 8.6 s cold), but the 20-user load test's server then grew +55 to +75 MB in its measured
+    minute instead of +40 MB (limit 50): the default page's first frame relies on the warm-up instead."""
+    return landscapes.shared_family(surface(key))
 
 
 class Grid(NamedTuple):

@@ -2,7 +2,6 @@
 (`components.warmup`) that computes it before anyone asks."""
 
 SURFACE = "elongated_valley"
-"""The default surface.  It runs on programs of its own (`components.cache`), which compile ~4x faster than the
-shared all-surfaces family: the first frame waits for them."""
+"""The default surface."""
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 """The optimizers the Compare page opens with."""

@@ -67,10 +67,12 @@ def test_the_page_draws_the_surface_first_when_its_runs_need_compiling():
     itself into the full view (AppTest follows the rerun: what is left is the full view, nothing pending)."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update({"compare.steps": "3000", "compare.optimizers": "sgd"})
-    assert not R.compiled(landscapes.get(first_view.SURFACE), "sgd", steps=3000)
+    own = landscapes.get(first_view.SURFACE)
+    engine = cache.engine_surface(cache.surface_key(own.name, dict(own.params)))
+    assert not R.compiled(engine, "sgd", steps=3000)
     at.run()
     assert not at.exception
-    assert R.compiled(landscapes.get(first_view.SURFACE), "sgd", steps=3000)
+    assert R.compiled(engine, "sgd", steps=3000)
     assert "_compare.surface_first" not in at.session_state  # the rerun cleared it
     args = player_args(at)
     assert args["pending"] == "" and len(args["paths"]) == 1
