@@ -9,7 +9,7 @@ import types
 import landscapes  # noqa: F401  (configures XLA and float64 before any array is made)
 
 from . import run as _run_module
-from .base import STATUSES, Hyperparam, OptimizerSpec, Trajectory
+from .base import STATUSES, Hyperparam, OptimizerSpec, Trajectory, schedule_applies
 from .catalog import get, names, specs
 from .run import SweepResult, run_all, run_many, sweep
 from .tune import Tuning, tune_learning_rate
@@ -27,4 +27,4 @@ _run_module.__class__ = _CallableModule
 run = _run_module
 
 __all__ = ["STATUSES", "Hyperparam", "OptimizerSpec", "SweepResult", "Trajectory", "get", "names", "specs", "run",
-           "run_all", "run_many", "sweep", "Tuning", "tune_learning_rate", "presets"]
+           "run_all", "run_many", "sweep", "schedule_applies", "Tuning", "tune_learning_rate", "presets"]

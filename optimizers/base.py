@@ -50,6 +50,21 @@ class OptimizerSpec:
       (`optimizers.presets`): ``"curvature"`` (the step is ``η g``: stable only for ``ηλ`` below a limit),
       ``"length"`` (the step per coordinate is about ``η`` whatever the gradient: Adam, RMSProp, sign methods),
       ``"decaying"`` (about ``η/√t``: AdaGrad) or None (keep the documented default).
+
+    How the engine and the UI treat the rule:
+
+    * ``schedulable`` is False where ``learning_rate`` is not a per-step scale (Rprop's initial step size), so no
+      schedule may replace it; `takes_schedule` adds that the rule has a float ``learning_rate`` at all, and
+      `optimizers.schedule_applies` is the one answer to "does this run use the schedule?".
+    * ``per_coordinate``: the update of each coordinate depends only on that coordinate's gradient, state and
+      value, and on scalars shared by all (step count, hyperparameters): no norm, trust ratio, matrix or random
+      draw over the parameter vector.  The engine may then hand it x and y as two parameters (see
+      `optimizers.run`), which lays a batch out as one array per coordinate and makes sweeps faster;
+      tests/test_run.py checks every such entry gives the same numbers both ways.
+    * ``latex_variant(**hyperparams)`` is the formula with the static switches (``bool``/``int`` hyperparameters)
+      set; None when the formula has no switches (`optimizers.catalog.latex_for`).
+    * ``code(hyperparams) -> optimizers.codegen.Recipe`` says how to write the rule as plain optax code for
+      "copy as optax code"; None when ``factory`` is itself a public optax function (`optimizers.codegen`).
     """
 
     name: str
@@ -65,6 +80,10 @@ class OptimizerSpec:
     misses: tuple[tuple[str, str], ...] = ()
     budgets: tuple[tuple[str, int], ...] = ()
     step_scale: str | None = None
+    schedulable: bool = True
+    per_coordinate: bool = False
+    latex_variant: Callable[..., str] | None = None
+    code: Callable[[dict], Any] | None = None
 
     def miss(self, surface: str) -> str | None:
         """The measured reason this rule misses the minimum of built-in ``surface`` with its defaults, or None."""
@@ -77,6 +96,17 @@ class OptimizerSpec:
     def defaults(self) -> dict[str, Any]:
         """The documented default of every hyperparameter, by name."""
         return {h.name: h.default for h in self.hyperparams}
+
+    @property
+    def takes_schedule(self) -> bool:
+        """Whether ``learning_rate`` may be an optax schedule: a float ``learning_rate`` that scales every step."""
+        return self.schedulable and any(h.name == "learning_rate" and h.kind == "float" for h in self.hyperparams)
+
+
+def schedule_applies(spec: OptimizerSpec, schedule: str | None) -> bool:
+    """Whether a run of ``spec`` uses ``schedule``: the one answer every caller asks (``None`` and ``"constant"``
+    mean a constant learning rate, so no schedule; a rule that takes none runs without it)."""
+    return schedule not in (None, "constant") and spec.takes_schedule
 
 
 class Trajectory(NamedTuple):

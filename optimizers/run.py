@@ -41,7 +41,7 @@ dispatched on its own, about 4x slower for one 1000-step run here.  Raising it t
 (``--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=262144``) and exposing the cores as devices
 (``--xla_force_host_platform_device_count=<cores>``, so that `sweep` shards over them) only works in ``XLA_FLAGS``
 before JAX creates its CPU backend, i.e. before anything computes; ``benchmarks/engine.py`` measures both.
-Rules that act on each coordinate on their own (`catalog.acts_per_coordinate`: SGD, momentum, Adam, ...) get x and y
+Rules that act on each coordinate on their own (`OptimizerSpec.per_coordinate`: SGD, momentum, Adam, ...) get x and y
 as two scalar parameters rather than one ``(2,)`` vector: the same arithmetic, but a batch then holds one array per
 coordinate (x of every configuration side by side, then y) instead of interleaved ``(N, 2)`` rows, which XLA:CPU
 vectorises better; about 1.35x faster per sweep step here.
@@ -66,7 +66,7 @@ from jax.sharding import Mesh, PartitionSpec
 from landscapes._xla import fast_compile
 
 from . import catalog as _catalog
-from .base import STATUSES, OptimizerSpec, Trajectory
+from .base import STATUSES, OptimizerSpec, Trajectory, schedule_applies
 from .fast_pow import without_slow_pow
 
 BUCKETS = (64, 256, 1024, 4096, 16384)
@@ -393,13 +393,6 @@ def _spec(name) -> OptimizerSpec:
     return name if isinstance(name, OptimizerSpec) else _catalog.get(name)
 
 
-def _schedulable(spec: OptimizerSpec) -> bool:
-    """A float ``learning_rate`` that scales every step (the catalog vetoes e.g. Rprop's initial step size)."""
-    floats = any(h.name == "learning_rate" and getattr(h, "kind", "float") == "float" for h in spec.hyperparams)
-    registered = spec.name in _catalog.names() and _catalog.get(spec.name) is spec
-    return floats and (not registered or _catalog.accepts_schedule(spec.name))
-
-
 def _split(owner: str, declared, given: Mapping[str, Any]) -> tuple[dict, tuple]:
     """Defaults overridden by ``given``; float kinds → traced dict, others → static tuple (in declared order)."""
     known = {h.name: h for h in declared}
@@ -410,7 +403,7 @@ def _split(owner: str, declared, given: Mapping[str, Any]) -> tuple[dict, tuple]
     floats, static = {}, []
     for name, h in known.items():
         value = given.get(name, h.default)
-        if getattr(h, "kind", "float") == "float" and value is not None and not callable(value):
+        if h.kind == "float" and value is not None and not callable(value):
             try:
                 floats[name] = np.asarray(value, np.float64)
             except (TypeError, ValueError):
@@ -447,7 +440,7 @@ def _prepare(landscape, name, steps, schedule, schedule_params, hyperparams) -> 
     floats, static_hps = _split(f"optimizer {spec.name!r}", spec.hyperparams, hyperparams)
     sched, sched_floats, static_sched = None, {}, ()
     if schedule is not None:
-        if not _schedulable(spec):
+        if not spec.takes_schedule:
             raise ValueError(f"optimizer {spec.name!r} takes no learning-rate schedule")
         sched = _schedule_spec(schedule)
         sched_floats, static_sched = _split(f"schedule {schedule!r}", sched.hyperparams, schedule_params or {})
@@ -457,7 +450,7 @@ def _prepare(landscape, name, steps, schedule, schedule_params, hyperparams) -> 
     if sched is not None and sched.name in _NEEDS_STATIC_STEPS:
         static_sched += tuple((k, float(v)) for k, v in sched_floats.items())
         sched_floats, static_steps = {}, steps
-    per_coordinate = _catalog.acts_per_coordinate(spec.name) and _catalog.get(spec.name) is spec
+    per_coordinate = spec.per_coordinate
     static = _Static(landscape.fn, spec, static_hps, sched, static_sched, static_steps, per_coordinate)
     slots = {**{("hp", k): v for k, v in floats.items()}, **{("schedule", k): v for k, v in sched_floats.items()}}
     return _Prepared(static, slots, steps)
@@ -659,7 +652,7 @@ def run_all(landscape, names, start=None, steps: int = 200, hyperparams_by_name:
     result = {}
     for name in names:
         spec = _spec(name)
-        sched = schedule if _schedulable(spec) else None
+        sched = schedule if schedule_applies(spec, schedule) else None
         result[spec.name] = run(landscape, spec, start=start, steps=steps, schedule=sched, noise=noise, seed=seed,
                                 schedule_params=schedule_params if sched else None,
                                 **dict(hyperparams_by_name.get(spec.name, {})))

@@ -18,6 +18,7 @@ arXiv:1708.07120 (one-cycle).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -37,6 +38,9 @@ class ScheduleSpec:
     factory: Callable[..., optax.Schedule]
     hyperparams: tuple[Hyperparam, ...] = ()
     reference: str = ""
+    code: Callable[[float, int, dict], str] | None = None
+    """``code(η, N, params)``: Python that sets ``learning_rate`` to this schedule (an optax builder, or the closed
+    form as a lambda where optax has none), equal to ``factory`` at every ``t < N`` (`optimizers.codegen`)."""
 
     def defaults(self) -> dict[str, Any]:
         """The default of every schedule parameter, by name."""
@@ -118,6 +122,49 @@ def one_cycle(learning_rate, steps: int, pct_start=0.3, div_factor=25.0, final_d
     return schedule
 
 
+# ---------------------------------------------------------------------------------------------- as plain optax code
+# optax's builders compute in float32 for an int32 step counter: feed them a float64 count, as the app does.
+_AS_FLOAT64 = "\nlearning_rate = lambda count: schedule(jnp.asarray(count, jnp.float64))  # float64, as the app"
+
+
+def _constant_code(eta: float, n: int, p: dict) -> str:
+    return f"learning_rate = {eta!r}"
+
+
+def _step_code(eta: float, n: int, p: dict) -> str:
+    interval = max(1, math.floor(p["period"] * n))
+    return (f"schedule = optax.exponential_decay(init_value={eta!r}, transition_steps={interval}, "
+            f"decay_rate={float(p['decay_rate'])!r}, staircase=True){_AS_FLOAT64}")
+
+
+def _exponential_code(eta: float, n: int, p: dict) -> str:
+    return f"learning_rate = lambda count: {eta!r} * jnp.exp(-{float(p['k'])!r} * count)"
+
+
+def _inverse_time_code(eta: float, n: int, p: dict) -> str:
+    return f"learning_rate = lambda count: {eta!r} / (1 + {float(p['k'])!r} * count)"
+
+
+def _warmup_cosine_code(eta: float, n: int, p: dict) -> str:
+    warm = math.floor(p["warmup"] * n)
+    return (f"schedule = optax.warmup_cosine_decay_schedule(init_value=0.0, peak_value={eta!r}, "
+            f"warmup_steps={warm}, decay_steps={n}, end_value={float(p['alpha']) * eta!r}){_AS_FLOAT64}")
+
+
+def _cyclical_code(eta: float, n: int, p: dict) -> str:
+    half = n / (2 * float(p["cycles"]))
+    low = float(p["min_ratio"]) * eta
+    return (f"def learning_rate(count):  # triangular cycle between {low!r} and {eta!r}, half-period {half!r}\n"
+            f"    distance = jnp.abs(count / {half!r} - 2 * jnp.floor(1 + count / {2 * half!r}) + 1)\n"
+            f"    return {low!r} + {eta - low!r} * jnp.maximum(0.0, 1 - distance)")
+
+
+def _one_cycle_code(eta: float, n: int, p: dict) -> str:
+    return (f"schedule = optax.cosine_onecycle_schedule(transition_steps={n}, peak_value={eta!r}, "
+            f"pct_start={float(p['pct_start'])!r}, div_factor={float(p['div_factor'])!r}, "
+            f"final_div_factor={float(p['final_div_factor'])!r}){_AS_FLOAT64}")
+
+
 def _fraction(name: str, default: float, lo: float, hi: float, help: str) -> Hyperparam:
     return Hyperparam(name, default, lo, hi, help=help)
 
@@ -127,7 +174,7 @@ def _rate(name: str, default: float, lo: float, hi: float, help: str) -> Hyperpa
 
 
 _SPECS = (
-    ScheduleSpec("constant", "Constant", r"\eta_t = \eta", constant),
+    ScheduleSpec("constant", "Constant", r"\eta_t = \eta", constant, code=_constant_code),
     ScheduleSpec(
         "step",
         "Step decay",
@@ -138,6 +185,7 @@ _SPECS = (
             _fraction("period", 0.25, 0.01, 1.0, "p: drop every p·N steps"),
         ),
         "cs231n notes: step decay",
+        code=_step_code,
     ),
     ScheduleSpec(
         "exponential",
@@ -146,6 +194,7 @@ _SPECS = (
         exponential,
         (_rate("k", 0.005, 1e-5, 0.1, "k, decay rate per step"),),
         "cs231n notes: exponential decay",
+        code=_exponential_code,
     ),
     ScheduleSpec(
         "inverse_time",
@@ -154,6 +203,7 @@ _SPECS = (
         inverse_time,
         (_rate("k", 0.01, 1e-5, 1.0, "k, decay rate per step"),),
         "cs231n notes: 1/t decay",
+        code=_inverse_time_code,
     ),
     ScheduleSpec(
         "warmup_cosine",
@@ -166,6 +216,7 @@ _SPECS = (
             _fraction("alpha", 0.0, 0.0, 1.0, "α: final value as a fraction of η"),
         ),
         "Loshchilov & Hutter 2017, arXiv:1608.03983; optax.warmup_cosine_decay_schedule",
+        code=_warmup_cosine_code,
     ),
     ScheduleSpec(
         "cyclical",
@@ -178,6 +229,7 @@ _SPECS = (
             Hyperparam("cycles", 4.0, 0.5, 20.0, help="how many full cycles fit in the run"),
         ),
         "Smith 2017, arXiv:1506.01186",
+        code=_cyclical_code,
     ),
     ScheduleSpec(
         "one_cycle",
@@ -193,6 +245,7 @@ _SPECS = (
             _rate("final_div_factor", 1e4, 1.0, 1e6, "d_f: the run ends at η/(d·d_f)"),
         ),
         "Smith & Topin 2019, arXiv:1708.07120; optax.cosine_onecycle_schedule",
+        code=_one_cycle_code,
     ),
 )
 

@@ -1,6 +1,7 @@
 """The runner (`optimizers.run`) against closed forms, independent NumPy, and its own contracts: no recompiles when
 a slider moves, divergence guarded, noise reproducible, batches equal loops, sharded sweeps equal unsharded."""
 
+import dataclasses
 import importlib
 import json
 import os
@@ -443,14 +444,15 @@ def test_compile_cache_writes_compiled_runners_to_disk(tmp_path):
 PER_COORDINATE_SURFACES = ("rosenbrock", "himmelblau", "elongated_valley")
 
 
-@pytest.mark.parametrize("name", sorted(optimizers.catalog._PER_COORDINATE))
+@pytest.mark.parametrize("name", sorted(s.name for s in optimizers.catalog.specs() if s.per_coordinate))
 def test_rules_marked_per_coordinate_give_the_same_run_with_x_and_y_as_two_parameters(name, monkeypatch):
     """The engine hands these rules x and y as two scalar parameters; with the mark removed it hands them one
     (2,) vector.  Same formula either way, so the same numbers (to the rounding of a fused multiply-add)."""
     assert optimizers.catalog.acts_per_coordinate(name)
     split = {s: optimizers.run(landscapes.get(s), name, steps=200, noise=0.01, seed=3)
              for s in PER_COORDINATE_SURFACES}
-    monkeypatch.setattr(optimizers.catalog, "_PER_COORDINATE", frozenset())
+    spec = optimizers.catalog.get(name)
+    monkeypatch.setitem(optimizers.catalog._registry(), name, dataclasses.replace(spec, per_coordinate=False))
     for s, a in split.items():
         b = optimizers.run(landscapes.get(s), name, steps=200, noise=0.01, seed=3)
         assert (a.status, a.converged_at, a.diverged_at) == (b.status, b.converged_at, b.diverged_at)
