@@ -9,15 +9,13 @@ optional 3-D view, and the exports.  All computation is in the engine, reached t
 import numpy as np
 import streamlit as st
 
-import landscapes
-from components import cache, controls, export, figures, first_view, warmup
+from components import cache, controls, export, figures, first_view, scaffold, warmup
+from components.outcomes import outcome as describe_outcome
 from components.player import player
-from landscapes.expression import MAX_LENGTH
-from optimizers import catalog, presets, schedules, tune
+from optimizers import catalog, codegen, presets, schedules, tune
 
 PAGE = "compare"
 PLAYER = "compare.player"
-CUSTOM = "custom"
 DEFAULT_SURFACE = first_view.SURFACE
 DEFAULT_OPTIMIZERS = first_view.OPTIMIZERS
 DEFAULT_EXPRESSION = "x**2 - y**2 + 0.1*x**4 + 0.05*y**4"
@@ -26,13 +24,7 @@ MAX_STEPS = 2000  # well under optimizers.run.MAX_STEPS: the player animates eve
 CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
 LAYOUTS = {"overlay": "All overlaid", "side_by_side": "Side by side"}
 
-controls.begin(PAGE)
-notice_box = st.container()
-titles = cache.surface_titles()
-
-
-def show_notices() -> None:
-    controls.show_notices(PAGE, notice_box)
+frame = scaffold.Frame(PAGE)
 
 
 def optimizer_title(name: str) -> str:
@@ -95,60 +87,20 @@ def tuning_report(key, start, steps, schedule, noise) -> str | None:
 
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
-    st.header("Surface")
-    surface_name = controls.choice(
-        "compare.surface", "Surface", [*landscapes.names(), CUSTOM], DEFAULT_SURFACE,
-        format_func=lambda n: "Type your own…" if n == CUSTOM else titles[n],
-        help="A built-in surface, or type a formula in x and y.")
-    surface = None
-    if surface_name == CUSTOM:
-        text = controls.text("compare.expression", "f(x, y) =", DEFAULT_EXPRESSION, max_chars=MAX_LENGTH,
-                             help=f"Numbers, x, y, pi, e, + − * / ** and functions such as sin, exp, log; at most "
-                                  f"{MAX_LENGTH} characters. Press Enter to apply.")
-        half = controls.number("compare.box", "Box half-width", 3.0, 0.01, 1000.0, step=0.5,
-                               help="The surface is drawn and searched on [−w, w] × [−w, w].")
-        key = cache.custom_key(text, ((-half, half), (-half, half)))
-        try:
-            surface = cache.surface(key)
-        except landscapes.ExpressionError as err:
-            st.error("This expression cannot be used:", icon="⚠️")
-            caret = f"{text}\n{' ' * (err.column - 1)}^\n" if err.column and len(text) <= 120 else ""
-            st.code(f"{caret}{err}", language=None)  # a code block: neither text is rendered as markdown
-        box = ((-half, half), (-half, half))
-        start_identity = key
-    else:
-        values = controls.hyperparameters(f"compare.{surface_name}", landscapes.parameters(surface_name),
-                                          context=titles[surface_name])
-        key = cache.surface_key(surface_name, values)
-        surface = cache.surface(key)
-        box = surface.bounds
-        start_identity = surface_name
+    choice = scaffold.surface_picker(PAGE, DEFAULT_SURFACE, DEFAULT_EXPRESSION,
+                                     box_help="The surface is drawn and searched on [−w, w] × [−w, w].", caret=True)
+    surface_name, key, surface, box = choice.name, choice.key, choice.surface, choice.box
 
     st.header("Start")
     (xlo, xhi), (ylo, yhi) = box
     default_start = surface.start if surface is not None else (0.8 * xlo, 0.8 * yhi)
-    if st.session_state.get("_compare.start_for", start_identity) != start_identity:
-        # A new surface opens with its own start, step count and optimizer settings (its preset); a link's values
-        # were applied on the first run and are not re-applied here.
-        st.session_state["compare.x0"], st.session_state["compare.y0"] = default_start
-        known = set(catalog.names())
-        for k in [k for k in list(st.session_state) if k == "compare.steps"
-                  or (k.startswith("compare.") and k.split(".")[1] in known)]:
-            del st.session_state[k]
-    st.session_state["_compare.start_for"] = start_identity
-    click = controls.take_click(PLAYER, "_compare.click_n")
-    if click is not None:
-        grain = 1e-4 * max(xhi - xlo, yhi - ylo)
-        st.session_state["compare.x0"] = float(np.clip(round(click[0] / grain) * grain, xlo, xhi))
-        st.session_state["compare.y0"] = float(np.clip(round(click[1] / grain) * grain, ylo, yhi))
-    step = 10.0 ** np.floor(np.log10(max(xhi - xlo, yhi - ylo) / 100))
-    cx, cy = st.columns(2)
-    with cx:
-        x0 = controls.number("compare.x0", "x₀", default_start[0], xlo, xhi, step=step, format="%.4f",
-                             help="Or click on the surface.")
-    with cy:
-        y0 = controls.number("compare.y0", "y₀", default_start[1], ylo, yhi, step=step, format="%.4f")
-    start = (float(x0), float(y0))
+    known = set(catalog.names())
+    # A new surface opens with its own start, step count and optimizer settings (its preset).
+    start = scaffold.start_point(
+        PAGE, box, default_start, choice.identity, help="Or click on the surface.",
+        forget=lambda: [k for k in st.session_state
+                        if k == "compare.steps" or (k.startswith("compare.") and k.split(".")[1] in known)],
+        click=controls.take_click(PLAYER, "_compare.click_n"))
 
     st.header("Optimizers")
     preset_steps = presets.steps(surface) if surface is not None else 200
@@ -237,7 +189,7 @@ st.title("Compare optimizers")
 if surface is None:
     st.info("Fix the expression in the sidebar to see the optimizers run.")
     controls.finish(PAGE)
-    show_notices()
+    frame.show_notices()
     st.stop()
 
 st.latex(surface.latex)
@@ -266,13 +218,12 @@ for i, name in enumerate(selected):
         runs[name] = cache.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
                                       tuple(schedule_params.items()), noise, seed)
     except Exception as err:  # the engine refused this configuration: say which and why, keep the page
-        st.error(f"{optimizer_title(name)} could not run:", icon="⚠️")
-        st.code(f"{type(err).__name__}: {err}"[:600], language=None)
+        scaffold.engine_failed(optimizer_title(name), err)
         continue
     traj = runs[name]
     scheduled = cache.schedule_applies(name, schedule)
     end = cache.classify(key, (float(traj.xy[-1, 0]), float(traj.xy[-1, 1])))
-    outcomes[name] = export.outcome(
+    outcomes[name] = describe_outcome(
         traj, end_kind=end.kind, critical=[(p.xy, p.kind) for p in critical], global_minima=global_minima,
         box_diagonal=diagonal, name=name, hyperparams=hyperparams[name], start_eigenvalues=start_curvature,
         scheduled=scheduled)
@@ -361,7 +312,7 @@ if runs:
 
 view3d = st.expander("3-D view", key="compare.view3d", on_change="rerun")
 if view3d.open and runs:
-    coarse = cache.grid(key, 81)
+    coarse = cache.grid(key, None, 81)
     with view3d:
         st.plotly_chart(figures.surface3d_figure(coarse.x, coarse.y, coarse.z, paths=paths),
                         key="compare.chart.3d")
@@ -381,9 +332,9 @@ if runs:
         with code_box:
             chosen = controls.choice("compare.export", "Optimizer", list(runs), next(iter(runs)),
                                      format_func=optimizer_title)
-            st.code(export.optax_code(chosen, hyperparams[chosen], schedule=schedule,
+            st.code(codegen.optax_code(chosen, hyperparams[chosen], schedule=schedule,
                                       schedule_params=schedule_params, steps=steps, start=start, noise=noise,
                                       seed=seed), language="python")
 
 controls.finish(PAGE)
-show_notices()
+frame.show_notices()

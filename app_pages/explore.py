@@ -14,12 +14,11 @@ import json
 import numpy as np
 import streamlit as st
 
-import landscapes
-from components import cache, controls, explore_views as views, figures
-from landscapes.expression import DEFAULT_BOUNDS, MAX_LENGTH
+from components import cache, controls, explore_views as views, figures, scaffold
+from landscapes.expression import DEFAULT_BOUNDS
 
 PAGE = "explore"
-CUSTOM = "custom"
+CUSTOM = scaffold.CUSTOM
 DEFAULT_SURFACE = "himmelblau"
 DEFAULT_EXPRESSION = "x**3 - 3*x + y**2"
 LIMIT = 1000.0  # coordinates of the box and the point are kept within ±LIMIT
@@ -40,14 +39,12 @@ ESCAPE_RUNS = (
      "so the kick grows and it escapes."),
 )
 
-controls.begin(PAGE)
-notice_box = st.container()
-titles = cache.surface_titles()
+frame = scaffold.Frame(PAGE)
 problems: list[str] = []  # what this page had to fix beyond the URL (e.g. an empty view box), shown with notices
 
 
 def show_notices() -> None:
-    controls.show_notices(PAGE, notice_box, problems)
+    frame.show_notices(problems)
 
 
 def set_box(box) -> None:
@@ -70,21 +67,10 @@ def new_event(key: str) -> object | None:
 
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
-    st.header("Surface")
-    surface_name = controls.choice(
-        "explore.surface", "Surface", [*landscapes.names(), CUSTOM], DEFAULT_SURFACE,
-        format_func=lambda n: "Type your own…" if n == CUSTOM else titles[n],
-        help="A built-in surface, or type a formula in x and y.")
-    if surface_name == CUSTOM:
-        text = controls.text("explore.expression", "f(x, y) =", DEFAULT_EXPRESSION, max_chars=MAX_LENGTH,
-                             help=f"Numbers, x, y, pi, e, + − * / ** and functions such as sin, exp, log; at most "
-                                  f"{MAX_LENGTH} characters. Press Enter to apply.")
-        default_box, identity = DEFAULT_BOUNDS, (CUSTOM, text)
-    else:
-        values = controls.hyperparameters(f"explore.{surface_name}", landscapes.parameters(surface_name),
-                                          context=titles[surface_name])
-        key = cache.surface_key(surface_name, values)
-        default_box, identity = cache.surface(key).bounds, (surface_name,)
+    choice = scaffold.surface_picker(PAGE, DEFAULT_SURFACE, DEFAULT_EXPRESSION)
+    surface_name, text, key = choice.name, choice.text, choice.key
+    identity = (CUSTOM, text) if surface_name == CUSTOM else (surface_name,)
+    default_box = DEFAULT_BOUNDS if choice.box is None else choice.box
 
     st.header("View box")
     if st.session_state.get("_explore.box_for", identity[0]) != identity[0]:
@@ -106,18 +92,13 @@ with st.sidebar:
     else:
         box = ((float(xmin), float(xmax)), (float(ymin), float(ymax)))
 
-    expression_error = None
+    usable = True
     if surface_name == CUSTOM:
-        key = cache.custom_key(text, box)
-        try:
-            cache.surface(key)
-        except landscapes.ExpressionError as err:
-            expression_error = err
-            st.error("This expression cannot be used:", icon="⚠️")
-            st.code(str(err), language=None)  # a code block: the message is never rendered as markdown
+        key, typed = scaffold.typed_surface(text, box)
+        usable = typed is not None
 
-    if expression_error is None:
-        atlas = views.atlas(key, box)
+    if usable:
+        atlas = cache.atlas(key, box)
         points = atlas.points
         # A click on the map or a row of the table (from the last run) moves the selected point, before its inputs.
         if st.session_state.get("_explore.point_for", identity) != identity:
@@ -164,7 +145,7 @@ controls.finish(PAGE)
 
 # ------------------------------------------------------------------------------------------------ the atlas
 st.title("Explore critical points")
-if expression_error is not None:
+if not usable:
     st.info("Fix the expression in the sidebar to see its critical points.")
     show_notices()
     st.stop()
@@ -178,7 +159,7 @@ summary, atlas_notes = views.describe_atlas(points, atlas.capped)
 st.markdown(f"**{summary}**")
 for note in atlas_notes:
     st.warning(note)
-g = views.grid(key, box)
+g = cache.grid(key, box, views.GRID_N)
 if np.all(np.isfinite(g.z)) and np.ptp(g.z) == 0:
     st.warning("f is constant on this view box: every point is a critical point and the Hessian is zero, so the "
                "second-derivative test says nothing anywhere.")
@@ -186,14 +167,14 @@ elif not np.all(np.isfinite(g.z)):
     st.caption(f"f is not finite (inf or NaN) at {np.mean(~np.isfinite(g.z)):.0%} of the map's grid: those "
                f"regions are left blank.")
 
-info = views.point(key, xy, box)
+info = cache.classify(key, xy, box)
 arrows = views.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
 map_col, view3d_col = st.columns([3, 2])
 with map_col:
     st.plotly_chart(views.atlas_map(g, points, box, selected=info, arrows=arrows), key=MAP, on_select="rerun",
                     selection_mode="points")
 with view3d_col:
-    coarse = views.grid(key, box, views.SURFACE3D_N)
+    coarse = cache.grid(key, box, views.SURFACE3D_N)
     st.plotly_chart(views.atlas_3d(coarse, points, selected=info), key="explore.chart3d")
 st.caption("Markers: ★ minimum, ▲ maximum, ✕ saddle, ◇ degenerate (test inconclusive). The arrows are the "
            "Hessian's eigenvectors at the selected point, as long as |λ| allows, blue where λ > 0 (f curves up), "
@@ -235,7 +216,7 @@ if model_tab.open:
             st.info("The quadratic model needs a finite gradient and Hessian at p.")
         else:
             window = ((xy[0] - half, xy[0] + half), (xy[1] - half, xy[1] + half))
-            local = views.grid(key, window, views.LOCAL_N)
+            local = cache.grid(key, window, views.LOCAL_N)
             model = views.quadratic_model(info, local.x, local.y)
             st.plotly_chart(views.local_model_figure(local.x, local.y, local.z, model, info,
                                                      views.eigen_arrows(info, 0.6 * half)), key="explore.chart.model")
@@ -254,7 +235,7 @@ if escape_tab.open:
         else:
             lam1, lam2 = (float(v) for v in info.eigenvalues)
             vectors = (tuple(map(float, info.eigenvectors[:, 0])), tuple(map(float, info.eigenvectors[:, 1])))
-            t, change = views.profiles(key, xy, vectors, half)
+            t, change = cache.profiles(key, xy, vectors, half, views.PROFILE_N)
             st.plotly_chart(views.profile_figure(t, change, (lam1, lam2)), key="explore.chart.profile")
             st.caption(f"Along v₁ (λ₁ = {views.fmt(lam1)} < 0) f falls like ½λ₁t²: the eigenvector of the negative "
                        f"eigenvalue points downhill out of the saddle, though the gradient there is zero.")
@@ -269,8 +250,7 @@ if escape_tab.open:
                 try:
                     traj = cache.trajectory(key, name, xy, steps, hyper, noise=noise if noisy else 0.0, seed=seed)
                 except Exception as err:  # the engine refused this configuration: say which and why
-                    st.error(f"{label} could not run:", icon="⚠️")
-                    st.code(f"{type(err).__name__}: {err}"[:600], language=None)
+                    scaffold.engine_failed(label, err)
                     continue
                 outcome, sentence = views.escape_summary(traj.xy, traj.loss, traj.status, traj.diverged_at, xy,
                                                          info.value, box)
@@ -284,7 +264,7 @@ if escape_tab.open:
 
 if curvature_tab.open:
     with curvature_tab:
-        maps = views.curvature(key, box)
+        maps = cache.curvature(key, box, views.CURVATURE_N)
         st.plotly_chart(views.curvature_figure(maps, shade, points, info), key="explore.chart.curvature")
         if shade == "shape":
             st.caption(views.shape_shares(maps))
@@ -300,14 +280,14 @@ if check_tab.open:
     with check_tab:
         st.latex(r"n_i(h) = \frac{f(p + h e_i) - f(p - h e_i)}{2h},\qquad "
                  r"\text{relative error} = \frac{\|a - n\|}{\|a\| + \|n\|}")
-        check, value = views.gradient_check(key, xy), info.value
+        check, value = cache.gradient_check(key, xy), info.value
         for sentence in views.gradient_check_words(check, value, box):
             st.markdown(sentence)
         if views.gradient_vanishes(check, value, box):
             # At a critical point the check is meaningless; show the V-shape a little way off instead.
             (x0, x1), (y0, y1) = box
             near = (xy[0] + 0.05 * (x1 - x0), xy[1] + 0.05 * (y1 - y0))
-            check, value = views.gradient_check(key, near), float(views.point(key, near, box).value)
+            check, value = cache.gradient_check(key, near), float(cache.classify(key, near, box).value)
             st.markdown(f"Here instead is the check at a nearby point q = ({views.fmt(near[0])}, "
                         f"{views.fmt(near[1])}), 5 % of the box away:")
             for sentence in views.gradient_check_words(check, value, box):

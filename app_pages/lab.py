@@ -10,14 +10,12 @@ caches and their figures live in `components.lab_views`; closed-form limits in `
 import numpy as np
 import streamlit as st
 
-import landscapes
-from components import cache, controls, figures
+from components import cache, controls, figures, scaffold
 from components import lab_views as lv
 from landscapes.expression import MAX_LENGTH
 from optimizers import analytic, catalog, schedules
 
 PAGE = "lab"
-CUSTOM = "custom"
 DEFAULT_SURFACE = "elongated_valley"
 DEFAULT_EXPRESSION = "x**2 + 10*y**2"
 SECTIONS = {
@@ -31,23 +29,11 @@ SECTIONS = {
 METRICS = {"loss": "Final loss", "steps": "Steps to converge"}
 
 lv.restore_widget_state()
-controls.begin(PAGE)
-notice_box = st.container()
-titles = cache.surface_titles()
-
-
-def show_notices() -> None:
-    controls.show_notices(PAGE, notice_box)
+frame = scaffold.Frame(PAGE)
 
 
 def optimizer_title(name: str) -> str:
     return catalog.get(name).title
-
-
-def engine_failed(what: str, err: Exception) -> None:
-    """The engine refused a configuration: say which and why, and keep the page."""
-    st.error(f"{what} could not run:", icon="⚠️")
-    st.code(f"{type(err).__name__}: {err}"[:600], language=None)
 
 
 def ordered(lo: float, hi: float, label: str, log: bool) -> tuple[float, float]:
@@ -79,46 +65,17 @@ def frozen(values: dict) -> tuple:
 
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
-    st.header("Surface")
-    surface_name = controls.choice(
-        "lab.surface", "Surface", [*landscapes.names(), CUSTOM], DEFAULT_SURFACE,
-        format_func=lambda n: "Type your own…" if n == CUSTOM else titles[n],
-        help="A built-in surface, or type a formula in x and y.")
-    surface = None
-    if surface_name == CUSTOM:
-        text = controls.text("lab.expression", "f(x, y) =", DEFAULT_EXPRESSION, max_chars=MAX_LENGTH,
-                             help=f"At most {MAX_LENGTH} characters. A quadratic gets its analytic limits drawn.")
-        half = controls.number("lab.box", "Box half-width", 3.0, 0.01, 1000.0, step=0.5,
-                               help="Basins and random starts cover [−w, w] × [−w, w].")
-        key = cache.custom_key(text, ((-half, half), (-half, half)))
-        try:
-            surface = cache.surface(key)
-        except landscapes.ExpressionError as err:
-            st.error("This expression cannot be used:", icon="⚠️")
-            st.code(str(err), language=None)
-        start_identity = key
-    else:
-        values = controls.hyperparameters(f"lab.{surface_name}", landscapes.parameters(surface_name),
-                                          context=titles[surface_name])
-        key = cache.surface_key(surface_name, values)
-        surface = cache.surface(key)
-        start_identity = surface_name
+    choice = scaffold.surface_picker(
+        PAGE, DEFAULT_SURFACE, DEFAULT_EXPRESSION,
+        expression_help=f"At most {MAX_LENGTH} characters. A quadratic gets its analytic limits drawn.",
+        box_help="Basins and random starts cover [−w, w] × [−w, w].")
+    surface_name, key, surface = choice.name, choice.key, choice.surface
 
     if surface is not None:
         st.header("Runs")
-        (xlo, xhi), (ylo, yhi) = surface.bounds
-        if st.session_state.get("_lab.start_for", start_identity) != start_identity:
-            st.session_state["lab.x0"], st.session_state["lab.y0"] = surface.start  # a new surface
-        st.session_state["_lab.start_for"] = start_identity
-        grain = 10.0 ** np.floor(np.log10(max(xhi - xlo, yhi - ylo) / 100))
-        cx, cy = st.columns(2)
-        with cx:
-            x0 = controls.number("lab.x0", "x₀", surface.start[0], xlo, xhi, step=grain, format="%.4f",
-                                 help="Start of every run except the basin map's grid and the fair comparison's "
-                                      "random starts.")
-        with cy:
-            y0 = controls.number("lab.y0", "y₀", surface.start[1], ylo, yhi, step=grain, format="%.4f")
-        start = (float(x0), float(y0))
+        start = scaffold.start_point(PAGE, surface.bounds, surface.start, choice.identity,
+                                     help="Start of every run except the basin map's grid and the fair "
+                                          "comparison's random starts.")
         steps = controls.scalar("lab.steps", "Steps per run", 500, 10, lv.MAX_STEPS, integer=True,
                                 help=f"At most {lv.MAX_STEPS:,}. Sweeps keep only where each run ended, so memory "
                                      "does not grow with the steps.")
@@ -130,13 +87,13 @@ if surface is None:
     st.info("Fix the expression in the sidebar to run the sweeps.")
     controls.finish(PAGE)
     lv.remember_widget_state(controls.values(PAGE))
-    show_notices()
+    frame.show_notices()
     st.stop()
 
 st.latex(surface.latex)
 with st.spinner("Finding the critical points…", show_time=True):
     critical = cache.critical_points(key)
-    curvature = lv.cached_curvature(key)  # (λmin, λmax) on a quadratic, else None
+    curvature = cache.quadratic_curvature(key)  # (λmin, λmax) on a quadratic, else None
 f_star = lv.lowest_minimum(critical, surface.minima)
 quadratic_pd = curvature is not None and curvature[0] > 0
 section = controls.choice("lab.section", "Section", list(SECTIONS), "curve", format_func=SECTIONS.get, radio=True)
@@ -188,9 +145,9 @@ def curve_section() -> None:
         for i, name in enumerate(chosen):
             colour = figures.PALETTE[i % len(figures.PALETTE)]
             try:
-                r = lv.cached_curve(key, name, float(lo), float(hi), int(n), int(steps), start, frozen(fixed[name]))
+                r = cache.lr_curve(key, name, float(lo), float(hi), int(n), int(steps), start, frozen(fixed[name]))
             except Exception as err:  # noqa: BLE001 -- any refusal of the engine is shown, not raised
-                engine_failed(optimizer_title(name), err)
+                scaffold.engine_failed(optimizer_title(name), err)
                 continue
             curves.append(dict(eta=np.geomspace(lo, hi, n), loss=r.loss, converged_at=r.converged_at,
                                diverged=r.diverged_at >= 0, label=optimizer_title(name), color=colour, name=name))
@@ -265,7 +222,7 @@ def phase_grid_controls() -> tuple[int, str]:
 def compute_phase(p: dict, size: int):
     (xlo, xhi, xlog), (ylo, yhi, ylog) = p["x_axis"], p["y_axis"]
     with st.spinner(f"Sweeping {size * size:,} configurations of {steps:,} steps…", show_time=True):
-        return lv.cached_phase(key, p["name"], (p["x"], xlo, xhi, size, xlog), (p["y"], ylo, yhi, size, ylog),
+        return cache.phase(key, p["name"], (p["x"], xlo, xhi, size, xlog), (p["y"], ylo, yhi, size, ylog),
                                int(steps), start, frozen(p["fixed"]))
 
 
@@ -286,7 +243,7 @@ def phase_section() -> None:
     try:
         phase = compute_phase(p, size)
     except Exception as err:  # noqa: BLE001
-        engine_failed(optimizer_title(p["name"]), err)
+        scaffold.engine_failed(optimizer_title(p["name"]), err)
         return
     boundary, label = boundary_for(p)
     st.plotly_chart(lv.phase_figure(phase, p["x"], p["y"], p["x_axis"][2], p["y_axis"][2], metric, f_star,
@@ -325,10 +282,10 @@ def search_section() -> None:
     try:
         phase = compute_phase(p, size)
         with st.spinner(f"Running {2 * budget} searches…", show_time=True):
-            s = lv.cached_search(key, p["name"], (p["x"], xlo, xhi, xlog), (p["y"], ylo, yhi, ylog), budget, seed,
+            s = cache.search(key, p["name"], (p["x"], xlo, xhi, xlog), (p["y"], ylo, yhi, ylog), budget, seed,
                                  int(steps), start, frozen(p["fixed"]))
     except Exception as err:  # noqa: BLE001
-        engine_failed(optimizer_title(p["name"]), err)
+        scaffold.engine_failed(optimizer_title(p["name"]), err)
         return
     boundary, label = boundary_for(p)
     st.plotly_chart(lv.phase_figure(phase, p["x"], p["y"], xlog, ylog, metric, f_star, boundary, label,
@@ -359,7 +316,7 @@ def search_section() -> None:
 
 
 def basins_section() -> None:
-    att = lv.cached_attractors(key)
+    att = cache.attractors(key)
     st.markdown("Every start of a grid over the box runs once; its colour says where the run ended: at which "
                 "minimum (within " f"{att.tol:.3g} of it), stalled at a saddle or another stationary point, "
                 "diverged, or still moving when the steps ran out.")
@@ -380,9 +337,9 @@ def basins_section() -> None:
     with st.spinner(f"Running {n * n * len(chosen):,} starts of {steps:,} steps…", show_time=True):
         for name in chosen:
             try:
-                maps[optimizer_title(name)] = lv.cached_basins(key, name, n, int(steps), frozen(fixed[name]))
+                maps[optimizer_title(name)] = cache.basins(key, name, n, int(steps), frozen(fixed[name]))
             except Exception as err:  # noqa: BLE001
-                engine_failed(optimizer_title(name), err)
+                scaffold.engine_failed(optimizer_title(name), err)
     if not maps:
         return
     st.plotly_chart(lv.basin_figure(maps, att), key="lab.chart.basins")
@@ -413,11 +370,11 @@ def fair_section() -> None:
                     show_time=True):
         for i, name in enumerate(chosen):
             try:
-                results[optimizer_title(name)] = lv.cached_fair(key, name, budget, m, int(steps), seed, f_star,
+                results[optimizer_title(name)] = cache.fair(key, name, budget, m, int(steps), seed, f_star,
                                                                 frozen(fixed[name]))
                 colours[optimizer_title(name)] = figures.PALETTE[i % len(figures.PALETTE)]
             except Exception as err:  # noqa: BLE001
-                engine_failed(optimizer_title(name), err)
+                scaffold.engine_failed(optimizer_title(name), err)
     if not results:
         return
     st.plotly_chart(lv.fair_figure(results, f_star, colours), key="lab.chart.fair")
@@ -456,7 +413,7 @@ def schedules_section() -> None:
             scheduled = cache.trajectory(key, name, start, int(steps), frozen(hp), sched, frozen(params))
             constant = cache.trajectory(key, name, start, int(steps), frozen(hp), "constant", ())
     except Exception as err:  # noqa: BLE001
-        engine_failed(optimizer_title(name), err)
+        scaffold.engine_failed(optimizer_title(name), err)
         return
     t = np.arange(len(scheduled.loss))
     st.plotly_chart(lv.schedule_figure(t, scheduled.learning_rate, float(eta), scheduled.loss, constant.loss, f_star,
@@ -474,4 +431,4 @@ VIEWS[section]()
 
 controls.finish(PAGE)
 lv.remember_widget_state(controls.values(PAGE))
-show_notices()
+frame.show_notices()

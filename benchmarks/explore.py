@@ -68,17 +68,17 @@ def scipy_baseline():
 
 
 def clear_page_caches() -> None:
-    for fn in (views.atlas, views.grid, views.point):
+    for fn in (cache.atlas, cache.grid, cache.classify):
         fn.clear()
     cache.clear()
 
 
 def atlas_appears(key: tuple, box) -> int:
     """The page's work for the atlas of ``key`` on ``box``; returns the number of points."""
-    atlas = views.atlas(key, box)
-    grid = views.grid(key, box)
+    atlas = cache.atlas(key, box)
+    grid = cache.grid(key, box, views.GRID_N)
     xy = views.default_point(atlas.points, cache.surface(key).start)
-    info = views.point(key, xy, box)
+    info = cache.classify(key, xy, box)
     arrows = views.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
     views.atlas_map(grid, atlas.points, box, selected=info, arrows=arrows).to_json()
     views.atlas_table(atlas.points)

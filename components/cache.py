@@ -1,5 +1,9 @@
 """Engine calls cached at the UI seam: plain hashable values in, results that are never mutated out.
 
+The one cache module of the UI: every page's engine calls go through it (the view box, where a page has one, is a
+parameter), so `clear` empties them all and one point record (`landscapes.PointInfo`) serves every page.  Every
+optimizer call on a built-in surface goes through `engine_surface` (the shared family).
+
 A surface travels as a *key*, not as a `Landscape`: ``("builtin", name, ((param, value), ...))`` or
 ``("custom", text, bounds)`` (see `surface_key`).  Every wrapper rebuilds the landscape from its key, so the cache
 hashes only strings, floats and tuples.  Bounded ``max_entries`` everywhere (DESIGN.md principle 7): a session that
@@ -18,14 +22,18 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
 
 import landscapes
+from components import lab_views
 from landscapes import analysis
+from landscapes.base import PointInfo
 from optimizers import catalog, compile_cache, flow as _flow, presets, tune as _tune
+from optimizers import base
 from optimizers.base import Hyperparam, Trajectory
 
 _run = importlib.import_module("optimizers.run")  # the module; `optimizers.run` is also the name of a function
@@ -75,47 +83,78 @@ def engine_surface(key: tuple) -> landscapes.Landscape:
     return landscapes.shared_family(surface(key))
 
 
-class Grid(NamedTuple):
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
+Grid = analysis.Grid
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def grid(key: tuple, n: int = GRID_N) -> Grid:
-    """``f`` on an ``n x n`` grid over the surface's box: ``z[iy, ix] = f(x[ix], y[iy])`` (read-only arrays)."""
-    xs, ys, z = analysis.evaluate_grid(surface(key), n=n)
+@st.cache_resource(max_entries=64, show_spinner=False)
+def grid(key: tuple, bounds: landscapes.Bounds | None = None, n: int = GRID_N) -> Grid:
+    """``f`` on an ``n x n`` grid over ``bounds`` (default: the surface's box): ``z[iy, ix] = f(x[ix], y[iy])``
+    (read-only arrays).  A new box reuses the compiled grid; a new ``n`` compiles once."""
+    xs, ys, z = analysis.evaluate_grid(surface(key), bounds, n=n)
     out = Grid(np.asarray(xs), np.asarray(ys), np.asarray(z))
     _frozen(*out)
     return out
 
 
-class Point(NamedTuple):
-    """A classified point: location, value, the verdict of the second-derivative test and the Hessian's
-    eigenvalues (ascending)."""
+class Atlas(NamedTuple):
+    """`landscapes.critical_points` on a box, and the engine's cap warning (None when not capped)."""
 
-    xy: tuple[float, float]
-    value: float
-    kind: str
-    reason: str
-    eigenvalues: tuple[float, float]
+    points: tuple[PointInfo, ...]
+    capped: str | None
 
 
-def _point(info) -> Point:
-    return Point((float(info.xy[0]), float(info.xy[1])), float(info.value), str(info.kind), str(info.reason),
-                 (float(info.eigenvalues[0]), float(info.eigenvalues[1])))
+@st.cache_data(max_entries=64, show_spinner=False)
+def atlas(key: tuple, bounds: landscapes.Bounds | None = None) -> Atlas:
+    """Every critical point in ``bounds`` (default: the surface's box), classified, lowest f first
+    (`landscapes.critical_points`).  The engine's cap warning is caught and returned, so a cache hit carries it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        points = landscapes.critical_points(surface(key), bounds=bounds)
+    capped = next((str(w.message).split(": ", 1)[-1] for w in caught if "critical points found" in str(w.message)),
+                  None)
+    return Atlas(tuple(points), capped)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def critical_points(key: tuple) -> tuple[Point, ...]:
-    """Every critical point in the surface's box, classified, lowest value first (`landscapes.critical_points`)."""
-    return tuple(_point(p) for p in landscapes.critical_points(surface(key)))
+def critical_points(key: tuple, bounds: landscapes.Bounds | None = None) -> tuple[PointInfo, ...]:
+    """The points of `atlas`: every critical point in the box, lowest value first."""
+    return atlas(key, bounds).points
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def classify(key: tuple, xy: tuple[float, float]) -> Point:
-    """The second-derivative test at ``xy`` (`landscapes.classify`); also gives the Hessian's eigenvalues there."""
-    return _point(landscapes.classify(surface(key), np.asarray(xy, np.float64)))
+def classify(key: tuple, xy: tuple[float, float], bounds: landscapes.Bounds | None = None) -> PointInfo:
+    """`landscapes.classify` at ``xy`` with the tolerances of ``bounds`` (default: the surface's box): value, ∇f,
+    H, eigenpairs (ascending), kind and the reason in words."""
+    with np.errstate(all="ignore"):
+        return landscapes.classify(surface(key), np.asarray(xy, dtype=np.float64), bounds=bounds)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def curvature(key: tuple, bounds: landscapes.Bounds, n: int) -> analysis.CurvatureMaps:
+    """Hessian eigenvalue maps over ``bounds`` (`analysis.curvature_maps`), read-only."""
+    maps = analysis.curvature_maps(surface(key), bounds, n=n)
+    _frozen(*maps)
+    return maps
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def gradient_check(key: tuple, xy: tuple[float, float]) -> analysis.GradientCheck:
+    """`landscapes.gradient_check` at ``xy`` over 25 step sizes h from 1e-1 to 1e-13."""
+    with np.errstate(all="ignore"):
+        return landscapes.gradient_check(surface(key), xy)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def profiles(key: tuple, xy: tuple[float, float], vectors: tuple, span: float,
+             n: int = 201) -> tuple[np.ndarray, np.ndarray]:
+    """``f(p + t·vᵢ) − f(p)`` for ``n`` values of ``t`` in ``[−span, span]`` along each unit vector vᵢ; returns
+    ``(t, values)`` with values of shape ``(len(vectors), n)``."""
+    t = np.linspace(-span, span, n)
+    p = np.asarray(xy, dtype=np.float64)
+    pts = np.concatenate([p + t[:, None] * np.asarray(v, dtype=np.float64)[None, :] for v in vectors])
+    with np.errstate(all="ignore"):
+        values = analysis.value(surface(key), pts).reshape(len(vectors), n)
+        base = float(analysis.value(surface(key), p))
+    return t, values - base
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -125,7 +164,7 @@ def trajectory(key: tuple, name: str, start: tuple[float, float], steps: int, hy
     """One optimizer run (`optimizers.run.run`) as a read-only `Trajectory`.
 
     ``hyperparams`` and ``schedule_params`` are ``((name, value), ...)`` tuples.  The schedule is applied only when
-    the optimizer accepts one (`optimizers.catalog.accepts_schedule`); constant means none.
+    the optimizer accepts one (`schedule_applies`); constant means none.
     """
     sched = schedule if schedule_applies(name, schedule) else None
     traj = _run.run(engine_surface(key), name, start=start, steps=int(steps), schedule=sched, noise=float(noise),
@@ -147,8 +186,8 @@ def trajectory_ready(key: tuple, name: str, steps: int, hyperparams: tuple, sche
 
 
 def schedule_applies(name: str, schedule: str | None) -> bool:
-    """Whether ``trajectory`` runs ``name`` with ``schedule`` (constant counts as no schedule)."""
-    return schedule not in (None, "constant") and catalog.accepts_schedule(name)
+    """Whether ``trajectory`` runs ``name`` with ``schedule``: `optimizers.schedule_applies` for that spec."""
+    return base.schedule_applies(catalog.get(name), schedule)
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -179,25 +218,90 @@ def preset_hyperparams(key: tuple, name: str) -> tuple[Hyperparam, ...]:
 def tuning(key: tuple, name: str, start: tuple[float, float], steps: int, hyperparams: tuple,
            candidates: tuple[float, ...], schedule: str | None = None, schedule_params: tuple = (),
            noise: float = 0.0, seed: int = 0) -> _tune.Tuning:
-    """`optimizers.tune.tune_learning_rate` over ``candidates`` (the slider's values).
-
-    On the surface's own function, not the shared family: a sweep over the family's 16-way ``lax.switch`` took
-    6.3 s to compile here against 0.8 s for one surface (warm, 1.7 vs 1.2 ms), and a tuning click should not
-    wait for it.  The price is one sweep program per (surface, optimizer) tuned, in the engine's bounded LRU.
-    """
+    """`optimizers.tune.tune_learning_rate` over ``candidates`` (the slider's values), on `engine_surface` like
+    every optimizer call: one sweep program per optimizer serves every built-in surface."""
     sched = schedule if schedule_applies(name, schedule) else None
-    return _tune.tune_learning_rate(surface(key), name, candidates, start=start, steps=int(steps),
+    return _tune.tune_learning_rate(engine_surface(key), name, candidates, start=start, steps=int(steps),
                                     schedule=sched, schedule_params=dict(schedule_params) if sched else None,
                                     noise=float(noise), seed=int(seed), **dict(hyperparams))
 
 
-def clear() -> None:
-    """Drop every cached result (tests use it to measure cold paths)."""
-    for fn in (surface, grid, critical_points, classify, trajectory, flow, surface_titles, preset_hyperparams, tuning):
-        fn.clear()
+# ------------------------------------------------------------------------------------------------ the Lab's sweeps
+# `components.lab_views` computes; these keep the results, keyed on plain values, read-only.
+def _fixed(fixed: tuple) -> dict:
+    return dict(fixed)
+
+
+def _sweep_frozen(result):
+    _frozen(*result)
+    return result
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def quadratic_curvature(key: tuple) -> tuple[float, float] | None:
+    """`lab_views.quadratic_curvature`: ``(λmin, λmax)`` when the surface is a quadratic, else None."""
+    return lab_views.quadratic_curvature(surface(key))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def lr_curve(key: tuple, name: str, lo: float, hi: float, n: int, steps: int, start: tuple, fixed: tuple):
+    """`lab_views.learning_rate_curve` over ``n`` geometric η from ``lo`` to ``hi`` (read-only result)."""
+    return _sweep_frozen(lab_views.learning_rate_curve(engine_surface(key), name, np.geomspace(lo, hi, n), steps,
+                                                       start, _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def phase(key: tuple, name: str, x_axis: tuple, y_axis: tuple, steps: int, start: tuple,
+          fixed: tuple) -> lab_views.Phase:
+    """`lab_views.phase_diagram`; each axis is ``(name, lo, hi, n, log)``."""
+    (xn, xlo, xhi, nx, xlog), (yn, ylo, yhi, ny, ylog) = x_axis, y_axis
+    return _sweep_frozen(lab_views.phase_diagram(
+        engine_surface(key), name, xn, lab_views.values_on_axis(xlo, xhi, nx, xlog), yn,
+        lab_views.values_on_axis(ylo, yhi, ny, ylog), steps, start, _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def search(key: tuple, name: str, x_axis: tuple, y_axis: tuple, budget: int, seed: int, steps: int,
+           start: tuple, fixed: tuple) -> lab_views.Search:
+    """`lab_views.search`; each axis is ``(name, lo, hi, log)``."""
+    (xn, xlo, xhi, xlog), (yn, ylo, yhi, ylog) = x_axis, y_axis
+    return _sweep_frozen(lab_views.search(engine_surface(key), name, xn, (xlo, xhi), xlog, yn, (ylo, yhi), ylog,
+                                          budget, seed, steps, start, _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def attractors(key: tuple) -> lab_views.Attractors:
+    """`lab_views.attractors` of the surface's critical points and listed minima."""
+    land = surface(key)
+    return lab_views.attractors(critical_points(key), land.minima, land.bounds)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def basins(key: tuple, name: str, n: int, steps: int, fixed: tuple) -> lab_views.Basins:
+    """`lab_views.basin_map` on an ``n × n`` grid (at most 16 maps kept: 16 × 200² labels is ~1.3 MB)."""
+    return _sweep_frozen(lab_views.basin_map(engine_surface(key), name, n, steps, attractors(key), _fixed(fixed)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def fair(key: tuple, name: str, budget: int, n_starts: int, steps: int, seed: int, f_star: float | None,
+         fixed: tuple) -> lab_views.Fair:
+    """`lab_views.fair_comparison`: tune η on some random starts, score it on others."""
+    return _sweep_frozen(lab_views.fair_comparison(engine_surface(key), name, budget, n_starts, steps, seed, f_star,
+                                                   fixed=_fixed(fixed)))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def surface_titles() -> dict[str, str]:
     """``{name: title}`` of the built-in surfaces, for menus."""
     return {name: landscapes.title(name) for name in landscapes.names()}
+
+
+_CACHED = ("surface", "grid", "atlas", "classify", "curvature", "gradient_check", "profiles", "trajectory", "flow",
+           "surface_titles", "preset_hyperparams", "tuning", "quadratic_curvature", "lr_curve", "phase", "search",
+           "attractors", "basins", "fair")
+
+
+def clear() -> None:
+    """Drop every cached result of every page (tests use it to measure cold paths)."""
+    for name in _CACHED:
+        globals()[name].clear()

@@ -1,5 +1,5 @@
-"""The Explore page's parts: pure helpers (numbers → words and tables), Plotly figure builders, and the cached
-engine calls the page makes, all keyed on plain values (a surface key from `components.cache` and a view box).
+"""The Explore page's parts: pure helpers (numbers → words and tables) and Plotly figure builders; the engine
+calls the page makes are cached in `components.cache`, keyed on plain values (a surface key and a view box).
 
 The mathematics shown on the page, and computed here:
 
@@ -18,16 +18,13 @@ Nothing here renders user text: the page shows typed formulas only as code or as
 from __future__ import annotations
 
 import math
-import warnings
-from typing import Any, Mapping, NamedTuple, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
-import landscapes
-from components import cache, figures
+from components import figures
 from landscapes import analysis
 from landscapes.base import KINDS, Bounds, PointInfo
 
@@ -300,72 +297,6 @@ def escape_summary(xy: np.ndarray, loss: np.ndarray, status: str, diverged_at: i
                      f"{fmt(drop)}")
 
 
-# ------------------------------------------------------------------------------------------------ cached engine calls
-class Atlas(NamedTuple):
-    """`landscapes.critical_points` on a box, and the engine's cap warning (None when not capped)."""
-
-    points: tuple[PointInfo, ...]
-    capped: str | None
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def atlas(key: tuple, bounds: Bounds) -> Atlas:
-    """Every critical point in ``bounds``: `landscapes.critical_points`, lowest f first.  The engine's cap warning
-    is caught and returned, so a cache hit still carries it."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        points = landscapes.critical_points(cache.surface(key), bounds=bounds)
-    capped = next((str(w.message).split(": ", 1)[-1] for w in caught if "critical points found" in str(w.message)),
-                  None)
-    return Atlas(tuple(points), capped)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def grid(key: tuple, bounds: Bounds, n: int = GRID_N) -> cache.Grid:
-    """f on an ``n × n`` grid over ``bounds`` (read-only arrays); a new box reuses the compiled grid."""
-    xs, ys, z = analysis.evaluate_grid(cache.surface(key), bounds, n=n)
-    out = cache.Grid(np.asarray(xs), np.asarray(ys), np.asarray(z))
-    for a in out:
-        a.flags.writeable = False
-    return out
-
-
-@st.cache_data(max_entries=1024, show_spinner=False)
-def point(key: tuple, xy: tuple[float, float], bounds: Bounds) -> PointInfo:
-    """`landscapes.classify` at ``xy`` with the view box's tolerances: value, ∇f, H, eigenpairs, kind, reason."""
-    with np.errstate(all="ignore"):
-        return landscapes.classify(cache.surface(key), np.asarray(xy, dtype=np.float64), bounds=bounds)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curvature(key: tuple, bounds: Bounds, n: int = CURVATURE_N) -> analysis.CurvatureMaps:
-    """Hessian eigenvalue maps over ``bounds`` (`analysis.curvature_maps`), read-only."""
-    maps = analysis.curvature_maps(cache.surface(key), bounds, n=n)
-    for a in maps:
-        a.flags.writeable = False
-    return maps
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def gradient_check(key: tuple, xy: tuple[float, float]) -> analysis.GradientCheck:
-    """`landscapes.gradient_check` at ``xy`` over 25 step sizes h from 1e-1 to 1e-13."""
-    with np.errstate(all="ignore"):
-        return landscapes.gradient_check(cache.surface(key), xy)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def profiles(key: tuple, xy: tuple[float, float], vectors: tuple, span: float) -> tuple[np.ndarray, np.ndarray]:
-    """``f(p + t·vᵢ) − f(p)`` for ``t`` in ``[−span, span]`` (`PROFILE_N` samples) along each unit vector vᵢ;
-    returns ``(t, values)`` with values of shape ``(len(vectors), PROFILE_N)``."""
-    t = np.linspace(-span, span, PROFILE_N)
-    p = np.asarray(xy, dtype=np.float64)
-    pts = np.concatenate([p + t[:, None] * np.asarray(v, dtype=np.float64)[None, :] for v in vectors])
-    with np.errstate(all="ignore"):
-        values = analysis.value(cache.surface(key), pts).reshape(len(vectors), PROFILE_N)
-        base = float(analysis.value(cache.surface(key), p))
-    return t, values - base
-
-
 # ------------------------------------------------------------------------------------------------ figures
 def _marker_rows(points: Sequence[PointInfo]) -> list[tuple[float, float, str, str]]:
     order = {k: i for i, k in enumerate(KINDS)}
@@ -400,7 +331,7 @@ def _box_axes(fig: go.Figure, bounds: Bounds) -> None:
     fig.update_yaxes(range=[y0, y1], autorange=False)
 
 
-def click_lattice(g: cache.Grid, points: Sequence[PointInfo]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def click_lattice(g: analysis.Grid, points: Sequence[PointInfo]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(x, y, f)`` of the invisible click targets: every ``k``-th grid point (``CLICK_N`` per side), except those
     within one lattice spacing of a critical point.
 
@@ -421,7 +352,7 @@ def click_lattice(g: cache.Grid, points: Sequence[PointInfo]) -> tuple[np.ndarra
     return cx[keep], cy[keep], cz[keep]
 
 
-def atlas_map(g: cache.Grid, points: Sequence[PointInfo], bounds: Bounds, *, selected: PointInfo | None = None,
+def atlas_map(g: analysis.Grid, points: Sequence[PointInfo], bounds: Bounds, *, selected: PointInfo | None = None,
               arrows: Sequence[Mapping] = (), height: int = 560) -> go.Figure:
     """Contour map of the view box with every critical point marked by kind (legend), the selected point, its
     eigenvector arrows, and an invisible ``CLICK_N × CLICK_N`` lattice that makes a click anywhere selectable."""
@@ -445,7 +376,7 @@ def atlas_map(g: cache.Grid, points: Sequence[PointInfo], bounds: Bounds, *, sel
     return fig
 
 
-def atlas_3d(g: cache.Grid, points: Sequence[PointInfo], *, selected: PointInfo | None = None,
+def atlas_3d(g: analysis.Grid, points: Sequence[PointInfo], *, selected: PointInfo | None = None,
              height: int = 560) -> go.Figure:
     """The surface in 3-D with the critical points at their height f, marked by kind (one legend entry each)."""
     z = np.asarray(g.z, dtype=float)
@@ -527,7 +458,7 @@ def profile_figure(t, values, eigenvalues, height: int = 340) -> go.Figure:
     return fig
 
 
-def paths_figure(g: cache.Grid, bounds: Bounds, saddle_xy, paths: Sequence[Mapping], height: int = 520) -> go.Figure:
+def paths_figure(g: analysis.Grid, bounds: Bounds, saddle_xy, paths: Sequence[Mapping], height: int = 520) -> go.Figure:
     """The escape runs drawn on the view box's contour map (each path: ``xy``, ``label``, ``color``)."""
     fig = figures.contour_figure(g.x, g.y, g.z, height=height)
     for path in paths:

@@ -1,4 +1,4 @@
-"""The Lab page's parts: sweep computations on a `Landscape`, their cached wrappers, and their Plotly figures.
+"""The Lab page's parts: sweep computations on a `Landscape` and their Plotly figures.
 
 Three layers, top to bottom of this file:
 
@@ -6,8 +6,8 @@ Three layers, top to bottom of this file:
   arrays in, NumPy records out, each one or two calls of `optimizers.run.sweep`.  Batches are padded to a size
   bucket (`bucket`) and sliced back, because the compiled sweep is specialised to its batch shape: changing a
   grid from 40 to 41 cells per side then reuses the compiled runner instead of compiling again.
-* Cached wrappers (``cached_*``): plain hashable arguments (a surface *key*, names, numbers, tuples), bounded
-  ``max_entries``, read-only results (DESIGN.md principle 7).
+* Their cached forms live in `components.cache` (``cache.lr_curve``, ``cache.phase``, …), with every other
+  engine call of the UI: plain hashable arguments, bounded ``max_entries``, read-only results.
 * Figure builders (``*_figure``): records in, ``go.Figure`` out; they never call ``st.*``.
 
 The sizes are bounded here, once (`LIMITS`), and the page states them.
@@ -25,7 +25,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 from scipy.spatial import cKDTree
 
-from components import cache, figures
+from components import figures
 from optimizers import analytic, catalog
 from optimizers.base import STATUSES
 
@@ -140,17 +140,6 @@ def lowest_minimum(points: Sequence[Any], known_minima: Sequence[Any]) -> float 
     """``f*``: the lowest value among the atlas's minima and the surface's listed minima (None if there is none)."""
     values = [p.value for p in points if p.kind == "minimum"] + [m.value for m in known_minima]
     return float(min(values)) if values else None
-
-
-def _frozen(*arrays) -> None:
-    for a in arrays:
-        if isinstance(a, np.ndarray):
-            a.flags.writeable = False
-
-
-def _sweep_frozen(result):
-    _frozen(*result)
-    return result
 
 
 # ------------------------------------------------------------------------------------------------ η curve
@@ -405,61 +394,6 @@ def fair_comparison(landscape, name: str, budget: int, n_starts: int, steps: int
     best = float(etas[int(np.argmin(scores))])
     e = padded_sweep(landscape, name, {"learning_rate": np.full(m, best)}, held_out, steps, fixed)
     return Fair(etas, scores, best, e.loss, e.diverged_at >= 0, e.converged_at)
-
-
-# ------------------------------------------------------------------------------------------------ cached wrappers
-def _fixed(fixed: tuple) -> dict:
-    return dict(fixed)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_curvature(key: tuple) -> tuple[float, float] | None:
-    """`quadratic_curvature` of the surface with this key."""
-    return quadratic_curvature(cache.surface(key))
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_curve(key: tuple, name: str, lo: float, hi: float, n: int, steps: int, start: tuple, fixed: tuple):
-    """`learning_rate_curve` over ``n`` geometric η from ``lo`` to ``hi`` (read-only result)."""
-    return _sweep_frozen(learning_rate_curve(cache.surface(key), name, np.geomspace(lo, hi, n), steps, start,
-                                             _fixed(fixed)))
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_phase(key: tuple, name: str, x_axis: tuple, y_axis: tuple, steps: int, start: tuple,
-                 fixed: tuple) -> Phase:
-    """`phase_diagram`; each axis is ``(name, lo, hi, n, log)``."""
-    (xn, xlo, xhi, nx, xlog), (yn, ylo, yhi, ny, ylog) = x_axis, y_axis
-    return _sweep_frozen(phase_diagram(cache.surface(key), name, xn, values_on_axis(xlo, xhi, nx, xlog), yn,
-                                       values_on_axis(ylo, yhi, ny, ylog), steps, start, _fixed(fixed)))
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_search(key: tuple, name: str, x_axis: tuple, y_axis: tuple, budget: int, seed: int, steps: int,
-                  start: tuple, fixed: tuple) -> Search:
-    """`search`; each axis is ``(name, lo, hi, log)``."""
-    (xn, xlo, xhi, xlog), (yn, ylo, yhi, ylog) = x_axis, y_axis
-    return _sweep_frozen(search(cache.surface(key), name, xn, (xlo, xhi), xlog, yn, (ylo, yhi), ylog, budget, seed,
-                                steps, start, _fixed(fixed)))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_attractors(key: tuple) -> Attractors:
-    surface = cache.surface(key)
-    return attractors(cache.critical_points(key), surface.minima, surface.bounds)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_basins(key: tuple, name: str, n: int, steps: int, fixed: tuple) -> Basins:
-    """`basin_map` on an ``n × n`` grid (at most 16 maps kept: 16 × 200² labels is ~1.3 MB)."""
-    return _sweep_frozen(basin_map(cache.surface(key), name, n, steps, cached_attractors(key), _fixed(fixed)))
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_fair(key: tuple, name: str, budget: int, n_starts: int, steps: int, seed: int, f_star: float | None,
-                fixed: tuple) -> Fair:
-    return _sweep_frozen(fair_comparison(cache.surface(key), name, budget, n_starts, steps, seed, f_star,
-                                         fixed=_fixed(fixed)))
 
 
 # ------------------------------------------------------------------------------------------------ figures

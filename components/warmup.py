@@ -122,7 +122,7 @@ def _run_stages(t0: float) -> None:
     import pandas  # noqa: F401  Streamlit imports it to inspect a component's arguments (~0.6 s)
 
     import landscapes
-    from components import cache, export, first_view, player  # noqa: F401  (the page's imports)
+    from components import cache, export, first_view, outcomes, player  # noqa: F401  (the page's imports)
     from optimizers import presets
 
     _reached("imports", t0)
@@ -136,6 +136,6 @@ def _run_stages(t0: float) -> None:
         hyperparams = tuple(presets.defaults(surface, name).items())
         cache.trajectory.__wrapped__(key, name, surface.start, steps, hyperparams, "constant", (), 0.0, 0)
     _reached("runs", t0)
-    cache.critical_points.__wrapped__(key)
+    cache.atlas.__wrapped__(key)
     cache.classify.__wrapped__(key, surface.start)
     _reached("done", t0)

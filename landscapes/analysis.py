@@ -364,6 +364,14 @@ def hessian(landscape: Landscape, xy) -> np.ndarray:
     return np.asarray(_compiled(landscape.fn).pointwise(pts, landscape.theta)[2]).reshape(*lead, 2, 2)
 
 
+class Grid(NamedTuple):
+    """``f`` on a grid: ``z[iy, ix] = f(x[ix], y[iy])``."""
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+
+
 def evaluate_grid(landscape: Landscape, bounds: Bounds | None = None, n: int = 200):
     """``(xs, ys, Z)`` with ``Z[iy, ix] = f(xs[ix], ys[iy])`` on an ``n × n`` grid spanning ``bounds`` (edges
     included; default ``landscape.bounds``), in one compiled call.  Changing ``bounds`` or ``theta`` reuses it."""

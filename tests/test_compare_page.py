@@ -23,7 +23,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components import controls, export
+from components import controls, export, outcomes
+from optimizers import codegen
 from components.player import decode_array
 from optimizers import catalog, course, presets
 
@@ -320,7 +321,7 @@ SNIPPET_CASES = [
                                                                        for c in SNIPPET_CASES])
 def test_optax_snippet_builds_the_same_optimizer(name, hyperparams, steps):
     land = landscapes.get("rosenbrock")
-    code = export.optax_code(name, hyperparams, steps=steps, start=START)
+    code = codegen.optax_code(name, hyperparams, steps=steps, start=START)
     namespace: dict = {}
     exec(compile(code, f"<optax snippet {name}>", "exec"), namespace)  # the test, never the app, executes it
     got = np.asarray(namespace["run"](land.f))
@@ -329,7 +330,7 @@ def test_optax_snippet_builds_the_same_optimizer(name, hyperparams, steps):
 
 def test_every_registered_optimizer_gets_a_snippet_that_builds():
     for name in catalog.names():
-        code = export.optax_code(name)
+        code = codegen.optax_code(name)
         namespace: dict = {}
         exec(compile(code, f"<optax snippet {name}>", "exec"), namespace)
         state = namespace["tx"].init(jnp.zeros(2))
@@ -342,7 +343,7 @@ def test_course_snippets_reproduce_the_pages_default_runs(name):
     land = landscapes.get("elongated_valley")
     engine = R.run(land, name, start=land.start, steps=200)
     namespace: dict = {}
-    exec(export.optax_code(name, steps=200, start=land.start), namespace)
+    exec(codegen.optax_code(name, steps=200, start=land.start), namespace)
     np.testing.assert_allclose(np.asarray(namespace["run"](land.f)), engine.xy, rtol=1e-9, atol=1e-12)
 
 
@@ -353,7 +354,7 @@ def test_schedule_snippets_equal_the_engines_schedules(schedule):
     spec = schedules.get(schedule)
     params = {h.name: (h.min + h.max) / 2 if not h.log else math.sqrt(h.min * h.max) for h in spec.hyperparams}
     namespace = {"optax": optax, "jnp": jnp}
-    exec(export.schedule_code(schedule, 0.3, 97, params), namespace)
+    exec(codegen.schedule_code(schedule, 0.3, 97, params), namespace)
     engine = spec.factory(0.3, 97, **params)
     counts = [jnp.int32(c) for c in range(120)]  # optax's step counter is an int32
     got = np.array([float(namespace["learning_rate"](c)) for c in counts])
@@ -365,7 +366,7 @@ def test_snippet_with_schedule_and_noise_reproduces_the_engine():
     kw = dict(schedule="warmup_cosine", schedule_params={"warmup": 0.2, "alpha": 0.1}, noise=0.5, seed=3)
     engine = R.run(land, "adam", start=START, steps=40, learning_rate=0.2, **kw)
     namespace: dict = {}
-    exec(export.optax_code("adam", {"learning_rate": 0.2}, steps=40, start=START, **kw), namespace)
+    exec(codegen.optax_code("adam", {"learning_rate": 0.2}, steps=40, start=START, **kw), namespace)
     np.testing.assert_allclose(np.asarray(namespace["run"](land.f)), engine.xy, rtol=1e-9, atol=1e-12)
 
 
@@ -386,7 +387,7 @@ def _escape_factor(tx, lam: float, steps: int = 300) -> float:
 @pytest.mark.parametrize("name,mu", [("sgd", 0.0), ("momentum", 0.5), ("momentum", 0.9), ("nesterov", 0.5),
                                      ("nesterov", 0.9)])
 def test_stability_limits_match_the_rules_that_run(name, mu):
-    limit, _ = export.stability_limit(name, {"momentum": mu})
+    limit, _ = outcomes.stability_limit(name, {"momentum": mu})
     lam = 1.0
     build = {"sgd": lambda eta: optax.sgd(eta), "momentum": lambda eta: course.momentum(eta, mu),
              "nesterov": lambda eta: course.nesterov(eta, mu)}[name]
@@ -400,27 +401,27 @@ def test_outcomes_in_words():
     lam = (2.0, 18.0)
     common = dict(critical=crit, global_minima=[(1.0, 3.0)], box_diagonal=20 * math.sqrt(2), start_eigenvalues=lam)
     diverged = R.run(booth, "sgd", start=(-7.0, -6.0), steps=200, learning_rate=0.2)
-    result = export.outcome(diverged, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.2}, **common)
+    result = outcomes.outcome(diverged, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.2}, **common)
     assert result.status == "diverged" and f"diverged at step {diverged.diverged_at}" in result.text
     assert "η·λmax = 0.2·18 = 3.6 > 2" in result.text and "η < 0.111" in result.text
 
     converged = R.run(booth, "sgd", start=(-7.0, -6.0), steps=1000, learning_rate=0.05)
-    result = export.outcome(converged, end_kind="minimum", name="sgd", hyperparams={"learning_rate": 0.05}, **common)
+    result = outcomes.outcome(converged, end_kind="minimum", name="sgd", hyperparams={"learning_rate": 0.05}, **common)
     assert result == ("converged", f"converged to the global minimum at step {converged.converged_at}.")
 
     close = R.run(booth, "sgd", start=(1.05, 3.0), steps=3, learning_rate=0.01)
-    result = export.outcome(close, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.01}, **common)
+    result = outcomes.outcome(close, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.01}, **common)
     assert result.status == "moving" and "close to the global minimum" in result.text
 
     saddle = landscapes.get("saddle")
     common = dict(critical=[((0.0, 0.0), "saddle")], global_minima=[], box_diagonal=4 * math.sqrt(2),
                   start_eigenvalues=(-2.0, 2.0))
     stuck = R.run(saddle, "sgd", start=(-1.8, 1e-12), steps=300, learning_rate=0.01)
-    result = export.outcome(stuck, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.01}, **common)
+    result = outcomes.outcome(stuck, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.01}, **common)
     assert result.status == "stalled" and result.text.startswith("stalled at a saddle after 300 steps")
 
     escaped = R.run(saddle, "sgd", start=(-1.8, 0.5), steps=2000, learning_rate=0.1)
-    result = export.outcome(escaped, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.1}, **common)
+    result = outcomes.outcome(escaped, end_kind="regular", name="sgd", hyperparams={"learning_rate": 0.1}, **common)
     assert result.status == "diverged" and "fell without bound" in result.text
 
 

@@ -1,0 +1,121 @@
+"""A run's outcome in words: converged, diverged (and the likely cause), stalled or still moving, for the page
+and the player's readout.  The stability limits come from `optimizers.analytic.RULES`, their one home."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, NamedTuple, Sequence
+
+import numpy as np
+
+from optimizers import analytic
+
+
+class Outcome(NamedTuple):
+    """A run's outcome: ``status`` is a short word for the player's readout (converged, diverged, stalled,
+    moving), ``text`` the sentence for the page."""
+
+    status: str
+    text: str
+
+
+def _f(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def stability_limit(name: str, hyperparams: Mapping[str, Any]) -> tuple[float, str] | None:
+    """The largest stable ``η·λ`` of the rule on a quadratic with curvature ``λ``, when it is known in closed form.
+
+    Gradient descent ``x ← x − ηλx``: ``|1 − ηλ| < 1`` ⇔ ``ηλ < 2``.  Heavy ball (``momentum``), characteristic
+    polynomial ``z² − (1 + μ − ηλ) z + μ``: ``ηλ < 2(1 + μ)``.  Nesterov, ``z² − (1 + μ)(1 − ηλ) z + μ(1 − ηλ)``:
+    ``ηλ < 2(1 + μ)/(1 + 2μ)``.  (Polyak 1964; Sutskever et al. 2013; cs231n notes.)
+    """
+    mu = float(hyperparams.get("momentum", 0.9))
+    limit = analytic.learning_rate_limit(name, 1.0, momentum=mu)  # the η limit at λ = 1 is the ηλ limit
+    if limit is None:
+        return None
+    formula = {"sgd": "2", "momentum": "2(1 + μ)", "nesterov": "2(1 + μ)/(1 + 2μ)"}[name]
+    return limit, formula if name == "sgd" else f"{formula} = {_f(limit)}"
+
+
+def divergence_cause(name: str, hyperparams: Mapping[str, Any], traj: Any, start_eigenvalues: Sequence[float],
+                     scheduled: bool = False) -> str:
+    """Why a run probably diverged, in words: an unbounded-below surface, or a step too large for the curvature
+    ``λmax`` (the Hessian's largest eigenvalue at the start point)."""
+    k = int(traj.diverged_at)
+    loss = np.asarray(traj.loss, np.float64)
+    last = loss[max(k - 1, 0)]
+    if k > 1 and np.isfinite(last) and last < loss[0] and last < -1e3 * max(1.0, abs(loss[0])):
+        return "the loss fell without bound: the surface has no minimum in the direction the run took"
+    lam = float(max(start_eigenvalues))
+    eta = hyperparams.get("learning_rate")
+    if eta is None or not isinstance(eta, (int, float)) or isinstance(eta, bool):
+        return f"the steps grew until the iterate left the range the engine accepts (λmax = {_f(lam)} at the start)"
+    eta = float(eta)
+    if lam <= 0:
+        return (f"the start lies where f curves down (λmax = {_f(lam)} ≤ 0), so the steps keep growing as the run "
+                f"slides away")
+    limit = stability_limit(name, hyperparams)
+    product = eta * lam
+    if limit is not None and not scheduled:
+        bound, expr = limit
+        if product > bound:
+            return (f"η·λmax = {_f(eta)}·{_f(lam)} = {_f(product)} > {expr} at the start point (λmax: the Hessian's "
+                    f"largest eigenvalue there), so each step overshoots along the steepest direction; "
+                    f"stable only for η < {_f(bound / lam)}")
+        return (f"η·λmax = {_f(product)} is below the limit {expr} at the start, but the curvature grows along the "
+                f"path (λmax is larger where the run went)")
+    return (f"the step size is probably too large for the curvature: η = {_f(eta)}, and at the start "
+            f"λmax = {_f(lam)}, where plain gradient descent would need η < {_f(2 / lam)}")
+
+
+def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, float], str]],
+            global_minima: Sequence[Sequence[float]], box_diagonal: float, name: str = "",
+            hyperparams: Mapping[str, Any] | None = None, start_eigenvalues: Sequence[float] = (0.0, 0.0),
+            scheduled: bool = False) -> Outcome:
+    """The run's outcome in words.
+
+    ``end_kind`` is the second-derivative test's verdict at the last iterate; ``critical`` lists the surface's
+    critical points as ``((x, y), kind)``.  A point counts as *near* when it lies within ``1e-3`` of the box
+    diagonal.  Diverged: "diverged at step k" with `divergence_cause`.  Converged (the runner's ``converged_at``:
+    gradient and step both vanished): "converged to a minimum / saddle point / maximum at step k".  Otherwise
+    "stalled at a saddle" (near one, and barely moving) or "still moving".
+    """
+    hyperparams = hyperparams or {}
+    xy = np.asarray(traj.xy, np.float64).reshape(-1, 2)
+    end = xy[-1]
+    steps = len(xy) - 1
+    near = 1e-3 * box_diagonal
+    if traj.status == "diverged" or int(traj.diverged_at) >= 0:
+        k = int(traj.diverged_at)
+        return Outcome("diverged", f"diverged at step {k}: "
+                                   f"{divergence_cause(name, hyperparams, traj, start_eigenvalues, scheduled)}.")
+    is_global = any(np.hypot(*(end - np.asarray(m))) <= near for m in global_minima)
+    if int(traj.converged_at) >= 0:
+        k = int(traj.converged_at)
+        words = {
+            "minimum": ("converged to the global minimum" if is_global else
+                        "converged to a local minimum" if global_minima else "converged to a minimum"),
+            "saddle": "converged to a saddle point (the gradient vanishes there too)",
+            "maximum": "converged to a maximum (the gradient vanishes there too)",
+            "degenerate": "converged to a degenerate critical point (the second-derivative test is inconclusive)",
+        }
+        text = words.get(end_kind, "stopped moving, though the gradient there is not quite zero")
+        return Outcome("converged", f"{text} at step {k}.")
+    nearest_kind, nearest_d, nearest_xy = None, math.inf, None
+    for point, kind in critical:
+        d = float(np.hypot(*(end - np.asarray(point))))
+        if d < nearest_d:
+            nearest_kind, nearest_d, nearest_xy = kind, d, np.asarray(point, np.float64)
+    update = np.asarray(traj.update_norm, np.float64)
+    recent = float(np.mean(update[-max(1, steps // 10):])) if update.size else 0.0
+    if (nearest_kind == "saddle" and nearest_d <= 10 * near) or end_kind == "saddle":
+        if recent <= near:
+            return Outcome("stalled", f"stalled at a saddle after {steps} steps (steps of about {_f(recent)} "
+                                      f"near the saddle point; the gradient there is almost zero).")
+    if nearest_kind == "minimum" and nearest_d <= 10 * near:
+        nearest_is_global = any(np.hypot(*(nearest_xy - np.asarray(m))) <= near for m in global_minima)
+        where = "the global minimum" if nearest_is_global else "a local minimum"
+        return Outcome("moving", f"still moving after {steps} steps, close to {where} "
+                                 f"(distance {_f(nearest_d)}) but not converged yet.")
+    return Outcome("moving", f"still moving after {steps} steps (last steps of about {_f(recent)}).")
