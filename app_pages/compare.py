@@ -20,7 +20,7 @@ DEFAULT_SURFACE = first_view.SURFACE
 DEFAULT_OPTIMIZERS = first_view.OPTIMIZERS
 DEFAULT_EXPRESSION = "x**2 - y**2 + 0.1*x**4 + 0.05*y**4"
 MAX_OPTIMIZERS = 8
-MAX_STEPS = 2000  # well under optimizers.run.MAX_STEPS: the player animates every step of every path
+MAX_STEPS = 2000  # well under optimizers.engine.MAX_STEPS: the player animates every step of every path
 CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
 LAYOUTS = {"overlay": "All overlaid", "side_by_side": "Side by side"}
 

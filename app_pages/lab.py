@@ -1,4 +1,4 @@
-"""Lab: sweeps at scale.  Thousands of runs per view, each view one compiled `optimizers.run.sweep` call.
+"""Lab: sweeps at scale.  Thousands of runs per view, each view one compiled `optimizers.engine.sweep` call.
 
 The sidebar picks the surface, the start and the run length; a row of sections (a tab bar whose choice is in the
 URL) picks the experiment: the learning-rate curve, a phase diagram over two hyperparameters, random against grid
@@ -154,7 +154,7 @@ def curve_section() -> None:
             if quadratic_pd and name in analytic.RULES:
                 mu = float(fixed[name].get("momentum", 0.0))
                 limit = analytic.learning_rate_limit(name, curvature[1], curvature[0], momentum=mu)
-                expr = {"sgd": "2/λmax", "momentum": "2(1+μ)/λmax", "nesterov": "2(1+μ)/((1+2μ)λmax)"}[name]
+                expr = analytic.eta_text(name)
                 limits.append(dict(eta=limit, label=f"{optimizer_title(name)}: η = {expr} = {limit:.4g}",
                                    color=colour))
     if not curves:
@@ -230,8 +230,7 @@ def boundary_for(p: dict):
     boundary = lv.stability_boundary(p["name"], p["x"], p["y"], curvature if quadratic_pd else None)
     label = ""
     if boundary is not None:
-        label = ("analytic boundary η = 2(1+μ)/λmax" if p["name"] == "momentum"
-                 else "analytic boundary η = 2(1+μ)/((1+2μ)λmax)")
+        label = f"analytic boundary η = {analytic.eta_text(p['name'])}"
     return boundary, label
 
 

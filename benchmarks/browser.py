@@ -172,7 +172,7 @@ def player_payload_bytes() -> int:
     from landscapes import analysis
     from optimizers import catalog
 
-    run = importlib.import_module("optimizers.run")
+    from optimizers import engine as run
     surface = landscapes.get("elongated_valley")
     xs, ys, z = analysis.evaluate_grid(surface, n=importlib.import_module("components.cache").GRID_N)
     paths = []

@@ -15,7 +15,6 @@ Timings are medians of at least 5 repeated calls (wall clock); the machine's oth
 
 from __future__ import annotations
 
-import importlib
 import os
 import statistics
 import subprocess
@@ -33,7 +32,7 @@ import numpy as np  # noqa: E402
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 SURFACE = landscapes.get("rosenbrock")
 START = np.array(SURFACE.start)
 ADAM = dict(learning_rate=0.01, b1=0.9, b2=0.999, eps=1e-8)

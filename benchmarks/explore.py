@@ -40,7 +40,6 @@ set_log_level("error")  # st.cache_* outside a server logs "No runtime found" on
 
 import jax  # noqa: E402
 import jax.monitoring  # noqa: E402
-import numpy as np  # noqa: E402
 
 import landscapes  # noqa: E402
 from components import cache, explore_views as views  # noqa: E402

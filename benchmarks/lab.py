@@ -14,7 +14,7 @@ over every run, with the surface's gradient written out by hand.  Their results 
 status).  JAX cold = first call (trace + compile + run; the persistent compilation cache points at an empty
 directory, so nothing is loaded from disk); warm = median of 15 calls.  NumPy: median of 3 calls (interleaved).
 
-3. Sharding: two subprocesses run the phase diagram through the same `optimizers.run.sweep`, one with
+3. Sharding: two subprocesses run the phase diagram through the same `optimizers.engine.sweep`, one with
    ``XLA_FLAGS=--xla_force_host_platform_device_count=1`` and one with ``=2`` (the app's setting on this 2-core
    machine: one device per core); each prints how the result is laid out over its devices and its warm time, and
    this process checks that both results are identical, bit for bit, to its own.
@@ -39,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("JAX_CACHE_DIR", tempfile.mkdtemp(prefix="lab-bench-jax-cache-"))
 
-import importlib  # noqa: E402
 import logging  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -49,7 +48,7 @@ from components import lab_views as lv  # noqa: E402
 from optimizers.base import STATUSES  # noqa: E402
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 
 STEPS = 500
 BASIN_N = 200

@@ -6,7 +6,7 @@ optimizer call on a built-in surface goes through `engine_surface` (the shared f
 
 A surface travels as a *key*, not as a `Landscape`: ``("builtin", name, ((param, value), ...))`` or
 ``("custom", text, bounds)`` (see `surface_key`).  Every wrapper rebuilds the landscape from its key, so the cache
-hashes only strings, floats and tuples.  Bounded ``max_entries`` everywhere (DESIGN.md principle 7): a session that
+hashes only strings, floats and tuples.  Bounded ``max_entries`` everywhere: a session that
 drags sliders for an hour cannot grow memory without limit.
 
 * ``st.cache_resource`` for the big results shared read-only across sessions (trajectories, grids, flows): a hit
@@ -21,7 +21,6 @@ server loads compiled runners from ``.jax_cache/`` instead of compiling them aga
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import warnings
 from typing import NamedTuple
 
@@ -36,7 +35,7 @@ from optimizers import catalog, compile_cache, flow as _flow, presets, tune as _
 from optimizers import base
 from optimizers.base import Hyperparam, Trajectory
 
-_run = importlib.import_module("optimizers.run")  # the module; `optimizers.run` is also the name of a function
+from optimizers import engine as _run
 
 compile_cache.enable()
 
@@ -161,7 +160,7 @@ def profiles(key: tuple, xy: tuple[float, float], vectors: tuple, span: float,
 def trajectory(key: tuple, name: str, start: tuple[float, float], steps: int, hyperparams: tuple,
                schedule: str | None = None, schedule_params: tuple = (), noise: float = 0.0,
                seed: int = 0) -> Trajectory:
-    """One optimizer run (`optimizers.run.run`) as a read-only `Trajectory`.
+    """One optimizer run (`optimizers.engine.run`) as a read-only `Trajectory`.
 
     ``hyperparams`` and ``schedule_params`` are ``((name, value), ...)`` tuples.  The schedule is applied only when
     the optimizer accepts one (`schedule_applies`); constant means none.

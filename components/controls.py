@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Sequence
 import streamlit as st
 
 from components import validate
+from landscapes import numbers
 
 _PENDING = "_controls.pending"  # {page: {key: raw text}}: URL values not yet claimed by a widget
 _NOTICES = "_controls.notices"  # {page: [sentence, ...]}
@@ -183,8 +184,8 @@ def linear_step(lo: float, hi: float) -> float:
 
 
 def fmt(v: float) -> str:
-    """Compact number text for slider labels: 0.001, 2.5e-05, 1000."""
-    return f"{v:.4g}"
+    """Compact number text for slider labels: 0.001, 2.5e-05, 1000 (`landscapes.numbers.number`, plain hyphen)."""
+    return numbers.number(v, minus="-")
 
 
 # ------------------------------------------------------------------------------------------------ widgets

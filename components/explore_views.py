@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import figures
-from landscapes import analysis
+from landscapes import analysis, numbers
 from landscapes.base import KINDS, Bounds, PointInfo
 
 GRID_N = 121
@@ -73,10 +73,8 @@ def inside(xy, bounds: Bounds) -> bool:
 
 # ------------------------------------------------------------------------------------------------ numbers → words
 def fmt(v: float, digits: int = 4) -> str:
-    """A number for prose: 4 significant digits, a real minus sign."""
-    if not math.isfinite(v):
-        return "∞" if v > 0 else ("−∞" if v < 0 else "NaN")
-    return f"{v:.{digits}g}".replace("-", "−")
+    """A number for prose: 4 significant digits, a real minus sign (`landscapes.numbers.number`)."""
+    return numbers.number(v, digits)
 
 
 def atlas_table(points: Sequence[PointInfo]) -> pd.DataFrame:
@@ -557,14 +555,8 @@ def gradient_check_figure(check: analysis.GradientCheck, height: int = 380) -> g
 
 # ------------------------------------------------------------------------------------------------ LaTeX
 def latex_number(v: float) -> str:
-    """A float as LaTeX: 4 significant digits, ``a \\times 10^{b}`` for exponents."""
-    if not math.isfinite(v):
-        return r"\infty" if v > 0 else (r"-\infty" if v < 0 else r"\mathrm{NaN}")
-    text = f"{v:.4g}"
-    if "e" in text:
-        mant, exp = text.split("e")
-        return rf"{mant} \times 10^{{{int(exp)}}}"
-    return text
+    """A float as LaTeX: 4 significant digits, ``a \\times 10^{b}`` for exponents (`landscapes.numbers.latex`)."""
+    return numbers.latex(v)
 
 
 def latex_matrix(rows) -> str:

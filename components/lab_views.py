@@ -3,7 +3,7 @@
 Three layers, top to bottom of this file:
 
 * Pure computations (``learning_rate_curve``, ``phase_diagram``, ``search``, ``basin_map``, ``fair_comparison``):
-  arrays in, NumPy records out, each one or two calls of `optimizers.run.sweep`.  Batches are padded to a size
+  arrays in, NumPy records out, each one or two calls of `optimizers.engine.sweep`.  Batches are padded to a size
   bucket (`bucket`) and sliced back, because the compiled sweep is specialised to its batch shape: changing a
   grid from 40 to 41 cells per side then reuses the compiled runner instead of compiling again.
 * Their cached forms live in `components.cache` (``cache.lr_curve``, ``cache.phase``, …), with every other
@@ -15,7 +15,6 @@ The sizes are bounded here, once (`LIMITS`), and the page states them.
 
 from __future__ import annotations
 
-import importlib
 import math
 from typing import Any, Mapping, NamedTuple, Sequence
 
@@ -29,7 +28,7 @@ from components import figures
 from optimizers import analytic, catalog
 from optimizers.base import STATUSES
 
-_run = importlib.import_module("optimizers.run")  # the module; `optimizers.run` is also a function
+from optimizers import engine as _run
 
 # ------------------------------------------------------------------------------------------------ bounds
 MAX_GRID = 200
@@ -72,7 +71,7 @@ def bucket(n: int) -> int:
 
 def padded_sweep(landscape, name: str, configs: Mapping[str, np.ndarray], start, steps: int,
                  fixed: Mapping[str, Any] | None = None) -> Any:
-    """`optimizers.run.sweep` with the batch padded to `bucket` (repeating the last entry) and sliced back.
+    """`optimizers.engine.sweep` with the batch padded to `bucket` (repeating the last entry) and sliced back.
 
     ``configs`` maps hyperparameter names to ``(N,)`` arrays; ``start`` is one point or ``(N, 2)`` starts; ``fixed``
     are shared hyperparameters.  Returns the ``SweepResult`` of the ``N`` real configurations."""
@@ -147,7 +146,7 @@ def learning_rate_curve(landscape, name: str, etas, steps: int, start=None,
                         fixed: Mapping[str, Any] | None = None):
     """Final loss and steps to converge of optimizer ``name`` for each learning rate in ``etas``, one sweep.
 
-    Returns the `optimizers.run.SweepResult` (``diverged_at >= 0`` marks divergence)."""
+    Returns the `optimizers.engine.SweepResult` (``diverged_at >= 0`` marks divergence)."""
     etas = np.asarray(etas, np.float64).reshape(-1)
     return padded_sweep(landscape, name, {"learning_rate": etas},
                         landscape.start if start is None else start, steps, fixed)

@@ -8,6 +8,7 @@ from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from landscapes import numbers
 from optimizers import analytic
 
 
@@ -20,7 +21,7 @@ class Outcome(NamedTuple):
 
 
 def _f(v: float) -> str:
-    return f"{v:.3g}"
+    return numbers.number(v, 3, minus="-")
 
 
 def stability_limit(name: str, hyperparams: Mapping[str, Any]) -> tuple[float, str] | None:
@@ -34,7 +35,7 @@ def stability_limit(name: str, hyperparams: Mapping[str, Any]) -> tuple[float, s
     limit = analytic.learning_rate_limit(name, 1.0, momentum=mu)  # the η limit at λ = 1 is the ηλ limit
     if limit is None:
         return None
-    formula = {"sgd": "2", "momentum": "2(1 + μ)", "nesterov": "2(1 + μ)/(1 + 2μ)"}[name]
+    formula = analytic.eta_lambda_text(name)
     return limit, formula if name == "sgd" else f"{formula} = {_f(limit)}"
 
 

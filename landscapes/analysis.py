@@ -25,7 +25,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from . import _xla
+from . import _xla, numbers
+from .linalg import eigh2
 from .base import Bounds, Landscape, PointInfo
 
 DEGENERATE_RTOL = 1e-6
@@ -111,17 +112,9 @@ def _derivatives(fn, xy, theta):
 
 
 def _eigvals2(hess):
-    """Eigenvalues ``(λ_min, λ_max)`` of symmetric 2×2 matrices ``[[a, b], [b, c]]`` (batched over leading axes).
-
-    Closed form ``λ = m ± r``, ``m = (a+c)/2``, ``r = hypot((a−c)/2, b)``; the eigenvalue of larger magnitude is
-    ``m ± r`` (no cancellation) and the other ``det H / λ_big``, as LAPACK's ``dlaev2`` does.
-    """
-    a, b, c = hess[..., 0, 0], hess[..., 0, 1], hess[..., 1, 1]
-    m = 0.5 * (a + c)
-    r = jnp.hypot(0.5 * (a - c), b)
-    big = jnp.where(m >= 0, m + r, m - r)
-    small = jnp.where(big != 0, (a * c - b * b) / jnp.where(big != 0, big, 1.0), 0.0)
-    return jnp.where(m >= 0, small, big), jnp.where(m >= 0, big, small)
+    """Eigenvalues ``(λ_min, λ_max)`` of symmetric 2×2 matrices, batched over leading axes (`linalg.eigh2`)."""
+    lam = eigh2(hess)[0]
+    return lam[..., 0], lam[..., 1]
 
 
 def _newton_step(grad, hess):
@@ -391,7 +384,7 @@ def curvature_maps(landscape: Landscape, bounds: Bounds | None = None, n: int = 
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.4g}".replace("-", "−")
+    return numbers.number(v)
 
 
 def _sci(v: float) -> str:

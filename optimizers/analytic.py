@@ -158,21 +158,38 @@ def nesterov_boundary(lam_max, mu=None, lam_min=None) -> Boundary:
 
 
 class Rule(NamedTuple):
-    """What is known in closed form about one catalog optimizer on a quadratic."""
+    """What is known in closed form about one catalog optimizer on a quadratic: the one source of the stability
+    limits the pages show (rendered by `eta_lambda_text`, `eta_text` and ``latex``)."""
 
     stable: Callable  # (eta, mu, lam) -> bool array; mu is ignored by gradient descent
     limit: Callable  # (mu, lam_max, lam_min) -> largest stable η
     latex: str  # the condition, as shown on the page
+    numerator: str  # the bound on ηλmax is numerator / denominator, written compactly
+    denominator: str = ""
 
 
 RULES: dict[str, Rule] = {
     "sgd": Rule(lambda eta, mu, lam: gd_stable(eta, lam), lambda mu, lam_max, lam_min=None: gd_limit(lam_max, lam_min),
-                r"0 < \eta\lambda_{\max} < 2"),
-    "momentum": Rule(heavy_ball_stable, heavy_ball_limit, r"|\mu| < 1,\quad 0 < \eta\lambda_{\max} < 2(1+\mu)"),
+                r"0 < \eta\lambda_{\max} < 2", "2"),
+    "momentum": Rule(heavy_ball_stable, heavy_ball_limit, r"|\mu| < 1,\quad 0 < \eta\lambda_{\max} < 2(1+\mu)",
+                     "2(1+μ)"),
     "nesterov": Rule(nesterov_stable, nesterov_limit,
-                     r"0 \le \mu < 1,\quad 0 < \eta\lambda_{\max} < \frac{2(1+\mu)}{1+2\mu}"),
+                     r"0 \le \mu < 1,\quad 0 < \eta\lambda_{\max} < \frac{2(1+\mu)}{1+2\mu}", "2(1+μ)", "1+2μ"),
 }
 """Catalog name -> closed-form stability on a quadratic; names not listed have no closed form here."""
+
+
+def eta_lambda_text(name: str) -> str:
+    """The bound on ``η·λmax`` of ``name`` for prose: ``2``, ``2(1 + μ)``, ``2(1 + μ)/(1 + 2μ)``."""
+    rule = RULES[name]
+    spaced = [part.replace("+", " + ") for part in (rule.numerator, rule.denominator)]
+    return spaced[0] if not rule.denominator else f"{spaced[0]}/({spaced[1]})"
+
+
+def eta_text(name: str) -> str:
+    """The bound on ``η`` of ``name``, compact for labels: ``2/λmax``, ``2(1+μ)/λmax``, ``2(1+μ)/((1+2μ)λmax)``."""
+    rule = RULES[name]
+    return f"{rule.numerator}/λmax" if not rule.denominator else f"{rule.numerator}/(({rule.denominator})λmax)"
 
 
 def learning_rate_limit(name: str, lam_max: float, lam_min: float | None = None, momentum: float = 0.0) -> float | None:

@@ -39,25 +39,19 @@ from typing import Callable
 import jax.numpy as jnp
 import optax
 
+from landscapes.linalg import eigh2
+
 from .base import Hyperparam, OptimizerSpec
 
 ScalarOrSchedule = float | Callable[[jnp.ndarray], jnp.ndarray]
 
 
 def _eigh(sym: jnp.ndarray) -> tuple[jnp.ndarray, jnp.ndarray]:
-    """Ascending eigenvalues and eigenvectors (columns) of a symmetric matrix.
-
-    For 2×2, the closed form: ``λ = m ∓ r`` with ``m = (a+c)/2``, ``r = hypot((a−c)/2, b)``, and the rotation
-    by ``θ = ½ atan2(2b, a − c)``; pure arithmetic, so it stays inside the fused loop (a LAPACK call per step
-    costs more than the rest of the step) and vmaps elementwise.  Absolute accuracy ~ε‖H‖, as for LAPACK.
-    """
+    """Ascending eigenvalues and eigenvectors (columns) of a symmetric matrix: `landscapes.linalg.eigh2` for
+    2×2 (closed form, stays inside the fused loop), LAPACK otherwise."""
     if sym.shape != (2, 2):
         return jnp.linalg.eigh(sym)
-    a, b, c = sym[0, 0], sym[0, 1], sym[1, 1]
-    mean, r = 0.5 * (a + c), jnp.hypot(0.5 * (a - c), b)
-    theta = 0.5 * jnp.arctan2(2.0 * b, a - c)
-    cos, sin = jnp.cos(theta), jnp.sin(theta)
-    return jnp.stack([mean - r, mean + r]), jnp.stack([jnp.stack([-sin, cos]), jnp.stack([cos, sin])], axis=1)
+    return eigh2(sym)
 
 
 def _eigen_precondition(hessian: jnp.ndarray, grad: jnp.ndarray, phi: Callable) -> jnp.ndarray:

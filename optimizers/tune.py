@@ -20,7 +20,7 @@ from typing import Any, Mapping, NamedTuple, Sequence
 import numpy as np
 
 from . import catalog
-from .run import sweep
+from .engine import sweep
 
 JITTER_STARTS = 4
 """Extra starts besides the given one."""

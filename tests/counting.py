@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 
 import jax
 
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 
 
 class CompileCounter:

@@ -25,7 +25,7 @@ from landscapes import analysis, expression
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 UI_DIRS = ("app_pages", "components")
 CACHES = {"cache_data", "cache_resource"}
-run_module = importlib.import_module("optimizers.run")
+from optimizers import engine as run_module
 
 
 # ------------------------------------------------------------------------------------------------ the AST scan

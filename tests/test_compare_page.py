@@ -9,7 +9,6 @@ closed forms: gradient descent on the valley's quadratic is ``x_t = (I − ηA)^
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import math
@@ -28,7 +27,7 @@ from optimizers import codegen
 from components.player import decode_array
 from optimizers import catalog, course, presets
 
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DEFAULTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 TIMEOUT = 120  # cold JAX compiles of six runners take far longer than AppTest's default 3 s

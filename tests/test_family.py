@@ -3,7 +3,6 @@ Hessians, runs), and one compiled runner must then serve all of them."""
 
 from __future__ import annotations
 
-import importlib
 
 import jax
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 import landscapes
 import optimizers
 
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 RNG = np.random.default_rng(7)
 
 

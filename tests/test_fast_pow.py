@@ -3,7 +3,6 @@ scaled by ``1 + |y ln x|``, with pow's special cases, and the engine must actual
 
 from __future__ import annotations
 
-import importlib
 
 import jax
 import jax.numpy as jnp
@@ -15,7 +14,7 @@ import landscapes
 import optimizers
 from optimizers.fast_pow import fast_pow, without_slow_pow
 
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 EPS = np.finfo(np.float64).eps
 
 

@@ -9,7 +9,6 @@ sends (``proto.spec``).
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +22,7 @@ from components import lab_views as lv
 from landscapes.base import Minimum
 from optimizers.base import STATUSES
 
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 APP = str(Path(__file__).resolve().parent / "apps" / "lab_app.py")
 TIMEOUT = 180  # cold JAX compiles of several sweeps take far longer than AppTest's default 3 s
 SIZES = {"lab.curve.points": "16", "lab.phase.size": "10", "lab.basins.size": "16", "lab.fair.budget": "4",

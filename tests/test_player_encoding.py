@@ -218,7 +218,7 @@ def test_served_folder_holds_the_frontend_and_the_vendored_plotly():
 
 
 def test_the_frontend_never_uses_plotly_frames():
-    """Plotly frames/animate stop click events after playing (DESIGN.md); the player must not use them."""
+    """Plotly frames/animate stop click events after playing (measured on these machines); the player must not use them."""
     js = (served_dir() / "player.js").read_text()
     code = "\n".join(line for line in js.splitlines() if not line.lstrip().startswith(("*", "/*", "//")))
     assert "Plotly.animate" not in code and "frames" not in code and "requestAnimationFrame" in code

@@ -2,7 +2,6 @@
 a slider moves, divergence guarded, noise reproducible, batches equal loops, sharded sweeps equal unsharded."""
 
 import dataclasses
-import importlib
 import json
 import os
 import subprocess
@@ -23,7 +22,7 @@ from optimizers.base import Hyperparam, OptimizerSpec
 
 from counting import CompileCounter  # tests/counting.py
 
-R = importlib.import_module("optimizers.run")  # the module: `optimizers.run` itself is the function
+from optimizers import engine as R
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -379,7 +378,7 @@ SHARDED = textwrap.dedent("""
     import importlib, json, sys
     import numpy as np, jax
     import landscapes, optimizers
-    R = importlib.import_module("optimizers.run")
+    from optimizers import engine as R
     surface = landscapes.get("rosenbrock")
     lrs = np.geomspace(1e-4, 3e-2, 10)          # 10 configurations: padded to 12 on 4 devices
     rows, n = R._sweep_on_devices(surface, "adam", {"learning_rate": lrs}, None, 300, None, 0.0, 0, None)

@@ -76,10 +76,10 @@ def test_the_tuned_rate_beats_the_default_and_never_diverges(surface_name, name)
 def test_new_candidates_and_settings_do_not_recompile():
     surface = landscapes.get("booth")
     optimizers.tune_learning_rate(surface, "momentum", np.geomspace(1e-3, 0.1, 12), steps=100)
-    before = optimizers.run.trace_count()
+    before = optimizers.engine.trace_count()
     optimizers.tune_learning_rate(surface, "momentum", np.geomspace(2e-3, 0.2, 12), steps=100, momentum=0.5)
     optimizers.tune_learning_rate(surface, "momentum", np.geomspace(2e-3, 0.2, 12), start=(1.0, -2.0), steps=90)
-    assert optimizers.run.trace_count() == before
+    assert optimizers.engine.trace_count() == before
 
 
 def test_rules_without_a_learning_rate_and_bad_candidates_are_refused():

@@ -6,7 +6,6 @@ The page is the real ``app.py`` under AppTest in this process; compiles are coun
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import threading
@@ -22,7 +21,7 @@ from optimizers import presets
 
 from counting import CompileCounter  # tests/counting.py
 
-R = importlib.import_module("optimizers.run")
+from optimizers import engine as R
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 

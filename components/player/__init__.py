@@ -1,7 +1,7 @@
 """The trajectory player: a Streamlit component that animates optimizer paths in the browser.
 
 Python sends each trajectory once per rerun (compact float32, base64); the iframe draws the contour once and moves
-only the path traces with ``requestAnimationFrame``.  That is why it exists at all (DESIGN.md, "Facts measured"):
+only the path traces with ``requestAnimationFrame``.  That is why it exists at all (both facts measured on these machines):
 ``st.plotly_chart`` remounts on every data change, losing zoom and the animation, and a figure animated with Plotly
 frames stops firing click events after it has played.  Bytes per rerun are O(optimizers x steps) plus the grid,
 never O(frames).
@@ -24,9 +24,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from components.figures import (KIND_SIZE, KIND_STYLE, LOG_DECADES, LOG_EPS_FRACTION, MARKER_OUTLINE, PALETTE,
-                                SURFACE_COLORSCALE)
-from components.figures import log_levels_wanted as wants_log_levels
+from components.figures import KIND_SIZE, KIND_STYLE, MARKER_OUTLINE, PALETTE, SURFACE_COLORSCALE
+from components.figures import display_z, log_levels_wanted as wants_log_levels
 
 FRONTEND = Path(__file__).parent / "frontend"
 FRONTEND_FILES = ("index.html", "player.js", "player.css", "vendor/plotly-cartesian.min.js", "vendor/plotly.js-LICENSE")
@@ -98,13 +97,13 @@ def _surface_args(surface: Any, log_levels: bool | None) -> dict:
         z = np.where(finite, z, wall)
     z = np.clip(z, -_F32_MAX, _F32_MAX)
     log = wants_log_levels(z) if log_levels is None else bool(log_levels)
-    span = float(z.max() - z.min()) if z.size else 0.0
-    args = {"x": encode_array(x), "y": encode_array(y), "z": encode_array(z), "log": log,
-            "eps": LOG_EPS_FRACTION * span if span > 0 else 1.0}
+    args = {"x": encode_array(x), "y": encode_array(y), "z": encode_array(z), "log": log}
+    if log:  # the shaded values, from the one home of the transform (figures.display_z); z stays for hover
+        args["shade"] = encode_array(display_z(z, True)[0])
     digest = hashlib.blake2b(digest_size=8)
     for key in ("x", "y", "z"):
         digest.update(args[key]["b64"].encode())
-    digest.update(repr((log, args["eps"])).encode())
+    digest.update(repr(log).encode())
     args["id"] = digest.hexdigest()
     return args
 

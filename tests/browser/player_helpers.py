@@ -12,3 +12,12 @@ def page_point(page, frame, x, y, panel=0):
         }""", [x, y, panel])
     box = page.locator(IFRAME).bounding_box()
     return box["x"] + px, box["y"] + py
+
+
+def play_to_end(frame, steps: int, wait_ms: int) -> None:
+    """Play the animation at 4x speed and wait until it stops on the last step."""
+    frame.locator("#speed").select_option("4")
+    frame.locator("#play").click()
+    frame.wait_for_function("() => window.playerState.playing", timeout=wait_ms)
+    frame.wait_for_function(f"() => !window.playerState.playing && window.playerState.frame === {steps}",
+                            timeout=wait_ms)

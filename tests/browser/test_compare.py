@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from . import player_helpers as helpers
 from .player_helpers import IFRAME, page_point
 
 pytestmark = pytest.mark.browser
@@ -71,11 +72,7 @@ def click_surface(page, frame, x, y):
 
 
 def play_to_end(frame):
-    frame.locator("#speed").select_option("4")
-    frame.locator("#play").click()
-    frame.wait_for_function("() => window.playerState.playing", timeout=WAIT_MS)
-    frame.wait_for_function(f"() => !window.playerState.playing && window.playerState.frame === {STEPS}",
-                            timeout=WAIT_MS)
+    helpers.play_to_end(frame, STEPS, WAIT_MS)
 
 
 @pytest.fixture

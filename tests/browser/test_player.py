@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from . import player_helpers as helpers
 from .player_helpers import IFRAME, page_point
 
 pytestmark = pytest.mark.browser
@@ -73,11 +74,7 @@ def canvas_alpha(frame, x, y, radius=0) -> int:
 
 
 def play_to_end(frame):
-    frame.locator("#speed").select_option("4")
-    frame.locator("#play").click()
-    frame.wait_for_function("() => window.playerState.playing", timeout=WAIT_MS)
-    frame.wait_for_function(f"() => !window.playerState.playing && window.playerState.frame === {STEPS}",
-                            timeout=WAIT_MS)
+    helpers.play_to_end(frame, STEPS, WAIT_MS)
 
 
 def test_loads_without_errors(page, streamlit_app, artifacts):

@@ -17,7 +17,7 @@
  * subplot, contour included (60-185 ms per update measured in headless Chromium here, most of a slider move's
  * time in the browser), while the canvas repaint is well under 1 ms.
  * Why never Plotly frames / Plotly.animate: after such an animation has played Plotly stops firing click events
- * (DESIGN.md, "Facts measured"), and clicks on the surface are how the page picks a start point.
+ * (measured on these machines), and clicks on the surface are how the page picks a start point.
  */
 (function () {
   "use strict";
@@ -50,9 +50,18 @@
     T: 0, clock: 0, frame: 0, playing: false, lastTime: null, loopToken: 0,
     clicks: 0, pendingClick: null, down: null, panels: [],
   };
+  /**
+   * The test contract (read by tests/browser/ and benchmarks/browser.py; nothing in the page reads it):
+   *   frame      the step shown;            playing  whether the animation runs;
+   *   nPaths     paths received;            drawCount  full redraws (a rerun that changes nothing adds none);
+   *   plotlyDraws  Plotly.react calls (new routes alone repaint the canvas, not the contour);
+   *   lastClick  the last click sent to Python, {x, y, n};
+   *   pending    whether the "compiling" note is shown (the runs are not drawn yet);
+   *   routes(i)  the routes panel i draws, {label: [[x, y], ...]}.
+   * Keep these names: renaming one breaks the tests that drive a real browser, not this file.
+   */
   const playerState = (window.playerState = {
     frame: 0, playing: false, nPaths: 0, drawCount: 0, plotlyDraws: 0, lastClick: null, pending: false,
-    /** The routes panel i draws, {label: [[x, y], ...]} (for tests and debugging). */
     routes: (i) => Object.fromEntries(((st.panels[i || 0] || {}).pathIdx || []).map(
       (j) => [st.paths[j].label, Array.from(st.paths[j].xs, (x, t) => [x, st.paths[j].ys[t]])])),
   });
@@ -98,17 +107,15 @@
 
   function decodeSurface(s) {
     const x = Array.from(decode(s.x)), y = Array.from(decode(s.y)), flat = decode(s.z);
+    // Log levels: Python sends the shaded values (figures.display_z, log10(f - f_min + eps)); hover shows f.
+    const shade = s.log ? decode(s.shade) : flat;
     const nx = x.length, ny = y.length;
-    let zmin = Infinity;
-    for (let i = 0; i < flat.length; i++) if (flat[i] < zmin) zmin = flat[i];
     const zPlot = [], text = s.log ? [] : null;
     for (let r = 0; r < ny; r++) {
       const row = new Array(nx), trow = s.log ? new Array(nx) : null;
       for (let c = 0; c < nx; c++) {
-        const f = flat[r * nx + c];
-        // Log levels: plot log10(f - f_min + eps) so that every decade gets its share of contour lines.
-        row[c] = s.log ? Math.log10(f - zmin + s.eps) : f;
-        if (trow) trow[c] = fmt(f);
+        row[c] = shade[r * nx + c];
+        if (trow) trow[c] = fmt(flat[r * nx + c]);
       }
       zPlot.push(row);
       if (text) text.push(trow);
@@ -277,7 +284,7 @@
     if (ui.plots.style.gridTemplateColumns === template) return;
     ui.plots.style.gridTemplateColumns = template;
     // Plotly's `responsive` follows window resizes only; a new column count resizes the panels without one.
-    for (const p of st.panels) if (p.gd._fullLayout) Plotly.Plots.resize(p.gd);
+    for (const p of st.panels) if (p.drawn) Plotly.Plots.resize(p.gd);
   }
 
   function drawPanel(panel, i) {
@@ -301,8 +308,9 @@
       layout.height = panelHeight();
     }
     panel.wrap.style.height = layout.height + "px"; // fixed before Plotly draws, so the frame height is stable
-    const first = !panel.gd._fullLayout;
+    const first = !panel.drawn;
     Plotly.react(panel.gd, data, layout, CONFIG);
+    panel.drawn = true;
     playerState.plotlyDraws += 1;
     if (first) {
       panel.gd.on("plotly_afterplot", () => { panel.live = null; placeCanvas(panel); paint(panel); });
@@ -320,14 +328,16 @@
     for (const key of Object.keys(ev || {})) if (/^[xy]axis\.(range|autorange)/.test(key)) upd[key] = ev[key];
     if (!Object.keys(upd).length) return;
     for (const p of st.panels) {
-      if (p === source || !p.gd._fullLayout) continue;
+      if (p === source || !p.drawn) continue;
       p.ignoreRelayout++;
       Plotly.relayout(p.gd, upd);
     }
   }
 
   // ------------------------------------------------------------------------------------------ moving layer
-  /** The plot area in CSS pixels relative to the panel, and the axis ranges it shows (both axes are linear). */
+  /** The plot area in CSS pixels relative to the panel, and the axis ranges it shows (both axes are linear).
+   *  Plotly has no public API for the plot area's pixel geometry: this is the one place that reads its
+   *  `_fullLayout` (the axes' `_offset` and `_length`, stable across plotly.js 2-4). */
   function plotArea(panel) {
     const fl = panel.gd._fullLayout;
     if (!fl || !fl.xaxis || !fl.yaxis || !fl.xaxis._length) return null;
