@@ -10,9 +10,9 @@ import landscapes  # noqa: F401  (configures XLA and float64 before any array is
 from . import engine
 from .base import STATUSES, Hyperparam, OptimizerSpec, Trajectory, schedule_applies
 from .catalog import get, names, specs
-from .engine import SweepResult, run, run_all, run_many, sweep
+from .engine import SweepResult, run, run_all, run_grid, run_many, sweep
 from .tune import Tuning, tune_learning_rate
 from . import presets
 
 __all__ = ["STATUSES", "Hyperparam", "OptimizerSpec", "SweepResult", "Trajectory", "get", "names", "specs", "run",
-           "run_all", "run_many", "sweep", "schedule_applies", "Tuning", "tune_learning_rate", "presets", "engine"]
+           "run_all", "run_grid", "run_many", "sweep", "schedule_applies", "Tuning", "tune_learning_rate", "presets", "engine"]

@@ -585,6 +585,44 @@ def run_many(landscape, name, starts=None, steps: int = 200, schedule: str | Non
     return _trajectory(table, steps_)
 
 
+def run_grid(landscape, name, start=None, steps: int = 200, axis: tuple[str, Any] = ("learning_rate", ()),
+             schedule: str | None = None, noise: float = 0.0, seed: int = 0,
+             schedule_params: Mapping[str, Any] | None = None, **hyperparams) -> tuple[Trajectory, ...]:
+    """`run` for every value of one hyperparameter, in one compiled call: one `Trajectory` per value.
+
+    ``axis = (name, values)``: a float hyperparameter of the optimizer, a float parameter of the schedule, or
+    ``"noise"`` (σ); the other arguments are shared by all the runs, as in `run`.  The program depends only on the
+    structure (`compiled`) and on ``len(values)``: new values, a new start or other hyperparameters reuse it.
+    ``run_grid(..., axis=(k, vs))[i]`` equals ``run(..., k=vs[i])`` (the same arithmetic, batched with `vmap`).
+    """
+    axis_name, values = axis
+    values = np.asarray(values, np.float64).reshape(-1)
+    if values.size == 0:
+        raise ValueError("run_grid needs at least one value on its axis")
+    x0 = _start(landscape, start)
+    if x0.ndim != 1:
+        raise ValueError("run_grid takes one start; use run_many for a batch of starts")
+    spec = _spec(name)
+    schedule_params = dict(schedule_params or {})
+    if axis_name in hyperparams or axis_name in schedule_params or (axis_name == "noise" and noise != 0.0):
+        raise ValueError(f"{axis_name!r} is the grid's axis: give its values in axis, not as a keyword")
+    if axis_name == "noise":
+        noise = values
+    elif any(h.name == axis_name and h.kind == "float" for h in spec.hyperparams):
+        hyperparams = {**hyperparams, axis_name: values}
+    elif schedule is not None and any(h.name == axis_name for h in _schedule_spec(schedule).hyperparams):
+        schedule_params = {**schedule_params, axis_name: values}
+    else:
+        floats = [h.name for h in spec.hyperparams if h.kind == "float"]
+        raise ValueError(f"{axis_name!r} is not a float hyperparameter of {spec.name!r} (it has "
+                         f"{', '.join(map(repr, floats)) or 'none'}), nor 'noise' or a schedule parameter")
+    batch = run_many(landscape, spec, np.broadcast_to(x0, (values.size, 2)), steps=steps, schedule=schedule,
+                     noise=noise, seed=seed, schedule_params=schedule_params or None, **hyperparams)
+    return tuple(Trajectory(*(np.asarray(field)[i] for field in batch[:5]), status=str(batch.status[i]),
+                            converged_at=int(batch.converged_at[i]), diverged_at=int(batch.diverged_at[i]))
+                 for i in range(values.size))
+
+
 def _noisy(noise) -> bool:
     return bool(np.any(np.asarray(noise) != 0))
 

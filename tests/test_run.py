@@ -479,3 +479,57 @@ def test_compiled_says_whether_a_run_would_start_at_once():
     assert not R.compiled(surface, "momentum", steps=100, noise=0.1)  # a noisy program is another program
     assert not R.compiled(surface, "adam", steps=100)
     assert R.compiled(surface, "momentum", steps=100, no_such_setting=1.0)  # run would refuse it at once
+
+
+# --------------------------------------------------------------------------------------- run_grid (live scrub)
+GRID_CASES = [
+    ("sgd", "elongated_valley", ("learning_rate", np.geomspace(1e-3, 4.0, 16)), {}),  # the top notches diverge
+    ("momentum", "rosenbrock", ("momentum", np.linspace(0.0, 0.99, 12)), {"learning_rate": 1e-4}),
+    ("adam", "himmelblau", ("b1", np.linspace(0.0, 0.999, 9)), {}),
+    ("rmsprop", "elongated_valley", ("eps", np.geomspace(1e-10, 1e-1, 7)), {}),
+    ("sgd", "saddle", ("noise", np.linspace(0.0, 0.5, 6)), {"learning_rate": 0.05}),
+]
+
+
+@pytest.mark.parametrize("name, surface, axis, fixed", GRID_CASES, ids=[f"{c[0]}-{c[2][0]}" for c in GRID_CASES])
+def test_run_grid_equals_looping_run_value_by_value(name, surface, axis, fixed):
+    land = landscapes.get(surface)
+    grid = optimizers.run_grid(land, name, steps=150, axis=axis, seed=2, **fixed)
+    axis_name, values = axis
+    assert len(grid) == len(values)
+    for traj, value in zip(grid, values):
+        one = optimizers.run(land, name, steps=150, seed=2, **{**fixed, axis_name: float(value)})
+        assert (traj.status, traj.converged_at, traj.diverged_at) == (one.status, one.converged_at, one.diverged_at)
+        for a, b in zip(traj[:5], one[:5]):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    if axis_name == "learning_rate" and name == "sgd":
+        assert grid[-1].status == "diverged" and grid[0].status != "diverged"  # the case covers both
+
+
+def test_run_grid_takes_a_schedule_parameter_as_its_axis():
+    land = landscapes.get("elongated_valley")
+    ks = np.geomspace(1e-3, 1e-1, 5)
+    grid = optimizers.run_grid(land, "sgd", steps=80, schedule="exponential", axis=("k", ks))
+    for traj, k in zip(grid, ks):
+        one = optimizers.run(land, "sgd", steps=80, schedule="exponential", schedule_params={"k": float(k)})
+        np.testing.assert_allclose(traj.learning_rate, one.learning_rate, rtol=1e-12)
+        np.testing.assert_allclose(traj.xy, one.xy, rtol=1e-12, atol=1e-12)
+
+
+def test_run_grid_compiles_once_for_new_values_start_and_other_hyperparameters():
+    land = landscapes.from_expression("x**2 + 5*y**2 - 0.2*x*y", ((-3.0, 3.0), (-3.0, 3.0)))  # fresh programs
+    optimizers.run_grid(land, "momentum", steps=200, axis=("learning_rate", np.geomspace(1e-3, 0.5, 64)))
+    with CompileCounter() as counted:
+        optimizers.run_grid(land, "momentum", start=(1.0, -2.0), steps=180, momentum=0.5,
+                            axis=("learning_rate", np.geomspace(1e-2, 0.3, 64)))
+    assert (counted.compiles, counted.traces) == (0, 0)
+
+
+def test_run_grid_refuses_an_axis_it_cannot_sweep():
+    land = landscapes.get("elongated_valley")
+    with pytest.raises(ValueError, match="not a float hyperparameter"):
+        optimizers.run_grid(land, "adam", axis=("bias_correction", [0.0, 1.0]))
+    with pytest.raises(ValueError, match="grid's axis"):
+        optimizers.run_grid(land, "sgd", axis=("learning_rate", [0.1, 0.2]), learning_rate=0.3)
+    with pytest.raises(ValueError, match="at least one value"):
+        optimizers.run_grid(land, "sgd", axis=("learning_rate", []))
