@@ -9,9 +9,9 @@ optional 3-D view, and the exports.  All computation is in the engine, reached t
 import numpy as np
 import streamlit as st
 
-from components import cache, controls, export, figures, first_view, scaffold, warmup
+from components import cache, controls, export, figures, first_view, scaffold, scrub, warmup
 from components.outcomes import outcome as describe_outcome
-from components.player import player
+from components.player import encode_array, player
 from optimizers import catalog, codegen, presets, schedules, tune
 
 PAGE = "compare"
@@ -23,6 +23,10 @@ MAX_OPTIMIZERS = 8
 MAX_STEPS = 2000  # well under optimizers.engine.MAX_STEPS: the player animates every step of every path
 CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
 LAYOUTS = {"overlay": "All overlaid", "side_by_side": "Side by side"}
+SCRUB_OFF = "off"
+SCRUB_LABELS = {"learning_rate": "η", "momentum": "μ", "b1": "β₁", "b2": "β₂", "eps": "ε", "decay": "ρ",
+                "weight_decay": "λ", scrub.NOISE: "σ"}
+NOISE_RANGE = (0.0, 100.0)
 
 frame = scaffold.Frame(PAGE)
 
@@ -85,6 +89,62 @@ def tuning_report(key, start, steps, schedule, noise) -> str | None:
             + "\n".join(lines))
 
 
+def apply_released_scrub(selected) -> None:
+    """A scrub released in the player sets the sliders it moved (before they are drawn, so they may be set)."""
+    done = scrub.released(st.session_state.get(PLAYER), st.session_state.get("_compare.scrub_n", 0))
+    if done is None:
+        return
+    n, name, values = done
+    st.session_state["_compare.scrub_n"] = n
+    if name == scrub.NOISE:
+        if values:
+            st.session_state["compare.noise"] = float(next(iter(values.values())))
+        return
+    for optimizer, value in values.items():
+        if optimizer in selected:
+            st.session_state[f"compare.{optimizer}.{name}"] = value
+
+
+def scrub_view(name: str, runs: dict, hyperparams: dict, start, steps, schedule, schedule_params, noise,
+               seed) -> tuple[dict | None, str]:
+    """The live scrub's data for the player, and a sentence for the page (what it moves, its bound)."""
+    label = SCRUB_LABELS.get(name, name)
+    if name == scrub.NOISE:
+        owners = list(runs)
+        options = {n: controls.slider_options(*NOISE_RANGE, 0.0, log=True) for n in owners}
+        current = {n: noise for n in owners}
+    else:
+        owners = [n for n in runs if any(h.name == name and h.kind == "float" for h in catalog.get(n).hyperparams)]
+        shown = {n: next(h for h in cache.preset_hyperparams(key, n) if h.name == name) for n in owners}
+        options = {n: controls.slider_options(h.min, h.max, h.default, h.log) for n, h in shown.items()}
+        current = {n: float(hyperparams[n][name]) for n in owners}
+    if not owners:
+        return None, f"No optimizer shown has {label}: the scrub has nothing to move."
+    count = scrub.notch_count(len(owners), steps)
+    if count == 0:
+        return None, (f"The live scrub is off for {len(owners)} paths of {steps} steps: even {scrub.MIN_NOTCHES} "
+                      f"notches would exceed its {scrub.PAYLOAD_BYTES / 1e6:.0f} MB bound. Fewer steps or optimizers "
+                      f"bring it back.")
+    s = scrub.build(name, label, options, current, count)
+    runs_by_notch = {}
+    for n in owners:
+        fixed = tuple((k, v) for k, v in hyperparams[n].items() if k != name)
+        try:
+            runs_by_notch[n] = cache.trajectory_grid(key, n, start, steps, fixed, schedule,
+                                                     tuple(schedule_params.items()), noise, seed, name,
+                                                     tuple(float(v) for v in s.values[n]))
+        except Exception as err:  # the engine refused a notch's configuration: no scrub for this optimizer
+            scaffold.engine_failed(f"The live scrub of {optimizer_title(n)}", err)
+    payload = scrub.payload(s, runs_by_notch, encode_array)
+    size = scrub.payload_bytes(payload)
+    moved = "the noise σ of every path" if name == scrub.NOISE else (
+        f"{label} of {', '.join(optimizer_title(n) for n in runs_by_notch)}, each along its own slider")
+    return payload, (f"**Live scrub** (the slider under Play): drag it to see the paths for {count} values of "
+                     f"{moved}, computed at once; nothing is sent to the server until you let go, which sets the "
+                     f"sidebar. The charts below show the released values. Data: {size / 1e6:.2f} MB "
+                     f"(bound {scrub.PAYLOAD_BYTES / 1e6:.0f} MB; long runs get fewer notches).")
+
+
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
     choice = scaffold.surface_picker(PAGE, DEFAULT_SURFACE, DEFAULT_EXPRESSION,
@@ -103,6 +163,7 @@ with st.sidebar:
         click=controls.take_click(PLAYER, "_compare.click_n"))
 
     st.header("Optimizers")
+    apply_released_scrub(st.session_state.get("compare.optimizers") or DEFAULT_OPTIMIZERS)
     preset_steps = presets.steps(surface) if surface is not None else 200
     steps = controls.scalar("compare.steps", "Steps", preset_steps, 10, MAX_STEPS, integer=True,
                             help=f"At most {MAX_STEPS} steps (the player animates every one).")
@@ -147,6 +208,13 @@ with st.sidebar:
                        "with the lowest mean final loss among those that never diverge.")
 
     st.header("View")
+    scrubbable = scrub.choices({n: catalog.get(n).hyperparams for n in selected}) + [SCRUB_OFF]
+    scrub_name = controls.choice(
+        "compare.scrub", "Live scrub", scrubbable, SCRUB_OFF,
+        format_func=lambda n: "off" if n == SCRUB_OFF else f"{SCRUB_LABELS.get(n, n)} ({n.replace('_', ' ')})",
+        help="A second slider in the player for this hyperparameter: while you drag it every path follows at "
+             "once, from runs computed together (η: every optimizer's learning rate, each along its own slider); "
+             "letting go sets the sidebar. Off by default: it computes and sends up to 64 runs per optimizer.")
     layout = controls.choice("compare.layout", "Layout", list(LAYOUTS), "overlay", format_func=LAYOUTS.get,
                              radio=True, help="Side by side: one panel per optimizer, one shared clock.")
     show_flow = controls.toggle("compare.flow", "Continuous-time limit", False,
@@ -239,9 +307,18 @@ for i, name in enumerate(selected):
 
 if not selected:
     st.info("Pick at least one optimizer in the sidebar.")
+scrub_payload, scrub_note = None, ""
+if scrub_name != SCRUB_OFF and runs:
+    scrub_payload, scrub_note = scrub_view(scrub_name, runs, hyperparams, start, steps, schedule, schedule_params,
+                                           noise, seed)
 with player_slot:
     player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,
-           height=560 if layout == "overlay" else 420)
+           height=560 if layout == "overlay" else 420, scrub=scrub_payload)
+if scrub_note:
+    st.caption(scrub_note)
+elif scrub_name == SCRUB_OFF and runs:
+    st.caption("Tip: **Live scrub** (sidebar, View) adds a slider to the player that moves η, or another "
+               "hyperparameter, and redraws every path while you drag.")
 if show_flow:
     st.caption("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σ η_k "
                "(drawn with GD), and momentum's heavy-ball ODE ẍ + aẋ + ∇f = 0, a = (1 − μ)/√η, up to "

@@ -18,6 +18,11 @@ Measured in one run, on the same machine:
 * Bytes per rerun for 8 optimizers x 1000 steps: ``player.payload_size`` of what the page sends the player, and
   the WebSocket bytes the browser actually received for one slider move on the page in that configuration.
 * The page script's own time for a warm rerun after a slider move (AppTest, in this process).
+* Live scrub (issue 15): in the compare page's player, the median time from an ``input`` event on the scrub to
+  the canvas repainted with that notch's paths (the handler decodes the notch's arrays the first time, swaps the
+  paths and repaints synchronously), over every notch; next to it, the time to the next animation frame.  The
+  scrub's payload for the default view (6 optimizers x 64 notches x 200 steps).  And the warm engine time of
+  `optimizers.run_grid` for those runs against looping `optimizers.run` over the same values (target >= 20x).
 * Time from server start (process spawn, plain ``streamlit run app.py``, no warm-up) to the paths drawn by the
   player, with an empty JAX compilation cache (cold) and again with the cache that first start filled (a restart);
   benchmarks/first_frame.py measures the first frame the way ``make run`` serves it, against the peer.
@@ -165,6 +170,65 @@ def time_to_first_frame(browser, jax_cache: str, label: str) -> float:
         server.stop()
 
 
+_SCRUB_TIMING = """async () => {
+  const input = document.querySelector("input[data-role='scrub']");
+  const n = Number(input.max) + 1, handler = [], frame = [];
+  for (let k = 0; k < n; k++) {
+    const i = (window.playerState.scrub.index + 1 + k) % n;
+    await new Promise((r) => requestAnimationFrame(r));
+    const t0 = performance.now();
+    input.value = String(i);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    const t1 = performance.now();
+    await new Promise((r) => requestAnimationFrame(r));
+    handler.push(t1 - t0); frame.push(performance.now() - t0);
+    if (window.playerState.scrub.index !== i) throw new Error("notch " + i + " not shown");
+  }
+  return { handler: handler, frame: frame };
+}"""
+
+
+def scrub_repaint(browser, base: str) -> dict:
+    """Per notch: ms from the scrub's input event to the repainted canvas (handler), and to the next frame."""
+    context, _, frame, _ = open_ours(browser, base, "?compare.scrub=learning_rate")
+    try:
+        frame.wait_for_function("() => window.playerState.scrub !== null", timeout=WAIT_MS)
+        return frame.evaluate(_SCRUB_TIMING)
+    finally:
+        context.close()
+
+
+def scrub_engine() -> tuple[float, float, int]:
+    """Warm seconds of run_grid (6 optimizers x 64 notches x 200 steps, one call each) vs looping run, medians of
+    5, and the scrub payload (base64 characters) those runs make."""
+    import landscapes
+    import optimizers
+    from components import controls, first_view, scrub
+    from components.player import encode_array
+
+
+    surface = landscapes.get(first_view.SURFACE)
+    land = landscapes.shared_family(surface)
+    rates = {n: optimizers.presets.defaults(surface, n)["learning_rate"] for n in first_view.OPTIMIZERS}
+    options = {}
+    for n in first_view.OPTIMIZERS:
+        (h,) = [h for h in optimizers.get(n).hyperparams if h.name == "learning_rate"]
+        options[n] = controls.slider_options(h.min, h.max, rates[n], h.log)
+    s = scrub.build("learning_rate", "η", options, rates, scrub.MAX_NOTCHES)
+    grids = lambda: {n: optimizers.run_grid(land, n, steps=200, axis=("learning_rate", s.values[n]))  # noqa: E731
+                     for n in first_view.OPTIMIZERS}
+    loop = lambda: {n: [optimizers.run(land, n, steps=200, learning_rate=float(v)) for v in s.values[n]]  # noqa
+                    for n in first_view.OPTIMIZERS}
+    runs = grids()
+    loop()  # warm both
+    t_grid, t_loop = [], []
+    for _ in range(5):
+        t0 = time.perf_counter(); grids(); t_grid.append(time.perf_counter() - t0)  # noqa: E702
+        t0 = time.perf_counter(); loop(); t_loop.append(time.perf_counter() - t0)  # noqa: E702
+    payload = scrub.payload_bytes(scrub.payload(s, runs, encode_array))
+    return statistics.median(t_grid), statistics.median(t_loop), payload
+
+
 def player_payload_bytes() -> int:
     """``player.payload_size`` for the page's grid and 8 optimizers x 1000 steps on the default surface."""
     import landscapes
@@ -235,6 +299,7 @@ def main() -> None:
         try:
             ours, baseline, baseline_bytes = latencies(browser, ours_server.base, base_server.base)
             wire = bytes_on_the_wire(browser, ours_server.base)
+            scrub_times = scrub_repaint(browser, ours_server.base)
         finally:
             ours_server.stop()
             base_server.stop()
@@ -243,6 +308,7 @@ def main() -> None:
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # st.cache_* outside a server would warn
     payload = player_payload_bytes()
     script = page_script_seconds()
+    t_grid, t_loop, scrub_bytes = scrub_engine()
     m_ours, m_base = statistics.median(ours), statistics.median(baseline)
     print(f"slider move -> paths drawn, median over {MOVES} moves each, alternating (6 optimizers x 200 steps):")
     print(f"  ours (trajectory player)           {m_ours * 1000:8.0f} ms")
@@ -254,6 +320,15 @@ def main() -> None:
     print(f"  baseline WebSocket bytes per move  {baseline_bytes:8d} B   (6 optimizers x 200 steps)")
     print(f"page script, warm rerun after a slider move: median {statistics.median(script) * 1000:.0f} ms over "
           f"{len(script)} reruns   (target well under 150 ms)")
+    print(f"live scrub, {len(scrub_times['handler'])} notches (6 optimizers x 64 notches x 200 steps):")
+    print(f"  input event -> canvas repainted    {statistics.median(scrub_times['handler']):8.2f} ms median, "
+          f"max {max(scrub_times['handler']):.1f} ms   (target <= 16 ms)")
+    print(f"  input event -> next frame          {statistics.median(scrub_times['frame']):8.2f} ms median")
+    print(f"  scrub payload (base64)             {scrub_bytes:8d} B   (bound 2 MB)")
+    print(f"  slider rerun, for comparison       {m_ours * 1000:8.0f} ms (above)")
+    print(f"  run_grid warm                      {t_grid * 1000:8.1f} ms (6 calls)")
+    print(f"  looping run warm                   {t_loop * 1000:8.1f} ms (384 calls)")
+    print(f"  ratio loop / run_grid              {t_loop / t_grid:8.1f}x   (target >= 20x)")
     print("server start -> first frame drawn by the player:")
     print(f"  empty JAX compilation cache        {cold:8.1f} s")
     print(f"  restart with that cache filled     {warm:8.1f} s")

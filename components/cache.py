@@ -172,6 +172,21 @@ def trajectory(key: tuple, name: str, start: tuple[float, float], steps: int, hy
     return traj
 
 
+@st.cache_resource(max_entries=48, show_spinner=False)
+def trajectory_grid(key: tuple, name: str, start: tuple[float, float], steps: int, hyperparams: tuple,
+                    schedule: str | None, schedule_params: tuple, noise: float, seed: int, axis: str,
+                    values: tuple[float, ...]) -> tuple[Trajectory, ...]:
+    """`optimizers.run_grid`: one read-only `Trajectory` per value of ``axis`` (a float hyperparameter of
+    ``name``, or ``"noise"``), the other arguments as in `trajectory` (``hyperparams`` without the axis)."""
+    sched = schedule if schedule_applies(name, schedule) else None
+    grid = _run.run_grid(engine_surface(key), name, start=start, steps=int(steps), axis=(axis, values),
+                         schedule=sched, noise=0.0 if axis == "noise" else float(noise), seed=int(seed),
+                         schedule_params=dict(schedule_params) if sched else None, **dict(hyperparams))
+    for traj in grid:
+        _frozen(*traj)
+    return grid
+
+
 def trajectory_ready(key: tuple, name: str, steps: int, hyperparams: tuple, schedule: str | None = None,
                      noise: float = 0.0) -> bool:
     """Whether `trajectory` with these arguments would return at once: its program is compiled (or the call would
@@ -295,7 +310,8 @@ def surface_titles() -> dict[str, str]:
     return {name: landscapes.title(name) for name in landscapes.names()}
 
 
-_CACHED = ("surface", "grid", "atlas", "classify", "curvature", "gradient_check", "profiles", "trajectory", "flow",
+_CACHED = ("surface", "grid", "atlas", "classify", "curvature", "gradient_check", "profiles", "trajectory",
+           "trajectory_grid", "flow",
            "surface_titles", "preset_hyperparams", "tuning", "quadratic_curvature", "lr_curve", "phase", "search",
            "attractors", "basins", "fair")
 

@@ -183,6 +183,17 @@ def linear_step(lo: float, hi: float) -> float:
     return 10.0 ** math.floor(math.log10(span / 100.0)) if span > 0 else 1.0
 
 
+def slider_options(lo: float, hi: float, default: float, log: bool) -> tuple[float, ...]:
+    """Every value the slider `scalar` draws for these bounds can take, ascending: `log_grid` for ``log``, else
+    ``lo + k·linear_step`` up to ``hi`` (the live scrub's notches are these values)."""
+    lo, hi = float(lo), float(hi)
+    if log:
+        return log_grid(lo, hi, float(default))
+    step = linear_step(lo, hi)
+    count = int(math.floor((hi - lo) / step + 1e-9))
+    return tuple(round(lo + k * step, 12) for k in range(count + 1))
+
+
 def fmt(v: float) -> str:
     """Compact number text for slider labels: 0.001, 2.5e-05, 1000 (`landscapes.numbers.number`, plain hyphen)."""
     return numbers.number(v, minus="-")

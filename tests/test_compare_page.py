@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import base64
 import json
 import math
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components import controls, export, outcomes
+from components import cache, controls, export, outcomes, scrub
 from optimizers import codegen
 from components.player import decode_array
 from optimizers import catalog, course, presets
@@ -468,3 +469,63 @@ def test_log_grid_is_log_spaced_and_keeps_its_ends_and_default():
     assert with_zero[0] == 0.0 and with_zero[1] == pytest.approx(1e-4) and with_zero[-1] == 100.0
     assert controls.nearest(grid, 0.0512, log=True) == 0.05
     assert controls.encode(0.1) == "0.1" and controls.encode(True) == "true" and controls.encode(["a", "b"]) == "a,b"
+
+
+# ------------------------------------------------------------------------------------------------ live scrub
+def decoded(encoded: dict) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(encoded["b64"]), dtype="<f4").reshape(encoded.get("shape") or -1)
+
+
+def test_live_scrub_sends_every_notch_of_every_optimizers_learning_rate():
+    at = new_app(**{"compare.scrub": "learning_rate"})
+    at.run()
+    assert not at.exception and not at.error
+    args = player_args(at)
+    s = args["scrub"]
+    assert s["name"] == "learning_rate" and s["n"] == 64 and set(s["paths"]) == set(DEFAULTS)
+    assert scrub.payload_bytes(s) <= scrub.PAYLOAD_BYTES
+    key = cache.surface_key("elongated_valley", {p.name: p.default for p in landscapes.parameters("elongated_valley")})
+    land = landscapes.shared_family(landscapes.get("elongated_valley"))
+    drawn = paths_by_name(args)
+    for name in ("sgd", "adam"):
+        d = s["paths"][name]
+        options = [h for h in cache.preset_hyperparams(key, name) if h.name == "learning_rate"][0]
+        grid = controls.log_grid(options.min, options.max, options.default)
+        assert all(v in grid for v in d["values"])  # every notch is a value the sidebar slider can take
+        assert d["values"][s["index"]] == options.default  # the opening notch: the sidebar's value
+        # The opening notch is the path the player draws; another notch is the run at its value.
+        np.testing.assert_allclose(decoded(d["xy"][s["index"]]), decoded(drawn[name]["xy"]).reshape(-1, 2)[
+            :len(decoded(d["xy"][s["index"]]))], atol=1e-6)
+        i = s["index"] - 5
+        run = R.run(land, name, steps=200, learning_rate=d["values"][i])
+        got = decoded(d["xy"][i])
+        np.testing.assert_allclose(got, run.xy[:len(got)].astype(np.float32), rtol=1e-6, atol=1e-6)
+        assert len(got) == scrub.cut(run)
+    assert any("Live scrub" in c.value and "MB" in c.value for c in at.caption)
+
+
+def test_a_released_scrub_sets_the_sliders_and_the_url():
+    at = new_app(**{"compare.scrub": "learning_rate"})
+    at.run()
+    s = player_args(at)["scrub"]
+    values = {name: s["paths"][name]["values"][s["index"] - 3] for name in ("sgd", "adam")}
+    at.session_state["compare.player"] = {"n": 7, "scrub": {"name": "learning_rate", "values": values}}
+    at.run()
+    assert not at.exception
+    for name, value in values.items():
+        assert at.select_slider(key=f"compare.{name}.learning_rate").value == value
+        assert float(url(at)[f"compare.{name}.learning_rate"]) == pytest.approx(value)
+    at.run()  # the same release seen again changes nothing
+    assert at.select_slider(key="compare.sgd.learning_rate").value == values["sgd"]
+
+
+def test_the_scrub_is_off_by_default_and_says_why_it_is_off_for_long_runs():
+    at = new_app()
+    at.run()
+    assert player_args(at)["scrub"] is None
+    assert any("Live scrub" in c.value for c in at.caption)
+    at = new_app(**{"compare.scrub": "learning_rate", "compare.steps": "2000",
+                    "compare.optimizers": "sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw,lion"})
+    at.run()
+    assert not at.exception and player_args(at)["scrub"] is None
+    assert any("live scrub is off" in c.value and "2 MB bound" in c.value for c in at.caption)

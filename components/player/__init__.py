@@ -156,8 +156,9 @@ STYLE = {
 
 def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
                start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
-               title: str | None = None, pending: str = "") -> dict:
-    """Everything the front end receives, as plain JSON-ready values (no NaN or inf anywhere)."""
+               title: str | None = None, pending: str = "", scrub: Mapping | None = None) -> dict:
+    """Everything the front end receives, as plain JSON-ready values (no NaN or inf anywhere).  ``scrub`` is a
+    `components.scrub.payload` (its arrays already encoded), or None for no live scrub."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     marks = list(markers)
@@ -172,6 +173,7 @@ def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", m
         "title": title or "",
         "style": STYLE,
         "pending": str(pending or ""),
+        "scrub": dict(scrub) if scrub else None,
     }
 
 
@@ -215,7 +217,8 @@ def _ensure_registered(component) -> None:
 
 def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
            start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
-           key: str = "compare.player", title: str | None = None, pending: str = "") -> dict | None:
+           key: str = "compare.player", title: str | None = None, pending: str = "",
+           scrub: Mapping | None = None) -> dict | None:
     """Show the animated player and return the last click on the surface, ``{"x", "y", "n"}``, or None.
 
     ``surface`` has ``x (nx,)``, ``y (ny,)``, ``z (ny, nx)``; each path has ``name``, ``label``, ``color``,
@@ -225,11 +228,13 @@ def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", marke
     :func:`wants_log_levels`.  ``layout`` is ``"overlay"`` (one panel) or ``"side_by_side"`` (one per path, one
     shared clock).  The component keeps its zoom, step and play state across reruns because ``key`` is stable.
     ``pending`` (words) is shown over the surface, with a spinner, while the page is still computing the paths.
+    ``scrub`` (`components.scrub.payload`) adds the live scrub: a slider in the player that redraws every path
+    from precomputed runs while dragged; its release is the returned value ``{"n", "scrub": {"name", "values"}}``.
     """
     import streamlit as st
 
     args = build_args(surface, paths, layout=layout, markers=markers, start=start, log_levels=log_levels,
-                      height=height, title=title, pending=pending)
+                      height=height, title=title, pending=pending, scrub=scrub)
     previous = st.session_state.get(key)
     # The click counter continues from the last value Python saw, so a reloaded iframe never repeats an old n.
     args["n0"] = int(previous["n"]) if isinstance(previous, Mapping) and "n" in previous else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from . import player_helpers as helpers
@@ -158,3 +159,51 @@ def test_each_showcase_surfaces_default_view_draws_its_paths(streamlit_app, page
     assert len(routes) == 6 and all(len(r) > 10 for r in routes.values())
     assert_clean(page)
     page.screenshot(path=str(artifacts / f"preset-{surface}.png"), full_page=False)
+
+
+def test_live_scrub_redraws_every_notch_without_the_server_and_release_sets_the_sliders(page, streamlit_app,
+                                                                                       artifacts):
+    """Drag the live scrub (η) across 10 notches: each notch redraws the routes from data already in the browser
+    and no websocket message leaves the page; letting go sets the sidebar's sliders and the URL (one rerun)."""
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    frame = open_page(page, streamlit_app(APP, "compare.scrub=learning_rate"))
+    scrub = frame.locator("input[type='range'][data-role='scrub']")
+    scrub.scroll_into_view_if_needed()
+    s = state(frame)["scrub"]
+    assert s["name"] == "learning_rate" and len(s["values"]) == 64
+    start, n = s["index"], len(s["values"])
+    assert start >= 10  # room to drag ten notches down
+    box = scrub.bounding_box()
+    thumb = 16  # Chromium's range thumb: the track its centre moves along is the box less one thumb width
+
+    def x_of(i):
+        return box["x"] + thumb / 2 + (box["width"] - thumb) * i / (n - 1)
+
+    y = box["y"] + box["height"] / 2
+    routes = [ghost_paths(frame)]
+    page.mouse.move(x_of(start), y)
+    page.mouse.down()
+    quiet_from = len(sent)
+    for k in range(1, 11):
+        page.mouse.move(x_of(start - k), y, steps=2)
+        frame.wait_for_function(f"() => window.playerState.scrub.index === {start - k}", timeout=WAIT_MS)
+        routes.append(ghost_paths(frame))
+        assert routes[-1]["Gradient descent"] != routes[-2]["Gradient descent"], f"notch {start - k}"
+        assert routes[-1]["Adam"] != routes[-2]["Adam"], f"notch {start - k}"
+    page.wait_for_timeout(300)
+    assert sent[quiet_from:] == [], "the page talked to the server during the drag"
+    values = state(frame)["scrub"]["values"]
+    page.screenshot(path=str(artifacts / "compare_scrubbing.png"), full_page=True)
+    page.mouse.up()
+    # Released: the sliders take this notch's values, so the URL carries them and the new runs are drawn from them.
+    eta = values[start - 10]
+    page.wait_for_url(re.compile(r"compare\.sgd\.learning_rate=" + re.escape(f"{eta:g}")), timeout=WAIT_MS)
+    assert len(sent) > quiet_from
+    frame.wait_for_function(f"() => window.playerState.scrub && window.playerState.scrub.values[window.playerState"
+                            f".scrub.index] === {eta!r}", timeout=WAIT_MS)
+    after = ghost_paths(frame)
+    np.testing.assert_allclose(after["Gradient descent"], routes[-1]["Gradient descent"], atol=1e-5)
+    shown = page.locator(".st-key-compare-sgd-learning_rate [data-testid='stSliderThumbValue']").text_content()
+    assert float(shown) == pytest.approx(eta, rel=1e-3)
+    assert_clean(page)

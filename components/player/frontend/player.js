@@ -41,7 +41,8 @@
   const ui = {
     root: $("root"), title: $("title"), play: $("play"), scrub: $("scrub"), frame: $("frame"), speed: $("speed"),
     loop: $("loop"), plots: $("plots"), rows: $("readout").tBodies[0], error: $("error"), pending: $("pending"),
-    pendingText: $("pending-text"),
+    pendingText: $("pending-text"), hp: $("hp"), hpScrub: $("hp-scrub"), hpLabel: $("hp-label"),
+    hpValue: $("hp-value"),
   };
 
   const st = {
@@ -57,11 +58,13 @@
    *   plotlyDraws  Plotly.react calls (new routes alone repaint the canvas, not the contour);
    *   lastClick  the last click sent to Python, {x, y, n};
    *   pending    whether the "compiling" note is shown (the runs are not drawn yet);
+   *   scrub      the live scrub, {name, values, index} (values: the first scrubbed path's, one per notch), or null;
    *   routes(i)  the routes panel i draws, {label: [[x, y], ...]}.
    * Keep these names: renaming one breaks the tests that drive a real browser, not this file.
    */
   const playerState = (window.playerState = {
     frame: 0, playing: false, nPaths: 0, drawCount: 0, plotlyDraws: 0, lastClick: null, pending: false,
+    scrub: null,
     routes: (i) => Object.fromEntries(((st.panels[i || 0] || {}).pathIdx || []).map(
       (j) => [st.paths[j].label, Array.from(st.paths[j].xs, (x, t) => [x, st.paths[j].ys[t]])])),
   });
@@ -530,6 +533,84 @@
     st.pendingClick = setTimeout(function () { st.pendingClick = null; sendClick(x, y); }, CLICK_DELAY_MS);
   }, true);
 
+  // ------------------------------------------------------------------------------------------ live scrub
+  /** args.scrub -> {name, label, n, index, at, paths: {name: {values, xy, loss, grad, status}}}; a notch's arrays
+   *  are decoded the first time it is shown and kept. */
+  function setupScrub(s) {
+    st.scrub = null;
+    playerState.scrub = null;
+    ui.hp.hidden = !s;
+    if (!s) return;
+    st.scrub = { name: s.name, label: s.label, n: s.n, index: s.index, at: s.index, paths: s.paths, decoded: {} };
+    ui.hpScrub.max = String(s.n - 1);
+    ui.hpScrub.value = String(s.index);
+    ui.hpLabel.textContent = s.label;
+    ui.hpScrub.setAttribute("aria-label", "Scrub " + s.label);
+    for (const p of st.paths) {
+      p.base = { xs: p.xs, ys: p.ys, loss: p.loss, grad: p.grad, lr: p.lr, T: p.T, status: p.status };
+    }
+    showNotch(s.index);
+  }
+
+  function notchData(name, i) {
+    const key = name + "\u0000" + i, sc = st.scrub;
+    if (!sc.decoded[key]) {
+      const d = sc.paths[name], xy = unzip(decode(d.xy[i]));
+      sc.decoded[key] = { xs: xy[0], ys: xy[1], loss: decode(d.loss[i]), grad: decode(d.grad[i]), status: d.status[i] };
+    }
+    return sc.decoded[key];
+  }
+
+  /** Draw notch i: every scrubbed path takes that notch's run (the opening notch: exactly what Python drew). */
+  function showNotch(i) {
+    const sc = st.scrub;
+    sc.at = i;
+    for (const p of st.paths) {
+      const d = sc.paths[p.name];
+      if (!d || !p.base) continue;
+      if (i === sc.index) { Object.assign(p, p.base); continue; }
+      const nd = notchData(p.name, i);
+      p.xs = nd.xs; p.ys = nd.ys; p.loss = nd.loss; p.grad = nd.grad; p.T = Math.max(0, nd.xs.length - 1);
+      p.status = nd.status;
+      // Every schedule is η times a shape, so a notch of η scales the rates the released run used.
+      const ratio = sc.name === "learning_rate" ? d.values[i] / d.values[sc.index] : 1;
+      p.lr = ratio === 1 ? p.base.lr : p.base.lr.map((v) => v * ratio);
+    }
+    const first = Object.keys(sc.paths)[0];
+    const values = first ? sc.paths[first].values : [];
+    const offset = i - sc.index;
+    ui.hpValue.textContent = (first ? sc.label + " = " + fmt(values[i]) : "") +
+      (offset ? " (" + (offset > 0 ? "+" : "") + offset + " slider steps)" : " (as in the sidebar)");
+    playerState.scrub = { name: sc.name, values: values, index: i };
+    drawFrame();
+    updateBadges();
+  }
+
+  function updateBadges() {
+    st.paths.forEach(function (p, j) {
+      const row = ui.rows.rows[j], badge = row && row.cells[6] && row.cells[6].firstChild;
+      if (!badge) return;
+      badge.className = "status " + p.status.replace(/[^a-z_]/gi, "");
+      badge.textContent = p.status.replace("_", " ");
+    });
+  }
+
+  ui.hpScrub.addEventListener("input", function () {
+    if (!st.scrub) return;
+    showNotch(Math.min(st.scrub.n - 1, Math.max(0, Math.round(Number(ui.hpScrub.value)))));
+  });
+  // Released: the one message to Python, which sets the sliders (and so the URL) to this notch's values.
+  ui.hpScrub.addEventListener("change", function () {
+    const sc = st.scrub;
+    if (!sc || sc.at === sc.index) return;
+    const values = {};
+    for (const name of Object.keys(sc.paths)) values[name] = sc.paths[name].values[sc.at];
+    st.clicks += 1;
+    const value = { n: st.clicks, scrub: { name: sc.name, values: values } };
+    playerState.lastScrub = value;
+    post("streamlit:setComponentValue", { value: value, dataType: "json" });
+  });
+
   function sendClick(x, y) {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
     st.clicks += 1;
@@ -543,7 +624,7 @@
     if (typeof Plotly === "undefined") throw new Error("plotly.js did not load");
     st.clicks = Math.max(st.clicks, Number(args.n0) || 0);
     const signature = JSON.stringify([args.surface && args.surface.id, args.paths, args.markers, args.layout,
-                                      args.height, args.title, args.pending, theme]);
+                                      args.height, args.title, args.pending, theme, args.scrub]);
     if (signature === st.signature) return; // the parent re-renders for its own reasons; nothing new here
     st.signature = signature;
     // What Plotly draws; new routes alone (a hyperparameter slider) only repaint the canvas.
@@ -578,6 +659,8 @@
     }
     for (const panel of st.panels) hoverPath(panel, null); // a label would describe the old route
     buildReadout();
+    setupScrub(args.scrub);
+    st.T = st.paths.reduce((m, p) => Math.max(m, (p.base || p).T), 0);
     drawFrame();
     if (st.playing && st.T === 0) setPlaying(false);
 

@@ -1,0 +1,122 @@
+"""Live scrub: every optimizer's path for every notch of one hyperparameter, computed at once (`optimizers.run_grid`,
+one compiled call per optimizer) and sent to the player, which redraws from them while the user drags, with no
+server round trip; releasing writes the values back to the sidebar (one rerun at the end, not during the drag).
+
+Notches are the sidebar sliders' own values, so what the scrub shows is exactly what the sliders give after the
+release.  The optimizers on the page have different sliders, so one scrub position means "every slider moved by
+the same number of its steps": notch ``i`` puts optimizer k at option ``idx_k + (i − i₀)·stride_k`` of its slider
+(clipped to the ends), where ``idx_k`` is its current value's option, ``stride_k`` spreads the notches over its
+whole slider, and ``i₀``, the notch the page opens on, holds every current value exactly.  A log slider has ~10
+options a decade, so one notch is about ×1.26 on every optimizer's η.  The noise σ has one slider for all.
+
+Payload: per optimizer and notch, the iterates, loss and gradient norm as float32, cut where the run diverged or
+converged (it draws nothing new after that).  `notch_count` keeps the whole within `PAYLOAD_BYTES` of base64 (the
+page states the bound): fewer notches for long runs, none below `MIN_NOTCHES`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, NamedTuple, Sequence
+
+import numpy as np
+
+MAX_NOTCHES = 64
+MIN_NOTCHES = 8
+PAYLOAD_BYTES = 2_000_000
+"""Bound on the scrub's share of one rerun's message (base64 of its float32 arrays)."""
+NOISE = "noise"
+SERIES = 4  # x, y, loss, gradient norm per step
+STATUS_WORDS = {"converged": "converged", "diverged": "diverged", "max_steps": "moving"}
+"""The badge while scrubbing: the engine's status (the page's finer verdict, e.g. "stalled", is for the released
+value only)."""
+
+
+class Scrub(NamedTuple):
+    """One scrub: the hyperparameter, its notch count, the notch that holds the current values, and each
+    optimizer's value at every notch (``{NOISE: …}`` for the noise σ)."""
+
+    name: str
+    label: str
+    n: int
+    index: int
+    values: dict[str, np.ndarray]
+
+
+def choices(hyperparams: Mapping[str, Sequence[Any]]) -> list[str]:
+    """What may be scrubbed for these optimizers (name -> its hyperparameters): the learning rate first, then every
+    other float hyperparameter any of them has, then the noise σ."""
+    names: list[str] = []
+    for spec in hyperparams.values():
+        names += [h.name for h in spec if h.kind == "float" and h.name not in names]
+    names.sort(key=lambda n: n != "learning_rate")
+    return names + [NOISE]
+
+
+def notch_count(paths: int, steps: int) -> int:
+    """Notches that keep ``paths`` paths of ``steps`` steps within `PAYLOAD_BYTES` (0 when not even `MIN_NOTCHES`
+    fit).  Worst case: no run stops early, so every notch carries ``steps + 1`` points of `SERIES` float32."""
+    per_notch = max(paths, 1) * (steps + 1) * SERIES * 4 * 4 / 3  # base64: 4 characters per 3 bytes
+    n = min(MAX_NOTCHES, int(PAYLOAD_BYTES // per_notch))
+    return n if n >= MIN_NOTCHES else 0
+
+
+def _nearest(options: np.ndarray, value: float) -> int:
+    return int(np.argmin(np.abs(options - value)))
+
+
+def build(name: str, label: str, options: Mapping[str, np.ndarray], current: Mapping[str, float], n: int) -> Scrub:
+    """The notches of ``name``: ``options[k]`` are optimizer k's slider values (ascending), ``current[k]`` its
+    value now; the first optimizer decides where the opening notch sits."""
+    options = {k: np.asarray(o, np.float64) for k, o in options.items()}
+    first = next(iter(options))
+    stride = {k: max(1, math.ceil(len(o) / n)) for k, o in options.items()}
+    idx = {k: _nearest(o, current[k]) for k, o in options.items()}
+    index = min(n - 1, idx[first] // stride[first])
+    values = {}
+    for k, o in options.items():
+        pos = np.clip(idx[k] + (np.arange(n) - index) * stride[k], 0, len(o) - 1)
+        values[k] = np.asarray(o, np.float64)[pos]
+        values[k][index] = current[k]
+    return Scrub(name, label, n, index, values)
+
+
+def cut(traj: Any) -> int:
+    """Points of a run worth sending: up to the step where it diverged or converged, else all of them."""
+    stops = [int(s) for s in (traj.diverged_at, traj.converged_at) if int(s) >= 0]
+    return len(traj.xy) if not stops else min(len(traj.xy), min(stops) + 1)
+
+
+def payload(scrub: Scrub, runs: Mapping[str, Sequence[Any]], encode) -> dict:
+    """What the player receives: ``runs[k][i]`` is optimizer k's `Trajectory` at notch i; ``encode`` turns a
+    float array into the player's float32 base64 form."""
+    paths = {}
+    for k, trajectories in runs.items():
+        ends = [cut(t) for t in trajectories]
+        paths[k] = {"values": [float(v) for v in scrub.values[k]],
+                    "xy": [encode(np.asarray(t.xy[:e], np.float64)) for t, e in zip(trajectories, ends)],
+                    "loss": [encode(np.asarray(t.loss[:e], np.float64)) for t, e in zip(trajectories, ends)],
+                    "grad": [encode(np.asarray(t.grad_norm[:e], np.float64)) for t, e in zip(trajectories, ends)],
+                    "status": [STATUS_WORDS.get(str(t.status), str(t.status)) for t in trajectories]}
+    return {"name": scrub.name, "label": scrub.label, "n": scrub.n, "index": scrub.index, "paths": paths}
+
+
+def payload_bytes(encoded: Mapping) -> int:
+    """Characters of base64 in a scrub payload (what `PAYLOAD_BYTES` bounds)."""
+    return sum(len(item["b64"]) for path in encoded.get("paths", {}).values()
+               for key in ("xy", "loss", "grad") for item in path[key])
+
+
+def released(value: Any, seen: int) -> tuple[int, str, dict[str, float]] | None:
+    """A scrub released in the player (the component's value ``{"n", "scrub": {"name", "values"}}`` with a
+    counter beyond ``seen``), as ``(n, name, {optimizer or NOISE: value})``; None otherwise or when malformed."""
+    if not isinstance(value, Mapping) or not isinstance(value.get("scrub"), Mapping):
+        return None
+    try:
+        n, name = int(value.get("n", 0)), str(value["scrub"]["name"])
+        values = {str(k): float(v) for k, v in dict(value["scrub"]["values"]).items()}
+    except (KeyError, TypeError, ValueError):
+        return None
+    if n <= seen or not all(math.isfinite(v) for v in values.values()):
+        return None
+    return n, name, values
