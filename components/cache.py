@@ -175,15 +175,14 @@ def trajectory(key: tuple, name: str, start: tuple[float, float], steps: int, hy
 @st.cache_resource(max_entries=48, show_spinner=False)
 def trajectory_grid(key: tuple, name: str, start: tuple[float, float], steps: int, hyperparams: tuple,
                     schedule: str | None, schedule_params: tuple, noise: float, seed: int, axis: str,
-                    values: tuple[float, ...]) -> tuple[Trajectory, ...]:
+                    values: tuple[float, ...]):
     """`optimizers.run_grid`: one read-only `Trajectory` per value of ``axis`` (a float hyperparameter of
     ``name``, or ``"noise"``), the other arguments as in `trajectory` (``hyperparams`` without the axis)."""
     sched = schedule if schedule_applies(name, schedule) else None
     grid = _run.run_grid(engine_surface(key), name, start=start, steps=int(steps), axis=(axis, values),
                          schedule=sched, noise=0.0 if axis == "noise" else float(noise), seed=int(seed),
                          schedule_params=dict(schedule_params) if sched else None, **dict(hyperparams))
-    for traj in grid:
-        _frozen(*traj)
+    _frozen(*grid.batch)
     return grid
 
 

@@ -55,7 +55,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -298,6 +298,8 @@ def _build(static: _Static, mode: str, bucket: int | None, layout: tuple, noisy:
     batched = jax.vmap(fun, in_axes=(None,) + axes + (None,))
     if mode == "many":
         return jax.jit(batched, compiler_options=_FAST_COMPILE)
+    if mode == "grid":  # run_grid: a batch that is run again at every rerun, so its run is what counts
+        return jax.jit(batched)
 
     def share(shared, *rest):
         *per_config, n = rest
@@ -569,7 +571,8 @@ def _batch(landscape, floats: dict, starts, noise, seed):
 
 
 def run_many(landscape, name, starts=None, steps: int = 200, schedule: str | None = None, noise=0.0, seed=0,
-             schedule_params: Mapping[str, Any] | None = None, **hyperparams) -> Trajectory:
+             schedule_params: Mapping[str, Any] | None = None, _mode: str = "many",
+             **hyperparams) -> Trajectory:
     """`run` over a batch in one compiled call: ``starts (N, 2)``, and any hyperparameter, schedule parameter,
     ``noise`` or ``seed`` given as an ``(N,)`` array (scalars are shared).  Every field gets a leading ``N``
     axis; ``status`` is an ``(N,)`` array of strings."""
@@ -577,7 +580,7 @@ def run_many(landscape, name, starts=None, steps: int = 200, schedule: str | Non
     def call():
         p = _prepare(landscape, name, steps, schedule, schedule_params, hyperparams)
         _, args, layout, axes = _batch(landscape, p.floats, starts, noise, seed)
-        key = ("many", _bucket(p.steps), layout, _noisy(noise), axes)
+        key = (_mode, _bucket(p.steps), layout, _noisy(noise), axes)
         table = _call(p.static, args + (np.int32(p.steps),), *key)
         return np.asarray(table), p.steps
 
@@ -587,7 +590,7 @@ def run_many(landscape, name, starts=None, steps: int = 200, schedule: str | Non
 
 def run_grid(landscape, name, start=None, steps: int = 200, axis: tuple[str, Any] = ("learning_rate", ()),
              schedule: str | None = None, noise: float = 0.0, seed: int = 0,
-             schedule_params: Mapping[str, Any] | None = None, **hyperparams) -> tuple[Trajectory, ...]:
+             schedule_params: Mapping[str, Any] | None = None, **hyperparams) -> "TrajectoryGrid":
     """`run` for every value of one hyperparameter, in one compiled call: one `Trajectory` per value.
 
     ``axis = (name, values)``: a float hyperparameter of the optimizer, a float parameter of the schedule, or
@@ -617,10 +620,26 @@ def run_grid(landscape, name, start=None, steps: int = 200, axis: tuple[str, Any
         raise ValueError(f"{axis_name!r} is not a float hyperparameter of {spec.name!r} (it has "
                          f"{', '.join(map(repr, floats)) or 'none'}), nor 'noise' or a schedule parameter")
     batch = run_many(landscape, spec, np.broadcast_to(x0, (values.size, 2)), steps=steps, schedule=schedule,
-                     noise=noise, seed=seed, schedule_params=schedule_params or None, **hyperparams)
-    return tuple(Trajectory(*(np.asarray(field)[i] for field in batch[:5]), status=str(batch.status[i]),
-                            converged_at=int(batch.converged_at[i]), diverged_at=int(batch.diverged_at[i]))
-                 for i in range(values.size))
+                     noise=noise, seed=seed, schedule_params=schedule_params or None, _mode="grid", **hyperparams)
+    return TrajectoryGrid(batch)
+
+
+class TrajectoryGrid(Sequence):
+    """What `run_grid` returns: a sequence of `Trajectory`, one per value, each made when it is read (``batch``
+    holds them all as one batched `Trajectory`, which is what a caller that wants arrays should use)."""
+
+    def __init__(self, batch: Trajectory):
+        self.batch = batch
+
+    def __len__(self) -> int:
+        return len(self.batch.status)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        b = self.batch
+        return Trajectory(*(np.asarray(field)[i] for field in b[:5]), status=str(b.status[i]),
+                          converged_at=int(b.converged_at[i]), diverged_at=int(b.diverged_at[i]))
 
 
 def _noisy(noise) -> bool:
