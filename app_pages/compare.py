@@ -26,7 +26,7 @@ LAYOUTS = {"overlay": "All overlaid", "side_by_side": "Side by side"}
 SCRUB_OFF = "off"
 SCRUB_LABELS = {"learning_rate": "η", "momentum": "μ", "b1": "β₁", "b2": "β₂", "eps": "ε", "decay": "ρ",
                 "weight_decay": "λ", scrub.NOISE: "σ"}
-NOISE_RANGE = (0.0, 100.0)
+NOISE_RANGE = (0.0, 100.0)  # the noise slider's bounds (also the noise scrub's notches)
 
 frame = scaffold.Frame(PAGE)
 
@@ -105,8 +105,8 @@ def apply_released_scrub(selected) -> None:
             st.session_state[f"compare.{optimizer}.{name}"] = value
 
 
-def scrub_view(name: str, runs: dict, hyperparams: dict, start, steps, schedule, schedule_params, noise,
-               seed) -> tuple[dict | None, str]:
+def scrub_view(key: tuple, name: str, runs: dict, hyperparams: dict, start, steps, schedule, schedule_params,
+               noise, seed) -> tuple[dict | None, str]:
     """The live scrub's data for the player, and a sentence for the page (what it moves, its bound)."""
     label = SCRUB_LABELS.get(name, name)
     if name == scrub.NOISE:
@@ -135,6 +135,8 @@ def scrub_view(name: str, runs: dict, hyperparams: dict, start, steps, schedule,
                                                      tuple(float(v) for v in s.values[n]))
         except Exception as err:  # the engine refused a notch's configuration: no scrub for this optimizer
             scaffold.engine_failed(f"The live scrub of {optimizer_title(n)}", err)
+    if not runs_by_notch:
+        return None, "The live scrub has nothing to show: the engine refused every optimizer's notches (above)."
     payload = scrub.payload(s, runs_by_notch, encode_array)
     size = scrub.payload_bytes(payload)
     moved = "the noise σ of every path" if name == scrub.NOISE else (
@@ -196,7 +198,7 @@ with st.sidebar:
         st.latex(schedule_spec.latex)
     schedule_params = controls.hyperparameters(f"compare.{schedule}", schedule_spec.hyperparams,
                                                context=schedule_spec.title)
-    noise = controls.scalar("compare.noise", "Gradient noise σ", 0.0, 0.0, 100.0, log=True,
+    noise = controls.scalar("compare.noise", "Gradient noise σ", 0.0, *NOISE_RANGE, log=True,
                             help="Each step sees ∇f + σ ξ with ξ ~ N(0, I): a stand-in for minibatch noise.")
     seed = controls.number("compare.seed", "Noise seed", 0, 0, 2**31 - 1, integer=True)
     if surface is not None and selected:
@@ -309,7 +311,7 @@ if not selected:
     st.info("Pick at least one optimizer in the sidebar.")
 scrub_payload, scrub_note = None, ""
 if scrub_name != SCRUB_OFF and runs:
-    scrub_payload, scrub_note = scrub_view(scrub_name, runs, hyperparams, start, steps, schedule, schedule_params,
+    scrub_payload, scrub_note = scrub_view(key, scrub_name, runs, hyperparams, start, steps, schedule, schedule_params,
                                            noise, seed)
 with player_slot:
     player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,

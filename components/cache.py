@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import streamlit as st
 
 import landscapes
-from components import lab_views
 from landscapes import analysis
 from landscapes.base import PointInfo
 from optimizers import catalog, compile_cache, flow as _flow, presets, tune as _tune
@@ -36,6 +35,9 @@ from optimizers import base
 from optimizers.base import Hyperparam, Trajectory
 
 from optimizers import engine as _run
+
+if TYPE_CHECKING:  # imported where used: see the Lab section
+    from components import lab_views
 
 compile_cache.enable()
 
@@ -240,7 +242,8 @@ def tuning(key: tuple, name: str, start: tuple[float, float], steps: int, hyperp
 
 
 # ------------------------------------------------------------------------------------------------ the Lab's sweeps
-# `components.lab_views` computes; these keep the results, keyed on plain values, read-only.
+# `components.lab_views` computes; these keep the results, keyed on plain values, read-only.  Imported inside
+# each one: lab_views brings SciPy and Plotly's subplots (~0.6 s), which the Compare page's first frame never needs.
 def _fixed(fixed: tuple) -> dict:
     return dict(fixed)
 
@@ -253,12 +256,16 @@ def _sweep_frozen(result):
 @st.cache_resource(max_entries=64, show_spinner=False)
 def quadratic_curvature(key: tuple) -> tuple[float, float] | None:
     """`lab_views.quadratic_curvature`: ``(λmin, λmax)`` when the surface is a quadratic, else None."""
+    from components import lab_views
+
     return lab_views.quadratic_curvature(surface(key))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def lr_curve(key: tuple, name: str, lo: float, hi: float, n: int, steps: int, start: tuple, fixed: tuple):
     """`lab_views.learning_rate_curve` over ``n`` geometric η from ``lo`` to ``hi`` (read-only result)."""
+    from components import lab_views
+
     return _sweep_frozen(lab_views.learning_rate_curve(engine_surface(key), name, np.geomspace(lo, hi, n), steps,
                                                        start, _fixed(fixed)))
 
@@ -267,6 +274,8 @@ def lr_curve(key: tuple, name: str, lo: float, hi: float, n: int, steps: int, st
 def phase(key: tuple, name: str, x_axis: tuple, y_axis: tuple, steps: int, start: tuple,
           fixed: tuple) -> lab_views.Phase:
     """`lab_views.phase_diagram`; each axis is ``(name, lo, hi, n, log)``."""
+    from components import lab_views
+
     (xn, xlo, xhi, nx, xlog), (yn, ylo, yhi, ny, ylog) = x_axis, y_axis
     return _sweep_frozen(lab_views.phase_diagram(
         engine_surface(key), name, xn, lab_views.values_on_axis(xlo, xhi, nx, xlog), yn,
@@ -277,6 +286,8 @@ def phase(key: tuple, name: str, x_axis: tuple, y_axis: tuple, steps: int, start
 def search(key: tuple, name: str, x_axis: tuple, y_axis: tuple, budget: int, seed: int, steps: int,
            start: tuple, fixed: tuple) -> lab_views.Search:
     """`lab_views.search`; each axis is ``(name, lo, hi, log)``."""
+    from components import lab_views
+
     (xn, xlo, xhi, xlog), (yn, ylo, yhi, ylog) = x_axis, y_axis
     return _sweep_frozen(lab_views.search(engine_surface(key), name, xn, (xlo, xhi), xlog, yn, (ylo, yhi), ylog,
                                           budget, seed, steps, start, _fixed(fixed)))
@@ -285,6 +296,8 @@ def search(key: tuple, name: str, x_axis: tuple, y_axis: tuple, budget: int, see
 @st.cache_resource(max_entries=16, show_spinner=False)
 def attractors(key: tuple) -> lab_views.Attractors:
     """`lab_views.attractors` of the surface's critical points and listed minima."""
+    from components import lab_views
+
     land = surface(key)
     return lab_views.attractors(critical_points(key), land.minima, land.bounds)
 
@@ -292,6 +305,8 @@ def attractors(key: tuple) -> lab_views.Attractors:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def basins(key: tuple, name: str, n: int, steps: int, fixed: tuple) -> lab_views.Basins:
     """`lab_views.basin_map` on an ``n × n`` grid (at most 16 maps kept: 16 × 200² labels is ~1.3 MB)."""
+    from components import lab_views
+
     return _sweep_frozen(lab_views.basin_map(engine_surface(key), name, n, steps, attractors(key), _fixed(fixed)))
 
 
@@ -299,6 +314,8 @@ def basins(key: tuple, name: str, n: int, steps: int, fixed: tuple) -> lab_views
 def fair(key: tuple, name: str, budget: int, n_starts: int, steps: int, seed: int, f_star: float | None,
          fixed: tuple) -> lab_views.Fair:
     """`lab_views.fair_comparison`: tune η on some random starts, score it on others."""
+    from components import lab_views
+
     return _sweep_frozen(lab_views.fair_comparison(engine_surface(key), name, budget, n_starts, steps, seed, f_star,
                                                    fixed=_fixed(fixed)))
 
@@ -309,13 +326,11 @@ def surface_titles() -> dict[str, str]:
     return {name: landscapes.title(name) for name in landscapes.names()}
 
 
-_CACHED = ("surface", "grid", "atlas", "classify", "curvature", "gradient_check", "profiles", "trajectory",
-           "trajectory_grid", "flow",
-           "surface_titles", "preset_hyperparams", "tuning", "quadratic_curvature", "lr_curve", "phase", "search",
-           "attractors", "basins", "fair")
 
 
 def clear() -> None:
     """Drop every cached result of every page (tests use it to measure cold paths)."""
-    for name in _CACHED:
-        globals()[name].clear()
+    for fn in (surface, grid, atlas, classify, curvature, gradient_check, profiles, trajectory, trajectory_grid, flow,
+               surface_titles, preset_hyperparams, tuning, quadratic_curvature, lr_curve, phase, search, attractors,
+               basins, fair):
+        fn.clear()

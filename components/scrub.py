@@ -92,6 +92,7 @@ def payload(scrub: Scrub, runs: Mapping[str, Sequence[Any]], encode) -> dict:
     float array into the player's float32 base64 form."""
     paths = {}
     for k, trajectories in runs.items():
+        trajectories = list(trajectories)  # each read of a run_grid result builds its Trajectory: once here
         ends = [cut(t) for t in trajectories]
         paths[k] = {"values": [float(v) for v in scrub.values[k]],
                     "xy": [encode(np.asarray(t.xy[:e], np.float64)) for t, e in zip(trajectories, ends)],

@@ -571,16 +571,20 @@ def _batch(landscape, floats: dict, starts, noise, seed):
 
 
 def run_many(landscape, name, starts=None, steps: int = 200, schedule: str | None = None, noise=0.0, seed=0,
-             schedule_params: Mapping[str, Any] | None = None, _mode: str = "many",
-             **hyperparams) -> Trajectory:
+             schedule_params: Mapping[str, Any] | None = None, **hyperparams) -> Trajectory:
     """`run` over a batch in one compiled call: ``starts (N, 2)``, and any hyperparameter, schedule parameter,
     ``noise`` or ``seed`` given as an ``(N,)`` array (scalars are shared).  Every field gets a leading ``N``
     axis; ``status`` is an ``(N,)`` array of strings."""
+    return _run_batch("many", landscape, name, starts, steps, schedule, noise, seed, schedule_params, hyperparams)
+
+
+def _run_batch(mode, landscape, name, starts, steps, schedule, noise, seed, schedule_params, hyperparams):
+    """`run_many`'s body; ``mode`` picks the program ("many": fast compile, "grid": XLA's defaults)."""
 
     def call():
         p = _prepare(landscape, name, steps, schedule, schedule_params, hyperparams)
         _, args, layout, axes = _batch(landscape, p.floats, starts, noise, seed)
-        key = (_mode, _bucket(p.steps), layout, _noisy(noise), axes)
+        key = (mode, _bucket(p.steps), layout, _noisy(noise), axes)
         table = _call(p.static, args + (np.int32(p.steps),), *key)
         return np.asarray(table), p.steps
 
@@ -619,8 +623,8 @@ def run_grid(landscape, name, start=None, steps: int = 200, axis: tuple[str, Any
         floats = [h.name for h in spec.hyperparams if h.kind == "float"]
         raise ValueError(f"{axis_name!r} is not a float hyperparameter of {spec.name!r} (it has "
                          f"{', '.join(map(repr, floats)) or 'none'}), nor 'noise' or a schedule parameter")
-    batch = run_many(landscape, spec, np.broadcast_to(x0, (values.size, 2)), steps=steps, schedule=schedule,
-                     noise=noise, seed=seed, schedule_params=schedule_params or None, _mode="grid", **hyperparams)
+    batch = _run_batch("grid", landscape, spec, np.broadcast_to(x0, (values.size, 2)), steps, schedule, noise, seed,
+                       schedule_params or None, hyperparams)
     return TrajectoryGrid(batch)
 
 

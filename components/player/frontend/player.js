@@ -607,7 +607,6 @@
     for (const name of Object.keys(sc.paths)) values[name] = sc.paths[name].values[sc.at];
     st.clicks += 1;
     const value = { n: st.clicks, scrub: { name: sc.name, values: values } };
-    playerState.lastScrub = value;
     post("streamlit:setComponentValue", { value: value, dataType: "json" });
   });
 
