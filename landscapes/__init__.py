@@ -27,3 +27,7 @@ __all__ = [
     "ExpressionError", "from_expression",
     "classify", "critical_points", "gradient_check", "shared_family",
 ]
+
+from .network import network_slice  # noqa: E402
+
+__all__ += ["network_slice"]

@@ -13,6 +13,8 @@ from .catalog import get, names, specs
 from .engine import SweepResult, run, run_all, run_grid, run_many, sweep
 from .tune import Tuning, tune_learning_rate
 from . import presets
+from .network import train as train_network
 
 __all__ = ["STATUSES", "Hyperparam", "OptimizerSpec", "SweepResult", "Trajectory", "get", "names", "specs", "run",
-           "run_all", "run_grid", "run_many", "sweep", "schedule_applies", "Tuning", "tune_learning_rate", "presets", "engine"]
+           "run_all", "run_grid", "run_many", "sweep", "schedule_applies", "Tuning", "tune_learning_rate", "presets", "engine",
+           "train_network"]

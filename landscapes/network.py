@@ -1,0 +1,512 @@
+"""The loss of a real small network, and 2-D slices through its weights as `Landscape`s (pure JAX, float64).
+
+A `Problem` is a data set (`landscapes.datasets`) and a multilayer perceptron ``2 → hidden… → 1`` with one
+activation; its parameters θ are one flat vector (per layer: the weight matrix ``W`` (fan-in × fan-out) row by row,
+then the bias).  The loss is the softmax cross-entropy of the course notes (000, 001),
+
+    L(θ) = −(1/N) Σᵢ log softmax(zᵢ)_{yᵢ} + (λ/2) Σ_layers ‖W‖²,   zᵢ = (0, f_θ(xᵢ)),
+
+with the first class's logit fixed at 0: softmax is unchanged by adding one number to every logit, so a free
+logit per class would give the Hessian exact zero eigenvalues at every point (one per hidden neuron of the last
+layer, plus one); fixing one removes that symmetry and nothing else (for two classes it is logistic regression).
+The weight decay λ (cs231n's R(W), default 1e-3) keeps the minima at finite weights: without it, on separable
+data the loss only tends to 0 as the weights grow, and there is no minimum to look at.
+
+`fit` trains θ with any optax transformation, full-batch or with sampled mini-batches, in one compiled
+``lax.scan``.  `network_slice` returns ``f(α, β) = L(θ* + α d₁ + β d₂)`` as a `Landscape` whose ``network``
+attribute (`NetworkSlice`) holds θ*, d₁, d₂ and the loss, so every tool for 2-D surfaces works on it.  Directions:
+
+* ``"filter"``: random, filter-normalized (Li et al. 2018, "Visualizing the Loss Landscape of Neural Nets", §4):
+  per neuron j (its incoming weights), d₂ⱼ is made orthogonal to d₁ⱼ, then both are scaled to ‖θⱼ‖, so the
+  per-neuron norms match θ*'s and d₁ ⟂ d₂ exactly.  Biases are set to 0 in both (Li et al.'s choice).
+* ``"hessian"``: the unit eigenvectors of the largest and the smallest eigenvalue of ∇²L(θ*) (Lanczos,
+  `landscapes.spectrum`): random planes rarely show a saddle as one (Böttcher & Wheeler 2022, arXiv:2208.13219).
+* ``"pca"``: the first two principal directions of the training path's θᵢ − θ* (Li et al. §7), with the path
+  projected onto the plane and each point's distance from it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from . import datasets, spectrum
+from .base import Landscape, Preset
+
+ACTIVATIONS: dict[str, Callable] = {"tanh": jnp.tanh, "relu": jax.nn.relu, "softplus": jax.nn.softplus,
+                                    "gelu": jax.nn.gelu}
+DIRECTIONS = {
+    "hessian": "Hessian eigenvectors (largest and smallest eigenvalue)",
+    "filter": "Random, filter-normalized",
+    "pca": "PCA of the training path",
+}
+INITS = {"random": "Random (Glorot)", "symmetric": "Symmetric: every hidden neuron the same"}
+MAX_WIDTH, MAX_DEPTH, MAX_PARAMS = 64, 3, 2000
+MAX_STEPS = 5000
+DIVERGED = 1e6  # a loss above this (or not finite) ends a run: cross-entropy of a few hundred points is ~1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A data set and an MLP ``2 → hidden… → 1``: everything that fixes the function ``L(θ)``."""
+
+    dataset: str = "moons"
+    hidden: tuple[int, ...] = (8,)
+    activation: str = "tanh"
+    points: int = 200
+    data_seed: int = 0
+    l2: float = 1e-3  # weight decay λ of the loss: + (λ/2)‖W‖², weights only (cs231n's R(W)); biases are free
+
+    def __post_init__(self):
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        if self.dataset not in datasets.DATASETS:
+            raise ValueError(f"unknown data set {self.dataset!r}; choose one of {', '.join(datasets.DATASETS)}")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        if not 1 <= len(self.hidden) <= MAX_DEPTH or not all(1 <= h <= MAX_WIDTH for h in self.hidden):
+            raise ValueError(f"hidden layers: 1 to {MAX_DEPTH} widths of 1 to {MAX_WIDTH}, not {self.hidden}")
+        if self.n_params > MAX_PARAMS:
+            raise ValueError(f"{self.n_params} parameters is more than the {MAX_PARAMS} this page allows")
+        if not (np.isfinite(self.l2) and 0.0 <= self.l2 <= 1.0):
+            raise ValueError(f"l2 must be between 0 and 1, not {self.l2}")
+        if not 2 <= int(self.points) <= datasets.MAX_POINTS:
+            raise ValueError(f"points must be between 2 and {datasets.MAX_POINTS}")
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (2, *self.hidden, 1)
+
+    @property
+    def layers(self) -> tuple[tuple[int, int], ...]:
+        """(fan-in, fan-out) of each layer."""
+        return tuple(zip(self.sizes[:-1], self.sizes[1:]))
+
+    @property
+    def n_params(self) -> int:
+        return sum(i * o + o for i, o in self.layers)
+
+    @property
+    def architecture(self) -> str:
+        return "–".join(str(s) for s in self.sizes) + f" {self.activation}"
+
+    @property
+    def title(self) -> str:
+        return f"{datasets.DATASETS[self.dataset][0]}, MLP {self.architecture}"
+
+
+# ------------------------------------------------------------------------------------------- the model
+def _offsets(problem: Problem) -> list[tuple[int, int, int, int]]:
+    """Per layer: (start of W, start of b, fan-in, fan-out) in the flat vector."""
+    out, at = [], 0
+    for i, o in problem.layers:
+        out.append((at, at + i * o, i, o))
+        at += i * o + o
+    return out
+
+
+def unflatten(problem: Problem, theta) -> list[tuple[jnp.ndarray, jnp.ndarray]]:
+    """The flat vector as ``[(W, b), …]`` per layer."""
+    return [(theta[w:w + i * o].reshape(i, o), theta[b:b + o]) for w, b, i, o in _offsets(problem)]
+
+
+def forward(problem: Problem, theta, X) -> jnp.ndarray:
+    """The network's free logit f_θ(x) for each row of ``X``: shape ``(N,)``."""
+    act = ACTIVATIONS[problem.activation]
+    h = X
+    layers = unflatten(problem, theta)
+    for W, b in layers[:-1]:
+        h = act(h @ W + b)
+    W, b = layers[-1]
+    return (h @ W + b)[:, 0]
+
+
+def cross_entropy(z, y) -> jnp.ndarray:
+    """Mean softmax cross-entropy of logits ``(0, z)`` for labels ``y`` ∈ {0, 1}."""
+    logits = jnp.stack([jnp.zeros_like(z), z], axis=1)
+    logp = jax.nn.log_softmax(logits, axis=1)
+    return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
+
+
+@functools.lru_cache(maxsize=64)
+def data(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """The problem's training set ``(X, y)``, read-only."""
+    X, y = datasets.make(problem.dataset, problem.points, seed=problem.data_seed)
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+@functools.lru_cache(maxsize=64)
+def loss_function(problem: Problem) -> Callable:
+    """``L(θ)``: the full-batch training loss as a JAX function of the flat vector (one per problem, so it can be
+    a static argument of compiled functions)."""
+    X, y = data(problem)  # NumPy: made constants of whatever trace calls this, never a tracer kept here
+
+    def loss(theta):
+        return cross_entropy(forward(problem, theta, X), y) + penalty(problem, theta)
+
+    return loss
+
+
+def penalty(problem: Problem, theta) -> jnp.ndarray:
+    """(λ/2)‖W‖²: the weight decay term, over every weight matrix (no biases)."""
+    if problem.l2 == 0.0:
+        return jnp.zeros((), theta.dtype)
+    return 0.5 * problem.l2 * sum(jnp.sum(W * W) for W, _ in unflatten(problem, theta))
+
+
+def batch_loss(problem: Problem, theta, index) -> jnp.ndarray:
+    """The loss on the points ``index`` (a mini-batch)."""
+    X, y = data(problem)
+    return cross_entropy(forward(problem, theta, jnp.asarray(X)[index]), jnp.asarray(y)[index]) \
+        + penalty(problem, theta)
+
+
+@functools.partial(jax.jit, static_argnames=("problem",))
+def _proba(problem: Problem, theta, points):
+    return jax.nn.sigmoid(forward(problem, theta, points))
+
+
+def probability(problem: Problem, theta, points) -> np.ndarray:
+    """P(class 1 | x) = sigmoid(f_θ(x)) for each row of ``points``."""
+    return np.asarray(_proba(problem, jnp.asarray(theta, jnp.float64), jnp.asarray(points, jnp.float64)))
+
+
+def accuracy(problem: Problem, theta) -> float:
+    X, y = data(problem)
+    return float(np.mean((probability(problem, theta, X) > 0.5) == (y == 1)))
+
+
+def initial(problem: Problem, seed: int = 0, kind: str = "random") -> np.ndarray:
+    """θ₀: weights ~ N(0, 1/fan-in) (Glorot-style), biases 0.
+
+    ``kind="symmetric"``: every hidden neuron of a layer starts the same (first layer: one column repeated; later
+    layers: one number everywhere).  Gradient steps keep that symmetry (swapping two neurons changes nothing), so
+    training stays in the subspace of identical neurons and ends at a critical point of the network with one neuron
+    per layer: in the full space usually a saddle."""
+    if kind not in INITS:
+        raise ValueError(f"unknown initialization {kind!r}; choose one of {', '.join(INITS)}")
+    rng = np.random.default_rng(seed)
+    parts = []
+    for li, (i, o) in enumerate(problem.layers):
+        if kind == "random":
+            W = rng.standard_normal((i, o)) / np.sqrt(i)
+        elif li == 0:
+            W = np.repeat(rng.standard_normal((i, 1)) / np.sqrt(i), o, axis=1)
+        else:
+            W = np.full((i, o), rng.standard_normal() / np.sqrt(i))
+        parts += [W.ravel(), np.zeros(o)]
+    return np.concatenate(parts)
+
+
+def neurons(problem: Problem) -> list[np.ndarray]:
+    """Index sets of the flat vector, one per neuron: its incoming weights (the 'filters' of Li et al.)."""
+    out = []
+    for w, _, i, o in _offsets(problem):
+        rows = np.arange(i)[:, None] * o + w
+        out += [rows[:, 0] + j for j in range(o)]
+    return out
+
+
+def biases(problem: Problem) -> np.ndarray:
+    return np.concatenate([np.arange(b, b + o) for _, b, _, o in _offsets(problem)])
+
+
+# ------------------------------------------------------------------------------------------- training
+class Fit(NamedTuple):
+    """A training run: ``path[t]`` is θ_t (``(steps + 1, n)``), ``loss[t]`` and ``grad_norm[t]`` the full-batch
+    loss and ‖∇L‖ there; ``batch_loss[t]`` the mini-batch loss the step from θ_t saw (NaN in the last row);
+    ``diverged_at`` the first step whose loss was not finite or above `DIVERGED` (−1: none; the path stays at the
+    last good θ from there)."""
+
+    path: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    batch_loss: np.ndarray
+    diverged_at: int
+
+
+@functools.partial(jax.jit, static_argnames=("problem", "make_tx", "needs", "steps", "batch_size"))
+def _fit(problem, make_tx, needs, floats, theta0, steps, batch_size, seed):
+    full = loss_function(problem)
+    grad_full = jax.value_and_grad(full)
+    tx = optax.with_extra_args_support(make_tx(**floats))
+    N = problem.points
+    key = jax.random.key(seed)
+
+    def batch(t):
+        if batch_size >= N:
+            return jnp.arange(N)
+        return jax.random.permutation(jax.random.fold_in(key, t), N)[:batch_size]
+
+    def body(c, t):
+        theta, state, dead = c
+        index = batch(t)
+        value_fn = lambda p: batch_loss(problem, p, index)  # noqa: E731
+        value, g = jax.value_and_grad(value_fn)(theta)
+        extra = dict(value=value, grad=g, value_fn=value_fn)
+        if "hessian" in needs:
+            extra["hessian"] = jax.hessian(value_fn)(theta)
+        updates, new_state = tx.update(g, state, theta, **extra)
+        new = optax.apply_updates(theta, updates)
+        f, gf = grad_full(new)
+        ok = ~dead & jnp.isfinite(f) & (f <= DIVERGED) & jnp.all(jnp.isfinite(new)) & jnp.all(jnp.isfinite(gf))
+        keep = lambda a, b: jax.tree.map(lambda x, y: jnp.where(ok, x, y), a, b)  # noqa: E731
+        theta1, state1 = keep(new, theta), keep(new_state, state)
+        f1, g1 = grad_full(theta1)
+        return (theta1, state1, ~ok), (theta1, f1, jnp.linalg.norm(g1), value, ~ok & ~dead)
+
+    f0, g0 = grad_full(theta0)
+    (_, _, _), (path, loss, gnorm, seen, died) = jax.lax.scan(
+        body, (theta0, tx.init(theta0), jnp.asarray(False)), jnp.arange(steps))
+    path = jnp.concatenate([theta0[None], path])
+    loss = jnp.concatenate([f0[None], loss])
+    gnorm = jnp.concatenate([jnp.linalg.norm(g0)[None], gnorm])
+    seen = jnp.concatenate([seen, jnp.full((1,), jnp.nan)])
+    diverged_at = jnp.where(jnp.any(died), jnp.argmax(died) + 1, -1)
+    return path, loss, gnorm, seen, diverged_at
+
+
+def fit(problem: Problem, make_tx: Callable[..., optax.GradientTransformation], theta0, steps: int = 300,
+        batch_size: int | None = None, seed: int = 0, floats: dict[str, float] | None = None,
+        needs: frozenset[str] = frozenset()) -> Fit:
+    """Train from ``theta0`` for ``steps`` steps of ``make_tx(**floats)`` (an optax transformation).
+
+    Each step draws a mini-batch of ``batch_size`` distinct points (``None`` or ≥ N: the full batch) from a
+    permutation seeded by ``(seed, t)`` and steps on that batch's gradient; ``needs`` names the extra arguments
+    the rule's ``update`` takes (``"hessian"`` is the mini-batch loss's dense Hessian).  ``make_tx`` must be
+    hashable and stable (a module-level function or a frozen dataclass) so equal calls share one compiled run;
+    ``floats`` are traced, so new values never recompile."""
+    steps = int(steps)
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be between 1 and {MAX_STEPS}")
+    batch = problem.points if batch_size is None else max(1, min(int(batch_size), problem.points))
+    floats = {k: jnp.asarray(v, jnp.float64) for k, v in (floats or {}).items()}
+    theta0 = jnp.asarray(theta0, jnp.float64).reshape(-1)
+    if theta0.size != problem.n_params:
+        raise ValueError(f"θ₀ has {theta0.size} entries; this network has {problem.n_params}")
+    out = _fit(problem, make_tx, frozenset(needs), floats, theta0, steps, batch, jnp.asarray(seed, jnp.uint32))
+    path, loss, gnorm, seen, diverged_at = (np.asarray(a) for a in out)
+    return Fit(path, loss, gnorm, seen, int(diverged_at))
+
+
+def adam(learning_rate):
+    """The default trainer of `network_slice`: ``optax.adam(learning_rate)``."""
+    return optax.adam(learning_rate)
+
+
+# ------------------------------------------------------------------------------------------- directions
+def filter_directions(problem: Problem, theta, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two random directions, filter-normalized and orthogonal per neuron (see the module docstring)."""
+    theta = np.asarray(theta, np.float64)
+    rng = np.random.default_rng(seed)
+    d1, d2 = rng.standard_normal(theta.size), rng.standard_normal(theta.size)
+    for idx in neurons(problem):
+        a, b, target = d1[idx], d2[idx], np.linalg.norm(theta[idx])
+        b = b - (a @ b) / (a @ a) * a
+        d1[idx] = a * (target / np.linalg.norm(a))
+        d2[idx] = b * (target / np.linalg.norm(b))
+    d1[biases(problem)] = 0.0
+    d2[biases(problem)] = 0.0
+    return d1, d2
+
+
+def pca_directions(path, theta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The first two right singular vectors of ``[θᵢ − θ*]`` and the fraction of the variance each explains."""
+    M = np.asarray(path, np.float64) - np.asarray(theta, np.float64)[None]
+    _, s, vt = np.linalg.svd(M, full_matrices=False)
+    total = float(np.sum(s ** 2)) or 1.0
+    if vt.shape[0] < 2:
+        raise ValueError("the PCA plane needs a training path of at least two distinct points")
+    return vt[0], vt[1], s[:2] ** 2 / total
+
+
+def project(path, theta, d1, d2) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates (α, β) of each θᵢ's nearest point on the plane θ* + α d₁ + β d₂ (least squares), and the
+    distance ‖θᵢ − θ* − α d₁ − β d₂‖ of θᵢ from the plane."""
+    D = np.stack([d1, d2], axis=1)
+    M = np.asarray(path, np.float64) - np.asarray(theta, np.float64)[None]
+    coords = np.linalg.solve(D.T @ D, D.T @ M.T).T
+    return coords, np.linalg.norm(M - coords @ D.T, axis=1)
+
+
+# ------------------------------------------------------------------------------------------- the slice
+@dataclass(frozen=True, eq=False)
+class NetworkSlice:
+    """What a network slice is made of: f(α, β) = ``loss(theta + α d1 + β d2)``."""
+
+    problem: Problem
+    theta: np.ndarray
+    d1: np.ndarray
+    d2: np.ndarray
+    loss: Callable
+    directions: str
+    path: np.ndarray | None = None  # the training path, when known
+    coords: np.ndarray | None = None  # its projection (α, β) per step
+    off_plane: np.ndarray | None = None  # its distance from the plane per step
+    explained: np.ndarray | None = None  # PCA: fraction of the path's variance along d1, d2
+    eigenvalues: np.ndarray | None = None  # hessian: (λmax, λmin) at θ*
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def point(self, alpha: float, beta: float) -> np.ndarray:
+        """θ* + α d₁ + β d₂."""
+        return self.theta + alpha * self.d1 + beta * self.d2
+
+
+def _slice_fn(loss, theta, d1, d2):
+    theta, d1, d2 = (jnp.asarray(a, jnp.float64) for a in (theta, d1, d2))
+
+    def fn(xy, _params):
+        return loss(theta + xy[0] * d1 + xy[1] * d2)
+
+    return fn
+
+
+def _radius(directions: str, loss, theta, d1, d2, coords, eigenvalues) -> float:
+    if directions == "filter":
+        return 1.0  # Li et al.'s box: α, β ∈ [−1, 1], one filter norm each way
+    if directions == "pca":
+        return 1.25 * float(np.max(np.abs(coords))) if coords is not None and np.any(coords) else 1.0
+    # Hessian plane: far enough that the loss rises by about 2 along the sharpest direction (½ λ r² = 2).
+    lam = float(max(abs(eigenvalues[0]), abs(eigenvalues[1]), 1e-8))
+    r = float(np.sqrt(4.0 / lam))
+    if coords is not None and np.any(coords):
+        r = max(r, 1.1 * float(np.max(np.abs(coords))))
+    return r
+
+
+def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), directions: str = "filter",
+                  seed: int = 0, *, activation: str = "tanh", points: int = 200, init: str = "random",
+                  steps: int = 500, learning_rate: float = 0.05, batch_size: int | None = None,
+                  theta=None, path=None, radius: float | None = None, lanczos_steps: int | None = None,
+                  name: str | None = None) -> Landscape:
+    """The loss of an MLP on ``dataset`` on a plane through its trained weights, as a `Landscape`.
+
+    Without ``theta``, the network is trained from `initial` (``seed``, ``init``) for ``steps`` steps of Adam
+    (``learning_rate``, full batch unless ``batch_size``) and θ* is where that ends; ``theta`` (and ``path``, the
+    run that led there, needed for ``"pca"``) give θ* instead.  ``seed`` also draws the random directions.
+    ``radius``: half-width of the view box in α and β (default: see `_radius`).  The result's ``network``
+    attribute is the `NetworkSlice`."""
+    if directions not in DIRECTIONS:
+        raise ValueError(f"unknown directions {directions!r}; choose one of {', '.join(DIRECTIONS)}")
+    problem = Problem(dataset, tuple(hidden), activation, points)
+    if theta is None:
+        run = fit(problem, adam, initial(problem, seed, init), steps, batch_size, seed,
+                  floats={"learning_rate": learning_rate})
+        theta, path = run.path[-1], run.path
+    theta = np.asarray(theta, np.float64).reshape(-1)
+    if theta.size != problem.n_params:
+        raise ValueError(f"θ* has {theta.size} entries; this network has {problem.n_params}")
+    loss = loss_function(problem)
+    explained = eigenvalues = None
+    extra: dict[str, Any] = {}
+    if directions == "filter":
+        d1, d2 = filter_directions(problem, theta, seed)
+    elif directions == "pca":
+        if path is None:
+            raise ValueError("the PCA plane needs the training path")
+        d1, d2, explained = pca_directions(path, theta)
+    else:
+        ext = spectrum.extremes(loss, theta, k=1, steps=lanczos_steps, seed=seed)
+        d1, d2 = ext.high_vectors[:, -1], ext.low_vectors[:, 0]
+        eigenvalues = np.array([ext.high[-1], ext.low[0]])
+        extra["residuals"] = np.array([ext.high_residuals[-1], ext.low_residuals[0]])
+    coords = off = None
+    if path is not None:
+        coords, off = project(path, theta, d1, d2)
+    r = float(radius) if radius else _radius(directions, loss, theta, d1, d2, coords, eigenvalues)
+    info = NetworkSlice(problem, theta, d1, d2, loss, directions, None if path is None else np.asarray(path),
+                        coords, off, explained, eigenvalues, extra)
+    start = (float(coords[0, 0]), float(coords[0, 1])) if coords is not None else (-0.6 * r, 0.6 * r)
+    return Landscape(
+        name=name or f"network:{problem.dataset}:{'-'.join(map(str, problem.hidden))}:{directions}:{seed}",
+        title=f"{problem.title}: {DIRECTIONS[directions].lower()}",
+        latex=r"L(\theta^\ast + \alpha\, d_1 + \beta\, d_2)",
+        fn=_slice_fn(loss, theta, d1, d2),
+        bounds=((-r, r), (-r, r)),
+        start=start,
+        reference="Li et al. 2018, Visualizing the Loss Landscape of Neural Nets (arXiv:1712.09913)",
+        description=f"The training loss of a {problem.architecture} network on {problem.points} points on the "
+                    f"plane through its trained weights θ* spanned by {DIRECTIONS[directions].lower()}.",
+        preset=Preset(steps=200),
+        network=info,
+    )
+
+
+# ------------------------------------------------------------------------------------------- a point's verdict
+GTOL = 1e-3  # ‖∇L‖ at most this: a critical point (the loss is a mean of O(1) terms)
+EIG_RTOL = 1e-6  # |λ| at most this times ‖H‖: counted as zero
+
+
+class NetworkPoint(NamedTuple):
+    """The second-derivative test at θ on the full parameter space, from the Hessian's extreme eigenpairs.
+
+    ``kind``: ``"minimum"`` (every eigenvalue > tol), ``"maximum"``, ``"saddle"`` (eigenvalues < −tol and > tol),
+    ``"degenerate"`` (none of both signs, some within ±tol), or ``"regular"`` (‖∇L‖ > `GTOL`: not a critical
+    point; ``reason`` still says what the curvature is).  ``tol = EIG_RTOL · ‖H‖``."""
+
+    kind: str
+    reason: str
+    loss: float
+    grad_norm: float
+    extremes: spectrum.Extremes
+    tol: float
+
+    @property
+    def escape(self) -> np.ndarray:
+        """The unit eigenvector of the most negative eigenvalue: the way down from a saddle."""
+        return self.extremes.low_vectors[:, 0]
+
+
+def _count(values, test) -> int:
+    return int(np.sum(test(np.asarray(values))))
+
+
+def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> NetworkPoint:
+    """Classify θ by ‖∇L(θ)‖ and the signs of the top-k and bottom-k Hessian eigenvalues (Lanczos)."""
+    loss = loss_function(problem)
+    theta = jnp.asarray(theta, jnp.float64)
+    value, grad = jax.value_and_grad(loss)(theta)
+    gnorm = float(jnp.linalg.norm(grad))
+    ext = spectrum.extremes(loss, theta, k=k, seed=seed)
+    tol = EIG_RTOL * max(ext.norm, 1e-300)
+    lo, hi = float(ext.low[0]), float(ext.high[-1])
+    n = problem.n_params
+    exact = ext.steps == n  # Lanczos ran to the whole space: the extremes are the spectrum's ends, not estimates
+    span = f"λmin = {lo:.3g}, λmax = {hi:.3g}" + ("" if exact else f" (Lanczos, {ext.steps} of {n} dimensions)")
+    if lo < -tol and hi > tol:
+        shape = "saddle"
+        why = (f"the Hessian has negative and positive eigenvalues ({span}): the loss curves down along the "
+               f"eigenvector of λmin and up along that of λmax")
+    elif lo > tol:
+        shape, why = "minimum", f"every eigenvalue is positive ({span}, tolerance ±{tol:.1g})"
+    elif hi < -tol:
+        shape, why = "maximum", f"every eigenvalue is negative ({span})"
+    else:
+        shape = "degenerate"
+        why = (f"no eigenvalue is negative beyond the tolerance ±{tol:.1g}, and the smallest is within it "
+               f"({span}): the second-order test cannot decide; the loss is flat to second order along its "
+               f"eigenvector")
+    if gnorm > GTOL:
+        return NetworkPoint("regular", f"not a critical point: ‖∇L‖ = {gnorm:.3g} > {GTOL:g}. The curvature "
+                            f"there would make a {shape}: {why}.", float(value), gnorm, ext, tol)
+    return NetworkPoint(shape, f"‖∇L‖ = {gnorm:.2g} ≤ {GTOL:g}, and {why}.", float(value), gnorm, ext, tol)
+
+
+def profile(problem: Problem, theta, direction, span: float, n: int = 101) -> tuple[np.ndarray, np.ndarray]:
+    """``t`` and ``L(θ + t d)`` for ``t`` in ``[−span, span]``: the loss along one direction."""
+    t = np.linspace(-span, span, int(n))
+    loss = loss_function(problem)
+    values = _along(loss, jnp.asarray(theta, jnp.float64), jnp.asarray(direction, jnp.float64), jnp.asarray(t))
+    return t, np.asarray(values)
+
+
+@functools.partial(jax.jit, static_argnames=("loss",))
+def _along(loss, theta, direction, t):
+    return jax.vmap(lambda s: loss(theta + s * direction))(t)

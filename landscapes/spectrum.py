@@ -1,0 +1,188 @@
+"""The Hessian's spectrum of a function of many parameters, from Hessian-vector products only (pure JAX, float64).
+
+* ``H v`` is ``jax.jvp`` of ``jax.grad`` (forward over reverse): one gradient's cost, no ``n × n`` matrix.
+* `lanczos` runs the Lanczos iteration with full reorthogonalization: ``k`` products give an orthonormal basis
+  ``V`` of the Krylov space ``span{v, Hv, …, H^{k−1}v}`` and the tridiagonal ``T = Vᵀ H V`` (diagonal α, off-diagonal
+  β).  The eigenvalues of ``T`` (Ritz values) approach the extreme eigenvalues of ``H`` first (Golub & Van Loan,
+  *Matrix Computations*, 4th ed., §10.1); at ``k = n`` they are all of them.
+* `extremes`: the top-k and bottom-k Ritz pairs, with each residual ``‖H u − λ u‖`` measured by one more product.
+* `density`: stochastic Lanczos quadrature (Lin, Saad & Yang 2016; Ghorbani, Krishnan & Xiao 2019, as in
+  PyHessian): for a random unit ``v``, ``vᵀ g(H) v = Σᵢ wᵢ g(θᵢ)`` exactly for polynomials ``g`` of degree < 2k, with
+  nodes ``θᵢ`` the Ritz values and weights ``wᵢ`` the squared first components of ``T``'s eigenvectors (they sum
+  to 1).  Averaging over probes and replacing each node by a Gaussian of width σ gives a density that integrates
+  to 1, whose mean estimates ``trace(H)/n`` (Hutchinson).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+MAX_STEPS = 128  # Lanczos steps at most: extreme eigenvalues converge long before, and T stays small
+BREAKDOWN = 1e-10  # β below this fraction of ‖H‖ (as seen so far) ends the Krylov space: it is invariant
+
+
+def hvp(loss: Callable, theta, v):
+    """``H(θ) v``, the Hessian of ``loss`` at ``theta`` times ``v``, by forward-over-reverse differentiation."""
+    return jax.jvp(jax.grad(loss), (theta,), (v,))[1]
+
+
+@functools.partial(jax.jit, static_argnames=("loss", "steps"))
+def _lanczos(loss: Callable, theta, starts, steps: int):
+    """Lanczos from each row of ``starts`` (vmapped): ``(alpha (p, k), beta (p, k), V (p, k, n))``.
+
+    Row j of V is v_j; beta[j] couples v_j and v_{j+1} and is 0 from the step where the space became invariant
+    (then every later v is 0 and T falls apart into blocks; `_valid` keeps the first)."""
+    def one(v0):
+        n = v0.shape[0]
+        V = jnp.zeros((steps + 1, n), v0.dtype).at[0].set(v0 / jnp.linalg.norm(v0))
+
+        def body(j, c):
+            V, alpha, beta, scale = c
+            v = V[j]
+            w = hvp(loss, theta, v)
+            a = w @ v
+            # Full reorthogonalization against every v so far (rows not yet reached are 0), twice: "twice is
+            # enough" (Giraud et al. 2005).  It subtracts α v_j and β v_{j−1} as the three-term recurrence does.
+            w = w - V.T @ (V @ w)
+            w = w - V.T @ (V @ w)
+            b = jnp.linalg.norm(w)
+            scale = jnp.maximum(scale, jnp.maximum(jnp.abs(a), b))
+            ok = b > BREAKDOWN * scale
+            V = jax.lax.dynamic_update_index_in_dim(V, jnp.where(ok, w / jnp.where(ok, b, 1.0), 0.0), j + 1, 0)
+            return V, alpha.at[j].set(a), beta.at[j].set(jnp.where(ok, b, 0.0)), scale
+
+        zeros = jnp.zeros(steps, v0.dtype)
+        V, alpha, beta, _ = jax.lax.fori_loop(0, steps, body, (V, zeros, zeros, jnp.zeros((), v0.dtype)))
+        return alpha, beta, V[:steps]
+
+    return jax.vmap(one)(starts)
+
+
+class Lanczos(NamedTuple):
+    """One Lanczos run: ``T = tridiag(beta, alpha, beta)`` (``m × m``) and the basis ``V`` (``m × n``, orthonormal
+    rows), with ``m`` the steps taken before the Krylov space became invariant."""
+
+    alpha: np.ndarray
+    beta: np.ndarray  # (m − 1,)
+    V: np.ndarray
+
+    def ritz(self) -> tuple[np.ndarray, np.ndarray]:
+        """Eigenvalues of T (ascending) and its eigenvectors (columns)."""
+        T = np.diag(self.alpha) + np.diag(self.beta, 1) + np.diag(self.beta, -1)
+        return np.linalg.eigh(T)
+
+
+def _valid(alpha, beta, V) -> Lanczos:
+    alpha, beta, V = (np.asarray(a) for a in (alpha, beta, V))
+    zero = np.flatnonzero(beta == 0.0)
+    m = int(zero[0]) + 1 if zero.size else alpha.size
+    return Lanczos(alpha[:m], beta[:m - 1], V[:m])
+
+
+def steps_for(n: int, steps: int | None = None) -> int:
+    """Lanczos steps: ``steps`` or ``min(n, MAX_STEPS)``, never more than ``n``."""
+    return max(1, min(int(n), MAX_STEPS if steps is None else int(steps)))
+
+
+def _theta(theta) -> jnp.ndarray:
+    return jnp.asarray(theta, dtype=jnp.float64).reshape(-1)
+
+
+def lanczos(loss: Callable, theta, steps: int | None = None, seed: int = 0) -> Lanczos:
+    """Lanczos on the Hessian of ``loss`` at ``theta`` from a seeded Gaussian start."""
+    theta = _theta(theta)
+    start = jax.random.normal(jax.random.key(seed), (1, theta.size), jnp.float64)
+    alpha, beta, V = _lanczos(loss, theta, start, steps_for(theta.size, steps))
+    return _valid(alpha[0], beta[0], V[0])
+
+
+class Extremes(NamedTuple):
+    """The ``k`` smallest and ``k`` largest Ritz pairs (ascending), each with its residual ``‖H u − λ u‖``."""
+
+    low: np.ndarray  # (k,)
+    low_vectors: np.ndarray  # (n, k), unit columns
+    high: np.ndarray  # (k,)
+    high_vectors: np.ndarray  # (n, k)
+    low_residuals: np.ndarray
+    high_residuals: np.ndarray
+    steps: int  # Lanczos steps taken
+
+    @property
+    def norm(self) -> float:
+        """‖H‖₂ as far as Lanczos sees it: the largest |Ritz value|."""
+        return float(max(abs(self.low[0]), abs(self.high[-1])))
+
+
+@functools.partial(jax.jit, static_argnames=("loss",))
+def _residuals(loss: Callable, theta, vectors, values):
+    products = jax.vmap(lambda u: hvp(loss, theta, u))(vectors.T)
+    return jnp.linalg.norm(products - values[:, None] * vectors.T, axis=1)
+
+
+def extremes(loss: Callable, theta, k: int = 3, steps: int | None = None, seed: int = 0) -> Extremes:
+    """The top-k and bottom-k eigenpairs of the Hessian of ``loss`` at ``theta`` (Ritz pairs of one Lanczos run)."""
+    theta = _theta(theta)
+    run = lanczos(loss, theta, steps, seed)
+    values, S = run.ritz()
+    vectors = run.V.T @ S  # (n, m) Ritz vectors
+    vectors /= np.linalg.norm(vectors, axis=0)
+    k = max(1, min(int(k), values.size))
+    low, high = slice(0, k), slice(values.size - k, values.size)
+    res = np.asarray(_residuals(loss, theta, jnp.asarray(vectors), jnp.asarray(values)))
+    return Extremes(values[low], vectors[:, low], values[high], vectors[:, high], res[low], res[high],
+                    int(run.alpha.size))
+
+
+class Density(NamedTuple):
+    """An estimated eigenvalue density: ``density`` on ``grid`` (it integrates to 1), from the quadrature
+    ``nodes`` and ``weights`` of each probe (rows; each row of weights sums to 1) smoothed by Gaussians of width
+    ``sigma``."""
+
+    grid: np.ndarray
+    density: np.ndarray
+    nodes: np.ndarray  # (probes, m)
+    weights: np.ndarray  # (probes, m)
+    sigma: float
+
+    def moment(self, power: int = 1) -> float:
+        """``mean over probes of Σᵢ wᵢ θᵢ^power``: for power 1 an estimate of trace(H)/n."""
+        return float(np.mean(np.sum(self.weights * self.nodes ** power, axis=1)))
+
+
+def quadrature(loss: Callable, theta, probes: int = 8, steps: int | None = None,
+               seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SLQ nodes and weights for ``probes`` Rademacher probes ``v = ±1/√n``, and the probes themselves."""
+    theta = _theta(theta)
+    n = theta.size
+    signs = jax.random.rademacher(jax.random.key(seed), (probes, n), jnp.float64)
+    alpha, beta, V = _lanczos(loss, theta, signs, steps_for(n, steps))
+    nodes, weights = [], []
+    for p in range(probes):
+        values, S = _valid(alpha[p], beta[p], V[p]).ritz()
+        nodes.append(values)
+        weights.append(S[0] ** 2)
+    # A probe whose space became invariant early has fewer nodes; pad with zero-weight copies of its last node.
+    width = max(len(v) for v in nodes)
+    pad = lambda a, fill: np.concatenate([a, np.full(width - a.size, fill)])  # noqa: E731
+    return (np.stack([pad(v, v[-1]) for v in nodes]), np.stack([pad(w, 0.0) for w in weights]),
+            np.asarray(signs) / np.sqrt(n))
+
+
+def density(loss: Callable, theta, probes: int = 8, steps: int | None = None, seed: int = 0,
+            sigma: float | None = None, points: int = 400) -> Density:
+    """The smoothed eigenvalue density of the Hessian of ``loss`` at ``theta`` by stochastic Lanczos quadrature.
+
+    ``sigma`` defaults to 1% of the spread of the nodes; the grid spans the nodes with 5σ to spare, so the
+    Gaussians' mass outside it is below 1e-6."""
+    nodes, weights, _ = quadrature(loss, theta, probes, steps, seed)
+    lo, hi = float(nodes.min()), float(nodes.max())
+    sigma = float(sigma) if sigma else max(0.01 * (hi - lo), 1e-6 * max(abs(lo), abs(hi), 1e-12))
+    grid = np.linspace(lo - 5 * sigma, hi + 5 * sigma, int(points))
+    gauss = np.exp(-0.5 * ((grid[:, None, None] - nodes[None]) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+    dens = np.mean(np.sum(weights[None] * gauss, axis=2), axis=1)
+    return Density(grid, dens, nodes, weights, sigma)
