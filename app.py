@@ -12,6 +12,7 @@ PAGES = [
     ("app_pages/compare.py", "Compare optimizers", "🏃", "compare"),
     ("app_pages/explore.py", "Explore critical points", "🔍", "explore"),
     ("app_pages/lab.py", "Lab: sweeps", "🧪", "lab"),
+    ("app_pages/network.py", "A real network", "🧠", "network"),
 ]
 
 

@@ -327,10 +327,109 @@ def surface_titles() -> dict[str, str]:
 
 
 
+# ------------------------------------------------------------------------------------------------ Network page
+# A network travels as `components.network_views.Config` (a NamedTuple of a frozen Problem and plain values).
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def network_training(config) -> tuple:
+    """One `landscapes.network.Fit` per run of ``config``, every run from the same θ₀."""
+    from landscapes import network
+    from optimizers import network as train
+
+    theta0 = network.initial(config.problem, config.seed, config.init)
+    fits = []
+    for name, lr in config.runs:
+        param = train.step_size_name(name)
+        hp = {param: lr} if param else {}
+        fit = train.train(config.problem, name, theta0, config.steps, config.batch_size, config.seed, hp)
+        _frozen(fit.path, fit.loss, fit.grad_norm, fit.batch_loss)
+        fits.append(fit)
+    return tuple(fits)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def network_plane(config, reference: int, directions: str, n: int):
+    """The slice through the end of run ``reference`` (`landscapes.network_slice`), its ``n × n`` grid, and every
+    run projected onto it (`components.network_views.Plane`)."""
+    from components.network_views import Plane
+    from landscapes import network
+
+    fits = network_training(config)
+    ref = fits[reference]
+    p = config.problem
+    surface = landscapes.network_slice(p.dataset, p.hidden, directions, config.seed, activation=p.activation,
+                                       points=p.points, l2=p.l2, data_seed=p.data_seed, theta=ref.path[-1],
+                                       path=ref.path)
+    net = surface.network
+    coords, on, off = [], [], []
+    for fit in fits:
+        xy, dist = network.project(fit.path, net.theta, net.d1, net.d2)
+        coords.append(xy)
+        on.append(analysis.value(surface, xy))
+        off.append(dist)
+    # The box holds every projected path (a random plane can put them far out), except on the Hessian plane,
+    # whose box is sized to the curvature at θ* (`landscapes.network._half_widths`).
+    if directions != "hessian":
+        reach = np.max([np.max(np.abs(c), axis=0) for c in coords], axis=0)
+        half = [max(surface.bounds[i][1], 1.1 * float(reach[i])) for i in range(2)]
+        surface = dataclasses.replace(surface, bounds=((-half[0], half[0]), (-half[1], half[1])))
+    xs, ys, z = analysis.evaluate_grid(surface, surface.bounds, n)
+    _frozen(xs, ys, z, *coords, *on, *off)
+    return Plane(surface, xs, ys, z, tuple(coords), tuple(on), tuple(off))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def network_point(config, run: int, step: int):
+    """`landscapes.network.classify_point` at θ_step of run ``run``, and the SLQ density there."""
+    from landscapes import network, spectrum
+
+    theta = network_training(config)[run].path[step]
+    point = network.classify_point(config.problem, theta)
+    density = spectrum.density(network.loss_function(config.problem), theta, probes=8)
+    return point, density
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def network_escape(config, run: int, step: int, eps: float, steps: int):
+    """From θ_step of run ``run``: the loss along the most negative eigenvector, and the run's optimizer started
+    at θ and at θ + ε v for ``steps`` more steps (the escape)."""
+    from landscapes import network
+    from optimizers import network as train
+
+    point, _ = network_point(config, run, step)
+    theta = network_training(config)[run].path[step]
+    v = point.escape
+    span = max(4 * abs(eps), 1e-3)
+    t, values = network.profile(config.problem, theta, v, span, 81)
+    name, lr = config.runs[run]
+    param = train.step_size_name(name)
+    hp = {param: lr} if param else {}
+    stay = train.train(config.problem, name, theta, steps, config.batch_size, config.seed, hp)
+    leave = train.train(config.problem, name, theta + eps * v, steps, config.batch_size, config.seed, hp)
+    _frozen(t, values)
+    return t, values, stay.loss, leave.loss
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def network_boundary(config, run: int, n: int = 101):
+    """P(class 1 | x) of the trained network of run ``run`` on an ``n × n`` grid around the data."""
+    from landscapes import network
+
+    X, _ = network.data(config.problem)
+    lo, hi = X.min(0) - 0.3, X.max(0) + 0.3
+    xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
+    grid = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2)
+    p = network.probability(config.problem, network_training(config)[run].path[-1], grid).reshape(n, n)
+    _frozen(xs, ys, p)
+    return xs, ys, p
+
+
 
 def clear() -> None:
     """Drop every cached result of every page (tests use it to measure cold paths)."""
     for fn in (surface, grid, atlas, classify, curvature, gradient_check, profiles, trajectory, trajectory_grid, flow,
                surface_titles, preset_hyperparams, tuning, quadratic_curvature, lr_curve, phase, search, attractors,
-               basins, fair):
+               basins, fair, network_training, network_plane, network_point, network_escape,
+               network_boundary):
         fn.clear()

@@ -18,6 +18,7 @@ KIND_STYLE = {
     "saddle": ("x", "#7c3aed", "saddle"),
     "degenerate": ("diamond-open", "#d97706", "degenerate (test inconclusive)"),
     "start": ("circle", "#ffffff", "start"),
+    "regular": ("circle-open", "#444444", "not a critical point"),
 }
 KIND_SIZE = {"minimum": 16, "maximum": 13, "saddle": 13, "degenerate": 13, "start": 12}
 """Marker sizes in px: a star reads as one only a little larger than the others."""

@@ -368,21 +368,34 @@ def _slice_fn(loss, theta, d1, d2):
     return fn
 
 
-def _radius(directions: str, loss, theta, d1, d2, coords, eigenvalues) -> float:
+def _half_widths(directions: str, coords, eigenvalues, loss=None, theta=None, d2=None) -> tuple[float, float]:
+    """Half-widths of the view box along α and β.
+
+    Hessian plane: along d₁ far enough that the loss rises by 2 (½ λmax r² = 2), along d₂ as far (at most 10×)
+    where λmin > 0.  Where λmin < 0 the box is zoomed to the dip along d₂: the lowest point of L(θ* + t d₂) (the
+    quadratic model only holds near θ*) is at two thirds of the β half-width, and the α half-width makes the rise
+    along d₁ twice that dip, so the saddle shows as one."""
     if directions == "filter":
-        return 1.0  # Li et al.'s box: α, β ∈ [−1, 1], one filter norm each way
+        return 1.0, 1.0  # Li et al.'s box: α, β ∈ [−1, 1], one filter norm each way
     if directions == "pca":
-        return 1.25 * float(np.max(np.abs(coords))) if coords is not None and np.any(coords) else 1.0
-    # Hessian plane: far enough that the loss rises by about 2 along the sharpest direction (½ λ r² = 2).
-    lam = float(max(abs(eigenvalues[0]), abs(eigenvalues[1]), 1e-8))
-    r = float(np.sqrt(4.0 / lam))
-    if coords is not None and np.any(coords):
-        r = max(r, 1.1 * float(np.max(np.abs(coords))))
-    return r
+        reach = np.max(np.abs(coords), axis=0) if coords is not None else np.zeros(2)
+        return tuple(float(1.25 * r) if r > 0 else 1.0 for r in reach)
+    lam_max, lam_min = (float(v) for v in eigenvalues)
+    r1 = float(np.sqrt(4.0 / max(abs(lam_max), 1e-12)))
+    if lam_min >= 0 or loss is None:
+        return r1, min(float(np.sqrt(4.0 / max(abs(lam_min), 1e-12))), 10 * r1)
+    t = np.linspace(-10 * r1, 10 * r1, 401)
+    values = np.asarray(_along(loss, jnp.asarray(theta), jnp.asarray(d2), jnp.asarray(t)))
+    i = int(np.argmin(values))
+    dip = float(values[200] - values[i])
+    if not dip > 0 or i == 200:
+        return r1, 10 * r1
+    return float(np.sqrt(4.0 * dip / lam_max)), 1.5 * abs(float(t[i]))
 
 
 def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), directions: str = "filter",
-                  seed: int = 0, *, activation: str = "tanh", points: int = 200, init: str = "random",
+                  seed: int = 0, *, activation: str = "tanh", points: int = 200, l2: float = 1e-3,
+                  data_seed: int = 0, init: str = "random",
                   steps: int = 500, learning_rate: float = 0.05, batch_size: int | None = None,
                   theta=None, path=None, radius: float | None = None, lanczos_steps: int | None = None,
                   name: str | None = None) -> Landscape:
@@ -390,12 +403,13 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
 
     Without ``theta``, the network is trained from `initial` (``seed``, ``init``) for ``steps`` steps of Adam
     (``learning_rate``, full batch unless ``batch_size``) and θ* is where that ends; ``theta`` (and ``path``, the
-    run that led there, needed for ``"pca"``) give θ* instead.  ``seed`` also draws the random directions.
-    ``radius``: half-width of the view box in α and β (default: see `_radius`).  The result's ``network``
+    run that led there, needed for ``"pca"``) give θ* instead.  ``seed`` also draws the random directions;
+    ``data_seed`` the data set's noise; ``l2`` is the weight decay λ of the loss (see `Problem`).
+    ``radius``: half-width of the view box in α and β (default: see `_half_widths`).  The result's ``network``
     attribute is the `NetworkSlice`."""
     if directions not in DIRECTIONS:
         raise ValueError(f"unknown directions {directions!r}; choose one of {', '.join(DIRECTIONS)}")
-    problem = Problem(dataset, tuple(hidden), activation, points)
+    problem = Problem(dataset, tuple(hidden), activation, points, data_seed, l2)
     if theta is None:
         run = fit(problem, adam, initial(problem, seed, init), steps, batch_size, seed,
                   floats={"learning_rate": learning_rate})
@@ -420,16 +434,19 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
     coords = off = None
     if path is not None:
         coords, off = project(path, theta, d1, d2)
-    r = float(radius) if radius else _radius(directions, loss, theta, d1, d2, coords, eigenvalues)
+    if radius:
+        rx = ry = float(radius)
+    else:
+        rx, ry = _half_widths(directions, coords, eigenvalues, loss, theta, d2)
     info = NetworkSlice(problem, theta, d1, d2, loss, directions, None if path is None else np.asarray(path),
                         coords, off, explained, eigenvalues, extra)
-    start = (float(coords[0, 0]), float(coords[0, 1])) if coords is not None else (-0.6 * r, 0.6 * r)
+    start = (float(coords[0, 0]), float(coords[0, 1])) if coords is not None else (-0.6 * rx, 0.6 * ry)
     return Landscape(
         name=name or f"network:{problem.dataset}:{'-'.join(map(str, problem.hidden))}:{directions}:{seed}",
         title=f"{problem.title}: {DIRECTIONS[directions].lower()}",
         latex=r"L(\theta^\ast + \alpha\, d_1 + \beta\, d_2)",
         fn=_slice_fn(loss, theta, d1, d2),
-        bounds=((-r, r), (-r, r)),
+        bounds=((-rx, rx), (-ry, ry)),
         start=start,
         reference="Li et al. 2018, Visualizing the Loss Landscape of Neural Nets (arXiv:1712.09913)",
         description=f"The training loss of a {problem.architecture} network on {problem.points} points on the "
@@ -478,8 +495,8 @@ def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> Networ
     tol = EIG_RTOL * max(ext.norm, 1e-300)
     lo, hi = float(ext.low[0]), float(ext.high[-1])
     n = problem.n_params
-    exact = ext.steps == n  # Lanczos ran to the whole space: the extremes are the spectrum's ends, not estimates
-    span = f"λmin = {lo:.3g}, λmax = {hi:.3g}" + ("" if exact else f" (Lanczos, {ext.steps} of {n} dimensions)")
+    span = f"λmin = {lo:.3g}, λmax = {hi:.3g}" + ("" if ext.complete else
+                                                 f"; Lanczos estimates from {ext.steps} of {n} dimensions")
     if lo < -tol and hi > tol:
         shape = "saddle"
         why = (f"the Hessian has negative and positive eigenvalues ({span}): the loss curves down along the "

@@ -111,6 +111,9 @@ class Extremes(NamedTuple):
     low_residuals: np.ndarray
     high_residuals: np.ndarray
     steps: int  # Lanczos steps taken
+    # True when the Krylov space became invariant (or is the whole space): the Ritz values are then exact
+    # eigenvalues, and with a random start (components along every eigenvector) they include both ends.
+    complete: bool
 
     @property
     def norm(self) -> float:
@@ -134,8 +137,10 @@ def extremes(loss: Callable, theta, k: int = 3, steps: int | None = None, seed: 
     k = max(1, min(int(k), values.size))
     low, high = slice(0, k), slice(values.size - k, values.size)
     res = np.asarray(_residuals(loss, theta, jnp.asarray(vectors), jnp.asarray(values)))
-    return Extremes(values[low], vectors[:, low], values[high], vectors[:, high], res[low], res[high],
-                    int(run.alpha.size))
+    taken = int(run.alpha.size)
+    complete = taken < steps_for(theta.size, steps) or taken == theta.size
+    return Extremes(values[low], vectors[:, low], values[high], vectors[:, high], res[low], res[high], taken,
+                    complete)
 
 
 class Density(NamedTuple):

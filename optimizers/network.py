@@ -26,6 +26,15 @@ class _Rule:
         return get(self.name).factory(**dict(self.switches), **floats)
 
 
+STEP_SIZES = ("learning_rate", "max_learning_rate")
+
+
+def step_size_name(name: str) -> str | None:
+    """The name of rule ``name``'s step-size hyperparameter (``learning_rate``, Polyak's ``max_learning_rate``),
+    or None when it has none."""
+    return next((h.name for h in get(name).hyperparams if h.name in STEP_SIZES), None)
+
+
 def hyperparams_for(name: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The spec's documented defaults with ``given`` on top; unknown names are an error."""
     spec = get(name)

@@ -1,0 +1,176 @@
+"""Network: the loss landscape of a real small network, the optimizers on it, and its Hessian's spectrum.
+
+The sidebar picks the data set, the network, the start (random, or symmetric: every hidden neuron the same), the
+optimizers with their learning rates, the batch size and the steps; then the plane of the slice and the point of
+the spectrum.  Every widget key is its URL parameter (``network.*``).  The main area shows the trained network's
+decision boundary and the training losses, the slice L(θ* + α d₁ + β d₂) through the first run's end as a contour
+map and in 3-D with every run's path projected onto it, and the spectrum at a chosen step with the verdict of the
+second-order test and the escape along the most negative eigenvector.  All computation is in the engine
+(`landscapes.network`, `landscapes.spectrum`, `optimizers.network`), reached through `components.cache`.
+"""
+
+import streamlit as st
+
+from components import cache, controls, network_views as views, scaffold
+from components.figures import PALETTE, line_figure
+from landscapes import datasets, network as N
+
+PAGE = "network"
+DEFAULT_RUNS = ["adam", "momentum", "sgd"]  # the first run is θ*: Adam gets there in the default steps
+
+frame = scaffold.Frame(PAGE)
+problems: list[str] = []
+
+# ------------------------------------------------------------------------------------------------ sidebar
+with st.sidebar:
+    st.header("Network")
+    dataset = controls.choice("network.data", "Data set", datasets.names(), "moons",
+                              format_func=lambda n: datasets.DATASETS[n][0],
+                              help=f"{views.POINTS} points, generated from the seed below.")
+    arch = controls.choice("network.hidden", "Hidden layers", list(views.ARCHITECTURES), "8",
+                           format_func=lambda a: f"{a.replace('-', ' × ')} neurons",
+                           help="Widths of the hidden layers. The spirals need 16-16 to be learned.")
+    activation = controls.choice("network.activation", "Activation", list(N.ACTIVATIONS), "tanh")
+    l2 = controls.scalar("network.l2", "Weight decay λ", 1e-3, 1e-5, 1e-1, log=True,
+                         help="The loss is the softmax cross-entropy + (λ/2)‖W‖² over the weights (not the biases): "
+                              "it keeps the minima at finite weights.")
+    init = controls.choice("network.init", "Start", list(N.INITS), "random", format_func=N.INITS.get,
+                           help="Symmetric: every hidden neuron starts the same, gradient steps keep them the same, "
+                                "and training ends on a saddle of the full network.")
+    seed = controls.number("network.seed", "Seed", 0, 0, 9999, integer=True,
+                           help="Draws the data, the start, the mini-batches and the random plane.")
+    problem = N.Problem(dataset, views.ARCHITECTURES[arch], activation, views.POINTS, int(seed), float(l2))
+
+    st.header("Training")
+    options = views.trainable(problem.n_params)
+    names = controls.choices("network.optimizers", "Optimizers", options, DEFAULT_RUNS, max_items=views.MAX_RUNS,
+                             format_func=views.label,
+                             help=f"At most {views.MAX_RUNS}, all from the same start. Newton-type rules only for "
+                                  f"networks of at most {views.HESSIAN_PARAMS} parameters.")
+    runs = []
+    for name in names:
+        spec, default = views.step_size(name)
+        if spec is None:
+            runs.append((name, 0.0))
+            continue
+        lr = controls.scalar(f"network.{name}.lr", f"{views.label(name)}: {spec.name.replace('_', ' ')}", default,
+                             spec.min, spec.max, log=True, help=spec.help)
+        runs.append((name, float(lr)))
+    batch = controls.choice("network.batch", "Batch size", list(views.BATCHES), "full",
+                            format_func=lambda b: "full batch" if b == "full" else f"{b} points",
+                            help="Each step's gradient is on a batch drawn without replacement: real mini-batch "
+                                 "noise.")
+    steps = controls.scalar("network.steps", "Steps", 500, 20, 2000, integer=True)
+
+    st.header("Slice and spectrum")
+    directions = controls.choice("network.plane", "Plane", list(N.DIRECTIONS), "pca",
+                                 format_func=N.DIRECTIONS.get,
+                                 help="Random planes rarely show a saddle as a saddle (Böttcher & Wheeler 2022); "
+                                      "the Hessian's extreme eigenvectors do.")
+    grid_n = int(controls.choice("network.grid", "Grid", [str(g) for g in views.GRIDS], "51",
+                                 format_func=lambda g: f"{g} × {g}"))
+    step_at = controls.scalar("network.at", "Spectrum at step", steps, 0, steps, integer=True,
+                              help="A point of the first run's path: its Hessian's spectrum and verdict.")
+
+controls.finish(PAGE)
+
+st.title("A real network's loss landscape")
+st.caption(f"{problem.title}: {problem.n_params} parameters, {problem.points} points, softmax cross-entropy + "
+           f"(λ/2)‖W‖². Bounds on this page: at most {N.MAX_PARAMS} parameters, {views.MAX_RUNS} runs, 2,000 steps, "
+           f"{max(views.GRIDS)} × {max(views.GRIDS)} grid points.")
+if not runs:
+    frame.show_notices(problems)
+    st.info("Pick at least one optimizer in the sidebar.")
+    st.stop()
+
+config = views.Config(problem, tuple(runs), init, int(seed), int(steps), views.BATCHES[batch])
+try:
+    with st.spinner(f"Training {len(runs)} network{'s' if len(runs) > 1 else ''} for {steps} steps…"):
+        fits = cache.network_training(config)
+except Exception as err:  # noqa: BLE001 - the engine's refusal (or a failure) is shown, never a traceback
+    frame.show_notices(problems)
+    scaffold.engine_failed("train these networks", err)
+    st.stop()
+
+# ------------------------------------------------------------------------------------------------ training
+left, right = st.columns(2)
+with left:
+    st.subheader("What the first run learned")
+    xs, ys, p = cache.network_boundary(config, 0)
+    st.plotly_chart(views.boundary_figure(problem, p, xs, ys), key="network.chart.boundary")
+    st.caption(f"{views.label(names[0])} after {steps} steps: training accuracy "
+               f"{N.accuracy(problem, fits[0].path[-1]):.1%}; the black line is P(class 1) = 0.5.")
+with right:
+    st.subheader("Training loss")
+    st.plotly_chart(views.loss_figure(fits, names), key="network.chart.loss")
+    lines = []
+    for name, fit in zip(names, fits):
+        end = f"{fit.loss[-1]:.4g}"
+        if fit.diverged_at >= 0:
+            end += f" (diverged at step {fit.diverged_at}; the path stops there)"
+        lines.append(f"{views.label(name)}: {end}")
+    st.caption("Final loss: " + "; ".join(lines) + ("." if batch == "full" else
+               f". Each step saw {batch} of the {problem.points} points; the curves are the full-batch loss."))
+
+# ------------------------------------------------------------------------------------------------ the slice
+st.subheader("The slice through θ*")
+with st.spinner("Computing the plane and the slice…"):
+    plane = cache.network_plane(config, 0, directions, grid_n)
+net = plane.landscape.network
+centre, _ = cache.network_point(config, 0, int(steps))
+contour, surface3d = views.plane_figures(plane, names, centre.kind)
+c1, c2 = st.columns(2)
+with c1:
+    st.plotly_chart(contour, key="network.chart.slice")
+with c2:
+    st.plotly_chart(surface3d, key="network.chart.slice3d")
+st.latex(r"f(\alpha, \beta) = L(\theta^\ast + \alpha\, d_1 + \beta\, d_2)")
+about = views.plane_words(directions, net)
+off = [float(o.max()) for o in plane.off_plane]
+st.caption(f"θ* is where {views.label(names[0])} ended. {about} The paths are each θₜ's nearest point on the "
+           f"plane; they lie off it by up to {max(off):.3g} (the start by {plane.off_plane[0][0]:.3g}), and off the "
+           f"plane the loss is not what the contours show. In 3-D the paths are drawn at "
+           f"the slice's loss, not at the loss they had.")
+
+# ------------------------------------------------------------------------------------------------ the spectrum
+st.subheader(f"The Hessian at step {step_at} of {views.label(names[0])}")
+with st.spinner("Lanczos and stochastic Lanczos quadrature on Hessian-vector products…"):
+    point, density = cache.network_point(config, 0, int(step_at))
+ext = point.extremes
+message = views.verdict_text(point, int(step_at))
+{"saddle": st.warning, "minimum": st.success}.get(point.kind, st.info)(message)
+s1, s2 = st.columns([3, 2])
+with s1:
+    st.plotly_chart(views.spectrum_figure(density.grid, density.density, ext.low, ext.high),
+                    key="network.chart.spectrum")
+    st.caption(f"Eigenvalue density by stochastic Lanczos quadrature (8 probes, Gaussians of width "
+               f"{density.sigma:.2g}); its mean {density.moment(1):.3g} estimates trace(H)/n. Ticks: the "
+               f"{len(ext.low)} smallest and largest eigenvalues by Lanczos ({ext.steps} steps"
+               + (", where the Krylov space closed: they are exact)." if ext.complete else ")."))
+with s2:
+    st.dataframe(views.eigen_table(ext), key="network.table.eigen", hide_index=True)
+if point.kind == "saddle":
+    st.markdown("**Escaping along v, the eigenvector of λmin**: near θ, L(θ + t v) ≈ L(θ) + t ∇L·v + ½ λmin t², "
+                "so a step along ±v goes down.")
+    eps = 0.05
+    t, values, stay, leave = cache.network_escape(config, 0, int(step_at), eps, 300)
+    e1, e2 = st.columns(2)
+    with e1:
+        st.plotly_chart(views.profile_figure(t, values), key="network.chart.profile")
+    with e2:
+        st.plotly_chart(line_figure([dict(x=range(stay.size), y=stay, label="from θ", color=PALETTE[0]),
+                                     dict(x=range(leave.size), y=leave, label=f"from θ + {eps:g} v",
+                                          color=PALETTE[3])], ytitle="training loss", log_y=True, height=300),
+                        key="network.chart.escape")
+    st.caption(f"{views.label(names[0])} for 300 more steps: from θ the loss goes from {stay[0]:.4g} to "
+               f"{stay[-1]:.4g}; from θ + {eps:g} v, from {leave[0]:.4g} to {leave[-1]:.4g}.")
+elif point.kind == "regular" and ext.low[0] < -point.tol:
+    st.caption("The Hessian has a negative eigenvalue here, but the gradient is not zero: the run is still on its "
+               "way, not stuck. Pick a later step, or a symmetric start, to see a saddle.")
+if not (init == "symmetric" and dataset == "xor"):
+    st.button("Show me a saddle: XOR from a symmetric start", key="network.saddle", on_click=views.saddle_example,
+              args=(st.session_state,),
+              help="Every hidden neuron starts the same and stays the same: training ends on a saddle of the full "
+                   "network, and a step along the negative-curvature eigenvector escapes it.")
+
+frame.show_notices(problems)

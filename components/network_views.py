@@ -1,0 +1,193 @@
+"""The Network page's pure parts: its configuration record, what it computes from one (through `components.cache`),
+and its Plotly figures.  No ``st.*`` calls here, so every piece is testable without a server.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from components.figures import PALETTE, contour_figure, line_figure, surface3d_figure
+from landscapes.base import KINDS
+from landscapes import network as N
+from optimizers import catalog
+from optimizers.network import step_size_name
+
+ARCHITECTURES = {"4": (4,), "8": (8,), "16": (16,), "8-8": (8, 8), "16-16": (16, 16)}
+BATCHES = {"full": None, "64": 64, "16": 16, "4": 4}
+GRIDS = (31, 51, 81)
+MAX_RUNS = 4
+POINTS = 200
+HESSIAN_PARAMS = 300  # Newton-type rules form the mini-batch Hessian every step: only for networks this small
+# Learning rates that train these networks in a few hundred steps (the surface presets do not apply here).
+LEARNING_RATES = {"sgd": 0.5, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.1, "rmsprop": 0.005, "adam": 0.05,
+                  "adamw": 0.05, "nadam": 0.05, "amsgrad": 0.05, "adabelief": 0.05, "lion": 0.002,
+                  "newton": 0.5, "damped_newton": 0.5, "saddle_free_newton": 0.5}
+
+
+class Config(NamedTuple):
+    """Everything the training depends on (hashable: the cache key)."""
+
+    problem: N.Problem
+    runs: tuple[tuple[str, float], ...]  # (optimizer, learning rate), in the order shown
+    init: str
+    seed: int
+    steps: int
+    batch_size: int | None
+
+
+def step_size(name: str):
+    """The rule's step-size `Hyperparam` (None when it has none) and this page's default value for it."""
+    param = step_size_name(name)
+    if param is None:
+        return None, None
+    spec = next(h for h in catalog.get(name).hyperparams if h.name == param)
+    return spec, LEARNING_RATES.get(name, spec.default)
+
+
+def trainable(n_params: int) -> list[str]:
+    """The registry's rules that can train a network of ``n_params`` parameters here."""
+    return [name for name in catalog.names()
+            if "hessian" not in catalog.get(name).needs or n_params <= HESSIAN_PARAMS]
+
+
+def label(name: str) -> str:
+    return catalog.get(name).title
+
+
+class Plane(NamedTuple):
+    """A slice with its grid and the runs projected onto it."""
+
+    landscape: object
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray
+    coords: tuple[np.ndarray, ...]  # per run: (steps + 1, 2)
+    on_plane: tuple[np.ndarray, ...]  # per run: the slice's loss at the projected points
+    off_plane: tuple[np.ndarray, ...]  # per run: distance of θ_t from the plane
+
+
+def plane_words(directions: str, net) -> str:
+    """What d₁ and d₂ are, for the slice's caption."""
+    if directions == "hessian":
+        lam_max, lam_min = net.eigenvalues
+        return (f"d₁ and d₂ are the unit eigenvectors of the largest and smallest eigenvalue of ∇²L(θ*) (λmax = "
+                f"{lam_max:.3g}, λmin = {lam_min:.3g}, by Lanczos): the sharpest and the flattest direction at θ*"
+                + (". Along d₂ the loss curves down, but only near θ*: the box is zoomed to that dip, and the paths "
+                   "come from far outside it." if lam_min < 0 else "."))
+    if directions == "filter":
+        return ("d₁ and d₂ are random, filter-normalized (each neuron's incoming weights scaled to that neuron's "
+                "norm in θ*, biases 0) and orthogonal neuron by neuron (Li et al. 2018).")
+    return (f"d₁ and d₂ are the first two principal directions of the first run's path θₜ − θ*; they hold "
+            f"{net.explained[0]:.1%} and {net.explained[1]:.1%} of its variance.")
+
+
+def eigen_table(ext) -> dict[str, list[str]]:
+    """The extreme eigenvalues and their residuals as text columns (the residuals are ~1e-17: plain decimals
+    would show zeros)."""
+    values = [*ext.low, *ext.high]
+    residuals = [*ext.low_residuals, *ext.high_residuals]
+    return {"eigenvalue λ": [f"{v:.4g}" for v in values], "‖Hu − λu‖": [f"{r:.1e}" for r in residuals]}
+
+
+def verdict_text(point, step: int) -> str:
+    """The verdict at step ``step`` in one paragraph (Markdown)."""
+    if point.kind == "regular":
+        return f"θ at step {step} is {point.reason}"
+    words = {"minimum": "a minimum", "maximum": "a maximum", "saddle": "a saddle point",
+             "degenerate": "degenerate (the second-order test cannot decide)"}[point.kind]
+    return f"θ at step {step} is **{words}**: {point.reason}"
+
+
+# ------------------------------------------------------------------------------------------- figures
+def boundary_figure(problem: N.Problem, probability: np.ndarray, xs, ys, height: int = 380) -> go.Figure:
+    """P(class 1 | x) over the data plane, the 0.5 contour, and the training points."""
+    X, y = N.data(problem)
+    fig = go.Figure(go.Contour(x=xs, y=ys, z=probability, zmin=0, zmax=1, colorscale="RdBu", opacity=0.75,
+                               contours=dict(start=0, end=1, size=0.1), line=dict(width=0),
+                               colorbar=dict(title=dict(text="P(class 1)", side="right")),
+                               hovertemplate="x₁=%{x:.3g}<br>x₂=%{y:.3g}<br>P=%{z:.3f}<extra></extra>"))
+    fig.add_trace(go.Contour(x=xs, y=ys, z=probability, contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                             line=dict(width=2.5, color="black"), showscale=False, hoverinfo="skip",
+                             name="boundary"))
+    for cls, colour in ((0, "#b2182b"), (1, "#2166ac")):
+        pts = X[y == cls]
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"class {cls}",
+                                 marker=dict(color=colour, size=6, line=dict(width=1, color="white"))))
+    fig.update_layout(height=height, margin=dict(l=40, r=10, t=10, b=40), xaxis_title="x₁", yaxis_title="x₂",
+                      yaxis=dict(scaleanchor="x", scaleratio=1), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig
+
+
+def loss_figure(fits, names: Sequence[str]) -> go.Figure:
+    series = []
+    for i, (fit, name) in enumerate(zip(fits, names)):
+        series.append(dict(x=np.arange(fit.loss.size), y=fit.loss, label=label(name), color=PALETTE[i % len(PALETTE)]))
+    return line_figure(series, ytitle="training loss L(θₜ)", log_y=True, height=380)
+
+
+def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple[go.Figure, go.Figure]:
+    """The slice as a contour map and in 3-D, with each run's projected path (3-D: at the slice's loss there).
+    ``centre_kind`` is θ*'s verdict on the full space (its marker); α and β keep their own scales (the Hessian
+    plane's half-widths differ by up to 10×)."""
+    marker_kind = centre_kind if centre_kind in KINDS else "regular"
+    contour = contour_figure(plane.xs, plane.ys, plane.z, markers=[(0.0, 0.0, marker_kind, f"θ* ({centre_kind})")],
+                             height=480)
+    contour.update_layout(xaxis_title="α (along d₁)", yaxis=dict(title="β (along d₂)", scaleanchor=None))
+    paths = []
+    for i, (xy, loss, name) in enumerate(zip(plane.coords, plane.on_plane, names)):
+        colour = PALETTE[i % len(PALETTE)]
+        contour.add_trace(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="lines", name=label(name),
+                                     line=dict(color=colour, width=2.5)))
+        contour.add_trace(go.Scatter(x=xy[:1, 0], y=xy[:1, 1], mode="markers", showlegend=False,
+                                     marker=dict(color=colour, size=9, symbol="circle-open", line=dict(width=2)),
+                                     hovertemplate="start<extra></extra>"))
+        paths.append(dict(xy=xy, loss=loss, label=label(name), color=colour))
+    (x0, x1), (y0, y1) = plane.landscape.bounds
+    for path in paths:  # in 3-D, only the part of a path over the drawn surface (a gap where it leaves)
+        xy = path["xy"]
+        inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+        path["xy"] = np.where(inside[:, None], xy, np.nan)
+    contour.update_xaxes(range=[x0, x1])
+    contour.update_yaxes(range=[y0, y1])
+    surface = surface3d_figure(plane.xs, plane.ys, plane.z, paths=paths, height=480)
+    surface.update_layout(scene=dict(xaxis_title="α", yaxis_title="β", zaxis_title="L"))
+    return contour, surface
+
+
+def spectrum_figure(grid: np.ndarray, density: np.ndarray, low: np.ndarray, high: np.ndarray) -> go.Figure:
+    """The SLQ density on a log axis (six decades below its peak) with the Lanczos extremes as ticks."""
+    floor = float(np.max(density)) * 1e-6
+    fig = go.Figure(go.Scatter(x=grid, y=np.maximum(density, floor), mode="lines", name="density (SLQ)",
+                               line=dict(color="#444", width=2), fill="tozeroy"))
+    for values, colour, name in ((low, "#d62728", "bottom eigenvalues (Lanczos)"),
+                                 (high, "#1f77b4", "top eigenvalues (Lanczos)")):
+        fig.add_trace(go.Scatter(x=values, y=np.full(len(values), floor), mode="markers", name=name,
+                                 marker=dict(color=colour, size=9, symbol="line-ns-open", line=dict(width=2))))
+    fig.add_vline(x=0.0, line=dict(color="#999", dash="dot"))
+    fig.update_layout(height=320, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="eigenvalue λ of ∇²L",
+                      yaxis=dict(title="density", type="log", range=[np.log10(floor), np.log10(floor) + 6.5]),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig
+
+
+def profile_figure(t: np.ndarray, values: np.ndarray) -> go.Figure:
+    fig = line_figure([dict(x=t, y=values, label="L(θ + t v)", color="#d62728")], xtitle="t (along v, the "
+                      "eigenvector of λmin)", ytitle="loss", height=300)
+    fig.add_vline(x=0.0, line=dict(color="#999", dash="dot"))
+    return fig
+
+
+SADDLE_EXAMPLE = {"network.data": "xor", "network.init": "symmetric", "network.optimizers": ["adam"],
+                  "network.adam.lr": 0.02, "network.steps": 2000, "network.at": 2000, "network.batch": "full",
+                  "network.plane": "hessian"}
+"""The settings of "Show me a saddle": one neuron's worth of XOR is a saddle of the 8-neuron network (measured:
+‖∇L‖ ≈ 2e-6, λmin ≈ −3.8e-3 against λmax ≈ 1.6, tests/test_network.py)."""
+
+
+def saddle_example(state) -> None:
+    """Set the page's widgets to `SADDLE_EXAMPLE` (a button callback: before the widgets exist)."""
+    for key, value in SADDLE_EXAMPLE.items():
+        state[key] = value
