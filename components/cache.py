@@ -374,7 +374,7 @@ def network_plane(config, reference: int, directions: str, n: int):
         reach = np.max([np.max(np.abs(c), axis=0) for c in coords], axis=0)
         half = [max(surface.bounds[i][1], 1.1 * float(reach[i])) for i in range(2)]
         surface = dataclasses.replace(surface, bounds=((-half[0], half[0]), (-half[1], half[1])))
-    xs, ys, z = analysis.evaluate_grid(surface, surface.bounds, n)
+    xs, ys, z = network.slice_grid(surface, surface.bounds, n)
     _frozen(xs, ys, z, *coords, *on, *off)
     return Plane(surface, xs, ys, z, tuple(coords), tuple(on), tuple(off))
 

@@ -527,3 +527,43 @@ def profile(problem: Problem, theta, direction, span: float, n: int = 101) -> tu
 @functools.partial(jax.jit, static_argnames=("loss",))
 def _along(loss, theta, direction, t):
     return jax.vmap(lambda s: loss(theta + s * direction))(t)
+
+
+# ------------------------------------------------------------------------------------------- the slice's grid
+@functools.partial(jax.jit, static_argnames=("problem",))
+def _slice_values(problem: Problem, theta, d1, d2, a, b):
+    """L(θ + aᵢ d₁ + bᵢ d₂) for every i."""
+    # The first layer's pre-activation is affine in (α, β): X W(α, β) + c(α, β) = Z* + α Z₁ + β Z₂, so it is
+    # three (N × h) products for the whole grid instead of one per grid point.
+    X, y = data(problem)
+    act = ACTIVATIONS[problem.activation]
+    layers = [unflatten(problem, v) for v in (theta, d1, d2)]
+    (W0, c0), (W1, c1), (W2, c2) = (lay[0] for lay in layers)
+    Z0, Z1, Z2 = X @ W0 + c0, X @ W1 + c1, X @ W2 + c2  # (N, h)
+    h = act(Z0[None] + a[:, None, None] * Z1[None] + b[:, None, None] * Z2[None])  # (G, N, h)
+    for k in range(1, len(problem.layers)):
+        (W0, c0), (W1, c1), (W2, c2) = (lay[k] for lay in layers)
+        W = W0[None] + a[:, None, None] * W1[None] + b[:, None, None] * W2[None]  # (G, in, out)
+        c = c0[None] + a[:, None] * c1[None] + b[:, None] * c2[None]
+        if W.shape[-1] == 1:  # the output layer: a weighted sum, cheaper than 2,601 tiny matrix products
+            h = jnp.sum(h * W[:, None, :, 0], axis=-1, keepdims=True) + c[:, None, :]
+        else:
+            h = jnp.einsum("gni,gio->gno", h, W) + c[:, None, :]
+        if k < len(problem.layers) - 1:
+            h = act(h)
+    z = h[..., 0]  # (G, N)
+    ce = jnp.mean(jnp.logaddexp(0.0, z) - y[None] * z, axis=1)  # −log softmax((0, z))_y
+    return ce + jax.vmap(lambda s, t: penalty(problem, theta + s * d1 + t * d2))(a, b)
+
+
+def slice_grid(landscape: Landscape, bounds=None, n: int = 51) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(xs, ys, Z)`` of a network slice on an ``n × n`` grid (``Z[iy, ix] = f(xs[ix], ys[iy])``), as
+    `landscapes.analysis.evaluate_grid` returns it, batched over the grid in one compiled program (at XLA's
+    default optimization: this one runs on every new plane, so its run time, not its compile, is what counts)."""
+    net = landscape.network
+    (x0, x1), (y0, y1) = landscape.bounds if bounds is None else bounds
+    xs, ys = np.linspace(x0, x1, int(n)), np.linspace(y0, y1, int(n))
+    A, B = np.meshgrid(xs, ys)
+    z = _slice_values(net.problem, *(jnp.asarray(v, jnp.float64) for v in (net.theta, net.d1, net.d2)),
+                      jnp.asarray(A.ravel()), jnp.asarray(B.ravel()))
+    return xs, ys, np.asarray(z).reshape(A.shape)

@@ -101,6 +101,27 @@ def lanczos(loss: Callable, theta, steps: int | None = None, seed: int = 0) -> L
     return _valid(alpha[0], beta[0], V[0])
 
 
+@functools.partial(jax.jit, static_argnames=("loss", "steps"))
+def _top(loss: Callable, theta, start, steps: int):
+    alpha, beta, _ = _lanczos(loss, theta, start[None], steps)
+    alpha, beta = alpha[0], beta[0]
+    # After a breakdown (β = 0) the rest of T is a zero block: its zero eigenvalues must not pass for λmax.
+    valid = jnp.cumsum(jnp.concatenate([jnp.zeros(1), (beta[:-1] == 0.0).astype(alpha.dtype)])) == 0
+    # A decoupled entry set below the smallest valid diagonal entry stays below λmax (which is ≥ every entry).
+    diag = jnp.where(valid, alpha, jnp.min(jnp.where(valid, alpha, jnp.inf)) - 1.0)
+    off = jnp.where(valid[1:], beta[:-1], 0.0)
+    T = jnp.diag(diag) + jnp.diag(off, 1) + jnp.diag(off, -1)
+    return jnp.linalg.eigvalsh(T)[-1]
+
+
+def top_eigenvalue(loss: Callable, theta, steps: int | None = None, seed: int = 0) -> float:
+    """λmax of the Hessian of ``loss`` at ``theta``: Lanczos and the tridiagonal eigenproblem in one compiled
+    call (the largest Ritz value; exact once the Krylov space is the whole space or invariant)."""
+    theta = _theta(theta)
+    start = jax.random.normal(jax.random.key(seed), (theta.size,), jnp.float64)
+    return float(_top(loss, theta, start, steps_for(theta.size, steps)))
+
+
 class Extremes(NamedTuple):
     """The ``k`` smallest and ``k`` largest Ritz pairs (ascending), each with its residual ``‖H u − λ u‖``."""
 

@@ -360,3 +360,27 @@ def test_a_trained_network_is_a_minimum_or_degenerate_not_a_saddle(trained):
     assert point.extremes.low[0] > -point.tol or point.kind == "regular"
     start = N.classify_point(PROBLEM, trained.path[0])
     assert start.kind == "regular" and "not a critical point" in start.reason
+
+
+def test_slice_grid_is_the_slice_everywhere(trained):
+    for hidden in ((8,), (5, 3)):
+        problem = N.Problem("moons", hidden, "tanh", 120)
+        theta = N.initial(problem, 4) + 0.1
+        s = landscapes.network_slice(points=120, hidden=hidden, directions="filter", theta=theta)
+        xs, ys, z = N.slice_grid(s, s.bounds, 9)
+        ref_x, ref_y, ref = analysis.evaluate_grid(s, s.bounds, 9)
+        np.testing.assert_allclose(xs, ref_x, rtol=1e-14)
+        np.testing.assert_allclose(ys, ref_y, rtol=1e-14)
+        np.testing.assert_allclose(z, ref, rtol=1e-12)
+        assert z[4, 2] == pytest.approx(np_loss_and_grad(problem, s.network.point(xs[2], ys[4]))[0], rel=1e-12)
+
+
+def test_top_eigenvalue_is_the_dense_one(dense):
+    theta, H = dense
+    w = np.linalg.eigvalsh(H)
+    assert spectrum.top_eigenvalue(N.loss_function(PROBLEM), theta) == pytest.approx(w[-1], rel=1e-10)
+    # after a breakdown the zero block does not count: a negative definite quadratic keeps its negative top
+    A = -np.diag([1.0, 2.0, 3.0, 4.0])
+    quad = lambda x: 0.5 * x @ jnp.asarray(A) @ x  # noqa: E731
+    top = float(spectrum._top(quad, jnp.zeros(4), jnp.asarray([1.0, 1.0, 0.0, 0.0]), 4))
+    assert top == pytest.approx(-1.0, abs=1e-12)

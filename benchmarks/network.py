@@ -1,0 +1,221 @@
+"""Network benchmark (issue 16): a 51 × 51 slice and the top Hessian eigenvalue of the default network, warm, against
+NumPy/SciPy baselines in the same process; and the time to the first drawn slice.
+
+A plain script: ``python benchmarks/network.py [--no-browser]``.
+
+* Slice: `landscapes.analysis.evaluate_grid` of `landscapes.network_slice` (one compiled, vmapped program) vs
+  NumPy evaluating the same MLP loss (a) point by point (a loop over the 2,601 planes points, each vectorized over
+  the data) and (b) all at once (one batched einsum over every grid point and data point).
+* Top eigenvalue: `landscapes.spectrum.extremes` (compiled Lanczos on Hessian-vector products, full space) vs
+  ``scipy.sparse.linalg.eigsh(which="LA", k=1)`` on a LinearOperator whose product is a central difference of a
+  NumPy backprop gradient (Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε).  Both answers are printed, to show they agree.
+* Time to the first drawn slice: a fresh Python process (import, train, plane, grid; empty JAX compilation cache)
+  and, with Chromium, a fresh ``streamlit run`` of the Network page until the slice's SVG is on the page.
+Median of ``REPEATS`` runs each; ratios are baseline / ours (target ≥ 10× warm).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import scipy.sparse.linalg as sla  # noqa: E402
+
+import landscapes  # noqa: E402
+from landscapes import analysis, spectrum  # noqa: E402
+from landscapes import network as N  # noqa: E402
+
+REPEATS = 7
+GRID = 51
+
+
+def median_time(fn, repeats: int = REPEATS) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+# ------------------------------------------------------------------------------------------ NumPy baselines
+def np_layers(problem, theta):
+    out, at = [], 0
+    for i, o in problem.layers:
+        out.append((theta[..., at:at + i * o].reshape(*theta.shape[:-1], i, o),
+                    theta[..., at + i * o:at + i * o + o]))
+        at += i * o + o
+    return out
+
+
+def np_loss(problem, theta, X, y):
+    """The page's loss (tanh MLP, logits (0, z), weight decay) for one θ or a batch of θ (leading axis)."""
+    h = X
+    layers = np_layers(problem, theta)
+    for W, b in layers[:-1]:
+        h = np.tanh(np.einsum("...ni,...io->...no", h, W) + b[..., None, :])
+    W, b = layers[-1]
+    z = (np.einsum("...ni,...io->...no", h, W) + b[..., None, :])[..., 0]
+    ce = np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
+    return ce + 0.5 * problem.l2 * sum(np.sum(W * W, axis=(-1, -2)) for W, _ in layers)
+
+
+def np_grad(problem, theta, X, y):
+    """∇L by backprop (tanh), NumPy."""
+    layers = np_layers(problem, theta)
+    hs = [X]
+    for W, b in layers[:-1]:
+        hs.append(np.tanh(hs[-1] @ W + b))
+    W, b = layers[-1]
+    z = (hs[-1] @ W + b)[:, 0]
+    delta = ((1.0 / (1.0 + np.exp(-z)) - y) / len(y))[:, None]
+    grads = []
+    for li in range(len(layers) - 1, -1, -1):
+        W, _ = layers[li]
+        grads.append(np.concatenate([(hs[li].T @ delta + problem.l2 * W).ravel(), delta.sum(0)]))
+        if li:
+            delta = (delta @ W.T) * (1.0 - hs[li] ** 2)
+    return np.concatenate(grads[::-1])
+
+
+def measure(hidden: tuple[int, ...]) -> None:
+    problem = N.Problem(hidden=hidden)
+    X, y = N.data(problem)
+    surface = landscapes.network_slice(hidden=hidden, directions="hessian")
+    net = surface.network
+    theta, d1, d2 = net.theta, net.d1, net.d2
+    bounds = surface.bounds
+
+    # ---- the slice
+    N.slice_grid(surface, bounds, GRID)  # compile
+    analysis.evaluate_grid(surface, bounds, GRID)
+    ours = median_time(lambda: N.slice_grid(surface, bounds, GRID))
+    generic = median_time(lambda: analysis.evaluate_grid(surface, bounds, GRID))
+    (x0, x1), (y0, y1) = bounds
+    A, B = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
+    thetas = theta + A.reshape(-1, 1) * d1 + B.reshape(-1, 1) * d2
+
+    def loop():
+        return np.array([np_loss(problem, t, X, y) for t in thetas])
+
+    def batched():
+        return np_loss(problem, thetas, X, y)
+
+    z = N.slice_grid(surface, bounds, GRID)[2]
+    assert np.allclose(z.ravel(), batched(), rtol=1e-10) and np.allclose(z.ravel(), loop(), rtol=1e-10)
+    t_loop = median_time(loop, 3)
+    t_batch = median_time(batched)
+    print(f"{GRID} x {GRID} slice of a {problem.architecture} network ({problem.n_params} parameters, "
+          f"{problem.points} points), warm, median of {REPEATS}:")
+    print(f"  ours (network.slice_grid)               {ours * 1e3:8.2f} ms")
+    print(f"  ours, generic (analysis.evaluate_grid)  {generic * 1e3:8.2f} ms")
+    print(f"  NumPy, loop over the grid               {t_loop * 1e3:8.2f} ms   ratio {t_loop / ours:6.1f}x")
+    print(f"  NumPy, batched einsum                   {t_batch * 1e3:8.2f} ms   ratio {t_batch / ours:6.1f}x"
+          f"   (target >= 10x)")
+
+    # ---- the top eigenvalue
+    loss = N.loss_function(problem)
+    spectrum.top_eigenvalue(loss, theta)  # compile
+    t_ours = median_time(lambda: spectrum.top_eigenvalue(loss, theta))
+    lam_ours = spectrum.top_eigenvalue(loss, theta)
+    steps = spectrum.steps_for(theta.size)
+    eps = 1e-5
+
+    def hv(v):
+        v = np.asarray(v).ravel()
+        return (np_grad(problem, theta + eps * v, X, y) - np_grad(problem, theta - eps * v, X, y)) / (2 * eps)
+
+    op = sla.LinearOperator((theta.size, theta.size), matvec=hv, dtype=np.float64)
+    v0 = np.random.default_rng(0).standard_normal(theta.size)
+
+    def scipy_top():
+        return sla.eigsh(op, k=1, which="LA", v0=v0, tol=1e-10)[0][0]
+
+    lam_scipy = float(scipy_top())
+    t_scipy = median_time(scipy_top)
+    print(f"top Hessian eigenvalue at θ*, warm, median of {REPEATS}:")
+    print(f"  ours (spectrum.top_eigenvalue, {steps} Lanczos steps)  {t_ours * 1e3:8.2f} ms   λmax = {lam_ours:.10g}")
+    print(f"  SciPy eigsh on NumPy FD-HVPs                   {t_scipy * 1e3:8.2f} ms   λmax = {lam_scipy:.10g}   "
+          f"ratio {t_scipy / t_ours:6.1f}x   (target >= 10x)")
+    # Other designs tried: a shorter Krylov space (the top converges first), and the dense Hessian + eigvalsh.
+    short = min(32, theta.size)
+    spectrum.top_eigenvalue(loss, theta, steps=short)
+    t_short = median_time(lambda: spectrum.top_eigenvalue(loss, theta, steps=short))
+    err = abs(spectrum.top_eigenvalue(loss, theta, steps=short) - lam_ours) / lam_ours
+    dense = jax.jit(lambda t: jnp.linalg.eigvalsh(jax.hessian(loss)(t))[-1])
+    th = jnp.asarray(theta)
+    dense(th).block_until_ready()
+    t_dense = median_time(lambda: dense(th).block_until_ready())
+    print(f"  ours, {short} Lanczos steps                          {t_short * 1e3:8.2f} ms   relative error "
+          f"{err:.1e}   ratio {t_scipy / t_short:6.1f}x")
+    print(f"  ours, dense jax.hessian + eigvalsh             {t_dense * 1e3:8.2f} ms   ratio {t_scipy / t_dense:6.1f}x")
+
+
+def main() -> None:
+    browser = "--no-browser" not in sys.argv
+    for hidden in ((8,), (16, 16)):
+        measure(hidden)
+
+    # ---- time to the first drawn slice
+    script = ("import time; t0 = time.perf_counter(); import landscapes; from landscapes import analysis; "
+              "s = landscapes.network_slice(directions='pca'); analysis.evaluate_grid(s, s.bounds, 51); "
+              "print(time.perf_counter() - t0)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, JAX_CACHE_DIR=cache, PYTHONPATH=str(ROOT))
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    print(f"time to the first slice in a fresh process (import, train 500 steps, plane, 51 x 51 grid): "
+          f"{float(out.stdout.strip().splitlines()[-1]):.2f} s")
+    if browser:
+        first_drawn()
+
+
+def first_drawn() -> None:
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _Server
+
+    if not os.access(CHROMIUM, os.X_OK):
+        print("(no Chromium: time to the first drawn slice in the browser not measured)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["JAX_CACHE_DIR"] = cache
+        t0 = time.perf_counter()
+        server = _Server(ROOT / "tests" / "apps" / "network_app.py", Path(cache) / "streamlit.log")
+        try:
+            server.wait()
+            up = time.perf_counter() - t0
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 1100})
+                t1 = time.perf_counter()
+                page.goto(server.base + "/")
+                page.locator("[class*='st-key-network-chart-slice'] .js-plotly-plot .main-svg").first.wait_for(
+                    state="visible", timeout=240_000)
+                cold = time.perf_counter() - t1
+                t2 = time.perf_counter()
+                page2 = browser.new_page(viewport={"width": 1280, "height": 1100})
+                page2.goto(server.base + "/")
+                page2.locator("[class*='st-key-network-chart-slice'] .js-plotly-plot .main-svg").first.wait_for(
+                    state="visible", timeout=240_000)
+                warm = time.perf_counter() - t2
+                browser.close()
+        finally:
+            server.stop()
+    print(f"time to the first drawn slice in Chromium (Network page defaults): server up in {up:.2f} s, then "
+          f"{cold:.2f} s on a cold server, {warm:.2f} s for a new tab")
+
+
+if __name__ == "__main__":
+    main()
