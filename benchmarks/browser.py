@@ -23,6 +23,10 @@ Measured in one run, on the same machine:
   paths and repaints synchronously), over every notch; next to it, the time to the next animation frame.  The
   scrub's payload for the default view (6 optimizers x 64 notches x 200 steps).  And the warm engine time of
   `optimizers.run_grid` for those runs against looping `optimizers.run` over the same values (target >= 20x).
+* Export (issue 17): the compare page's default view (6 optimizers x 200 steps, so 201 frames), GIF and WebM at
+  600 x 450 and 20 fps, overlaid and side by side: the player's own encoding time (playerState.lastExport, from the
+  click to the file), against the baseline of playing the animation at that rate (frames / fps; target: faster,
+  i.e. < 10 s for the GIF), and the file sizes.  ``python benchmarks/browser.py --export`` runs this part alone.
 * Time from server start (process spawn, plain ``streamlit run app.py``, no warm-up) to the paths drawn by the
   player, with an empty JAX compilation cache (cold) and again with the cache that first start filled (a restart);
   benchmarks/first_frame.py measures the first frame the way ``make run`` serves it, against the peer.
@@ -229,6 +233,40 @@ def scrub_engine() -> tuple[float, float, int]:
     return statistics.median(t_grid), statistics.median(t_loop), payload
 
 
+def export_timing(browser, base: str) -> list[dict]:
+    """GIF and WebM of the compare page's default view at 600 x 450, 20 fps, in both layouts: playerState.lastExport
+    of each (encoding seconds, bytes, frames), measured by the player from the click to the finished file."""
+    out = []
+    for query in ("", "?compare.layout=side_by_side"):
+        context, page, frame, _ = open_ours(browser, base, query)
+        try:
+            frame.locator("#export-size").select_option("600x450")
+            frame.locator("#export-fps").select_option("20")
+            for button in ("#export-gif", "#export-video"):
+                with page.expect_download(timeout=WAIT_MS):
+                    frame.locator(button).click()
+                frame.wait_for_function("() => !window.playerState.exporting", timeout=WAIT_MS)
+                done = frame.evaluate("() => window.playerState.lastExport")
+                if "error" in done:
+                    raise RuntimeError(done["error"])
+                done["layout"] = "side by side" if query else "overlaid"
+                done["panels"] = frame.locator(".panel").count()
+                out.append(done)
+        finally:
+            context.close()
+    return out
+
+
+def print_export(results: list[dict]) -> None:
+    print("export from the player, 600 x 450 at 20 fps (compare page default: 6 optimizers x 200 steps):")
+    for r in results:
+        play = r["frames"] / r["fps"]
+        print(f"  {r['format']:4s} {r['layout']:12s} ({r['panels']} panels) {r['frames']:4d} frames  "
+              f"encoded in {r['seconds']:6.2f} s   playing it takes {play:5.2f} s   "
+              f"ratio play / encode {play / r['seconds']:5.1f}x   {r['bytes'] / 1e6:6.2f} MB"
+              + ("   (target GIF < 10 s)" if r["format"] == "gif" else ""))
+
+
 def player_payload_bytes() -> int:
     """``player.payload_size`` for the page's grid and 8 optimizers x 1000 steps on the default surface."""
     import landscapes
@@ -289,6 +327,16 @@ def main() -> None:
 
     if not os.access(CHROMIUM, os.X_OK):
         sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")
+    if "--export" in sys.argv[1:]:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            server, _ = start_server("app.py", "bench-export.log")
+            try:
+                print_export(export_timing(browser, server.base))
+            finally:
+                server.stop()
+                browser.close()
+        return
     with tempfile.TemporaryDirectory(prefix="bench-jax-cache-") as fresh_cache, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         cold = time_to_first_frame(browser, fresh_cache, "cold")
@@ -300,6 +348,7 @@ def main() -> None:
             ours, baseline, baseline_bytes = latencies(browser, ours_server.base, base_server.base)
             wire = bytes_on_the_wire(browser, ours_server.base)
             scrub_times = scrub_repaint(browser, ours_server.base)
+            exports = export_timing(browser, ours_server.base)
         finally:
             ours_server.stop()
             base_server.stop()
@@ -329,6 +378,7 @@ def main() -> None:
     print(f"  run_grid warm                      {t_grid * 1000:8.1f} ms (6 calls)")
     print(f"  looping run warm                   {t_loop * 1000:8.1f} ms (384 calls)")
     print(f"  ratio loop / run_grid              {t_loop / t_grid:8.1f}x   (target >= 20x)")
+    print_export(exports)
     print("server start -> first frame drawn by the player:")
     print(f"  empty JAX compilation cache        {cold:8.1f} s")
     print(f"  restart with that cache filled     {warm:8.1f} s")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import struct
 from typing import NamedTuple
 
@@ -215,10 +216,20 @@ def test_served_folder_holds_the_frontend_and_the_vendored_plotly():
     html = (root / "index.html").read_text()
     assert 'src="vendor/plotly-cartesian.min.js"' in html and 'src="player.js"' in html
     assert "cdn" not in html.lower()
+    # The GIF encoder: gifenc 1.0.3 (npm, MIT, Matt DesLauriers), bundled as its own unmodified ES module file.
+    assert '"./vendor/gifenc.esm.js"' in html and 'src="export.js"' in html
+    assert "Copyright (c) 2017 Matt DesLauriers" in (root / "vendor" / "gifenc-LICENSE").read_text()
+    exports = (root / "vendor" / "gifenc.esm.js").read_text()
+    assert all(f" as {name}" in exports for name in ("GIFEncoder", "quantize", "applyPalette"))
 
 
 def test_the_frontend_never_uses_plotly_frames():
     """Plotly frames/animate stop click events after playing (measured on these machines); the player must not use them."""
-    js = (served_dir() / "player.js").read_text()
-    code = "\n".join(line for line in js.splitlines() if not line.lstrip().startswith(("*", "/*", "//")))
-    assert "Plotly.animate" not in code and "frames" not in code and "requestAnimationFrame" in code
+    for name in ("player.js", "export.js"):
+        js = (served_dir() / name).read_text()
+        code = "\n".join(line for line in js.splitlines() if not line.lstrip().startswith(("*", "/*", "//")))
+        assert "Plotly.animate" not in code and "addFrames" not in code
+        # Every figure Plotly gets is (data, layout, config): never a figure object, which could carry frames.
+        calls = re.findall(r"Plotly\.(?:react|newPlot)\(([^;]*)\);", code)
+        assert calls and all(len(c.split(",")) == 4 and "frames" not in c for c in calls), calls
+    assert "requestAnimationFrame" in (served_dir() / "player.js").read_text()

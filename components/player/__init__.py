@@ -11,6 +11,12 @@ the same spot is still news) and can use it as the start point.
 
 Protocol: Streamlit's components v1 postMessage API, implemented by hand in ``frontend/player.js`` (no npm build).
 Plotly.js is plotly.js's cartesian bundle, vendored beside the front end (`PLOTLY_JS`).
+
+Sharing (``frontend/export.js``): the player's GIF and Video buttons draw the animation offline, frame by frame, into
+a canvas of the chosen size and encode it in the browser: GIF with gifenc 1.0.3 (npm, MIT, Matt DesLauriers; the
+unmodified ``vendor/gifenc.esm.js``, licence beside it), WebM with the browser's own VP9/VP8 encoder (WebCodecs)
+and a small muxer in export.js.  "Copy link" copies the page's URL, which holds the whole view.  Nothing of this
+goes through Python.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from components.figures import KIND_SIZE, KIND_STYLE, MARKER_OUTLINE, PALETTE, S
 from components.figures import display_z, log_levels_wanted as wants_log_levels
 
 FRONTEND = Path(__file__).parent / "frontend"
-FRONTEND_FILES = ("index.html", "player.js", "player.css", "vendor/plotly-cartesian.min.js", "vendor/plotly.js-LICENSE")
+FRONTEND_FILES = ("index.html", "player.js", "player.css", "export.js", "vendor/plotly-cartesian.min.js",
+                  "vendor/plotly.js-LICENSE", "vendor/gifenc.esm.js", "vendor/gifenc-LICENSE")
 LAYOUTS = ("overlay", "side_by_side")
 MARKER_KINDS = ("minimum", "maximum", "saddle", "degenerate", "start")
 

@@ -207,3 +207,17 @@ def test_live_scrub_redraws_every_notch_without_the_server_and_release_sets_the_
     shown = page.locator(".st-key-compare-sgd-learning_rate [data-testid='stSliderThumbValue']").text_content()
     assert float(shown) == pytest.approx(eta, rel=1e-3)
     assert_clean(page)
+
+
+def test_the_legend_sits_below_the_plot(page, streamlit_app):
+    """The player's iframe is first drawn narrow (the legend of six optimizers then wraps into many rows, and Plotly
+    lifts it into the figure) and widens a moment later; the legend must end up under the plot area, not stay
+    where the narrow draw put it, over the surface (seen on this page before the player placed it again)."""
+    frame = open_page(page, streamlit_app(APP))
+    geometry = """() => { const gd = document.querySelector('.js-plotly-plot'), fl = gd._fullLayout;
+                          const lg = gd.querySelector('.legend').getBoundingClientRect(), r = gd.getBoundingClientRect();
+                          return {bottom: fl.yaxis._offset + fl.yaxis._length, legend: lg.top - r.top, width: fl.width}; }"""
+    frame.wait_for_function(f"() => ({geometry})().width > 600", timeout=LOAD_MS)
+    page.wait_for_timeout(1000)  # past the player's resize debounce
+    g = frame.evaluate(geometry)
+    assert g["legend"] >= g["bottom"], g

@@ -42,7 +42,9 @@
     root: $("root"), title: $("title"), play: $("play"), scrub: $("scrub"), frame: $("frame"), speed: $("speed"),
     loop: $("loop"), plots: $("plots"), rows: $("readout").tBodies[0], error: $("error"), pending: $("pending"),
     pendingText: $("pending-text"), hp: $("hp"), hpScrub: $("hp-scrub"), hpLabel: $("hp-label"),
-    hpValue: $("hp-value"),
+    hpValue: $("hp-value"), exportSize: $("export-size"), exportFps: $("export-fps"), exportGif: $("export-gif"),
+    exportVideo: $("export-video"), exportCancel: $("export-cancel"), exportProgress: $("export-progress"),
+    exportNote: $("export-note"), copyLink: $("copy-link"),
   };
 
   const st = {
@@ -59,12 +61,15 @@
    *   lastClick  the last click sent to Python, {x, y, n};
    *   pending    whether the "compiling" note is shown (the runs are not drawn yet);
    *   scrub      the live scrub, {name, values, index} (values: the first scrubbed path's, one per notch), or null;
-   *   routes(i)  the routes panel i draws, {label: [[x, y], ...]}.
+   *   routes(i)  the routes panel i draws, {label: [[x, y], ...]};
+   *   exporting  whether a GIF / video is being made;  lastExport  the last one, {format, bytes, frames, width,
+   *              height, fps, seconds, name} (or {format, error});  copiedLink  the URL "Copy link" put on the
+   *              clipboard.
    * Keep these names: renaming one breaks the tests that drive a real browser, not this file.
    */
   const playerState = (window.playerState = {
     frame: 0, playing: false, nPaths: 0, drawCount: 0, plotlyDraws: 0, lastClick: null, pending: false,
-    scrub: null,
+    scrub: null, exporting: false, lastExport: null, copiedLink: null,
     routes: (i) => Object.fromEntries(((st.panels[i || 0] || {}).pathIdx || []).map(
       (j) => [st.paths[j].label, Array.from(st.paths[j].xs, (x, t) => [x, st.paths[j].ys[t]])])),
   });
@@ -287,8 +292,24 @@
     if (ui.plots.style.gridTemplateColumns === template) return;
     ui.plots.style.gridTemplateColumns = template;
     // Plotly's `responsive` follows window resizes only; a new column count resizes the panels without one.
-    for (const p of st.panels) if (p.drawn) Plotly.Plots.resize(p.gd);
+    for (const p of st.panels) if (p.drawn) refit(p);
   }
+
+  /** Resize a drawn panel to its box.  Then place the legend again: Plotly keeps the legend where the first draw's
+   *  width put it (measured here: drawn while the iframe was still 296 px wide, a legend of many rows was lifted
+   *  into the plot, and stayed there at 816 px), and relaying out its position, even unchanged, recomputes it. */
+  function refit(panel) {
+    return Plotly.Plots.resize(panel.gd).then(function () {
+      const layout = panel.gd.layout; // none once the panel was purged (a new layout) while it resized
+      if (layout && layout.showlegend && layout.legend) return Plotly.relayout(panel.gd, { "legend.y": layout.legend.y });
+    });
+  }
+
+  let refitTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(refitTimer);
+    refitTimer = setTimeout(() => { for (const p of st.panels) if (p.drawn) refit(p); }, 120);
+  });
 
   function drawPanel(panel, i) {
     const overlay = st.layout === "overlay";
@@ -380,7 +401,11 @@
 
   /** Data -> CSS pixels inside the plot area, for the ranges shown now (also while a pan is being dragged). */
   function pixelMap(panel) {
-    const a = panel.area, rng = panel.live || a;
+    return mapFor(panel.area, panel.live || panel.area);
+  }
+
+  /** Data -> pixels inside a plot area `a` ({w, h}) that shows the ranges `rng` ({xr, yr}). */
+  function mapFor(a, rng) {
     const sx = a.w / (rng.xr[1] - rng.xr[0]), sy = a.h / (rng.yr[1] - rng.yr[0]);
     return { X: (v) => (v - rng.xr[0]) * sx, Y: (v) => a.h - (v - rng.yr[0]) * sy };
   }
@@ -390,12 +415,19 @@
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, c.width, c.height);
     if (!a) return;
-    const dpr = c.width / a.w, m = pixelMap(panel), X = m.X, Y = m.Y;
+    const dpr = c.width / a.w;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawPaths(ctx, panel, st.frame, pixelMap(panel));
+  }
+
+  /** The panel's paths at step `frame`, in the plot area's CSS pixels (`map` from pixelMap).  The one drawing of
+   *  the moving layer: the screen (paint) and the GIF / video export (export.js) both call it. */
+  function drawPaths(ctx, panel, frame, map, paths) {
+    const X = map.X, Y = map.Y, all = paths || st.paths;
     ctx.lineJoin = "round"; ctx.lineCap = "round";
     panel.pathIdx.forEach(function (j, n) {
       if (hidden(panel, n)) return;
-      const p = st.paths[j], k = Math.min(st.frame, p.T);
+      const p = all[j], k = Math.min(frame, p.T);
       ctx.globalAlpha = 0.3; ctx.strokeStyle = p.color; ctx.lineWidth = 1.2; // the whole route, faint
       ctx.beginPath();
       ctx.moveTo(X(p.xs[0]), Y(p.ys[0]));
@@ -618,6 +650,123 @@
     post("streamlit:setComponentValue", { value: value, dataType: "json" });
   }
 
+  // ------------------------------------------------------------------------------------------ share
+  /* GIF / Video: the current animation (every panel, the zoom shown now, the step readout) drawn offline and encoded
+   * by export.js; a progress bar and Cancel while it runs, the file's size after.  Copy link: the page's URL, which
+   * holds the whole view in its query parameters. */
+  let exportJob = null; // {controller, format} while an export runs
+
+  function exportOptions() {
+    const size = String(ui.exportSize.value || "600x450").split("x").map(Number);
+    return { width: size[0], height: size[1], fps: Number(ui.exportFps.value) || 20 };
+  }
+
+  function describePlan() {
+    if (exportJob) return;
+    const o = exportOptions(), frames = window.PlayerExport ? PlayerExport.planFrames(st.T).length : st.T + 1;
+    ui.exportNote.textContent = st.T > 0 ? frames + " frames \u00b7 " + (frames / o.fps).toFixed(1) + " s at " + o.fps + " fps" : "";
+  }
+
+  function megabytes(n) {
+    return n >= 1e6 ? (n / 1e6).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1e3)) + " kB";
+  }
+
+  function slug(text) {
+    return String(text || "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40);
+  }
+
+  function setExporting(format) {
+    const busy = !!format;
+    ui.exportGif.disabled = busy || st.T === 0;
+    ui.exportVideo.disabled = busy || st.T === 0;
+    ui.exportProgress.hidden = !busy;
+    ui.exportCancel.hidden = !busy;
+    ui.exportProgress.value = 0;
+    playerState.exporting = busy;
+  }
+
+  async function runExport(format) {
+    if (exportJob || st.T === 0 || !window.PlayerExport) return;
+    const opts = exportOptions(), controller = new AbortController();
+    exportJob = { controller: controller, format: format };
+    setExporting(format);
+    // A snapshot of the paths: the live scrub swaps a path's arrays while it is dragged, the file must not mix two.
+    const paths = st.paths.map((p) => Object.assign({}, p));
+    const view = {
+      panels: st.panels.slice(), paths: paths, T: st.T, colors: st.colors, title: ui.title.textContent,
+      layout: st.layout, plotArea: plotArea, mapFor: mapFor, fmt: fmt,
+      drawPaths: (ctx, panel, step, map) => drawPaths(ctx, panel, step, map, paths),
+    };
+    const t0 = performance.now();
+    ui.exportNote.textContent = "drawing the " + (format === "gif" ? "GIF" : "video") + "\u2026";
+    try {
+      const done = await PlayerExport[format](view, opts, function (fraction) {
+        ui.exportProgress.value = fraction;
+        ui.exportNote.textContent = Math.round(100 * fraction) + "%";
+      }, controller.signal);
+      const seconds = (performance.now() - t0) / 1000;
+      const name = (slug(view.title) || "optimizers") + "." + done.ext;
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(done.blob);
+      link.download = name;
+      link.textContent = "save again";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      ui.exportNote.textContent = name + " \u00b7 " + megabytes(done.blob.size) + " \u00b7 " + done.frames + " frames, " +
+        opts.width + "\u00d7" + opts.height + " at " + opts.fps + " fps \u00b7 made in " + seconds.toFixed(1) + " s";
+      ui.exportNote.append(" ", link);
+      playerState.lastExport = { format: done.ext, bytes: done.blob.size, frames: done.frames, width: opts.width,
+                                 height: opts.height, fps: opts.fps, seconds: seconds, name: name };
+    } catch (err) {
+      ui.exportNote.textContent = err && err.name === "AbortError"
+        ? "cancelled" + (exportJob && exportJob.reason ? ": " + exportJob.reason : "")
+        : "could not make the file: " + (err && err.message ? err.message : err);
+      playerState.lastExport = { format: format, error: ui.exportNote.textContent };
+    } finally {
+      exportJob = null;
+      setExporting(null);
+    }
+  }
+
+  function cancelExport(reason) {
+    if (!exportJob) return;
+    exportJob.reason = reason || "";
+    exportJob.controller.abort();
+  }
+
+  function pageUrl() {
+    try { return window.parent.location.href; } catch (e) { return document.referrer || window.location.href; }
+  }
+
+  async function copyLink() {
+    const url = pageUrl();
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      ok = true;
+    } catch (e) { // no clipboard permission (an old browser, an insecure page): the selection route
+      const area = document.createElement("textarea");
+      area.value = url;
+      document.body.appendChild(area);
+      area.select();
+      try { ok = document.execCommand("copy"); } catch (e2) { ok = false; }
+      area.remove();
+    }
+    playerState.copiedLink = ok ? url : null;
+    ui.copyLink.textContent = ok ? "Link copied \u2713" : "Copy failed";
+    ui.copyLink.title = ok ? url : "the browser refused the clipboard; copy the address bar instead";
+    clearTimeout(copyLink.timer);
+    copyLink.timer = setTimeout(() => { ui.copyLink.textContent = "Copy link"; }, 2500);
+  }
+
+  ui.exportGif.addEventListener("click", () => runExport("gif"));
+  ui.exportVideo.addEventListener("click", () => runExport("webm"));
+  ui.exportCancel.addEventListener("click", () => cancelExport(""));
+  ui.exportSize.addEventListener("change", describePlan);
+  ui.exportFps.addEventListener("change", describePlan);
+  ui.copyLink.addEventListener("click", copyLink);
+
   // ------------------------------------------------------------------------------------------ render
   function render(args, theme) {
     if (typeof Plotly === "undefined") throw new Error("plotly.js did not load");
@@ -626,6 +775,7 @@
                                       args.height, args.title, args.pending, theme, args.scrub]);
     if (signature === st.signature) return; // the parent re-renders for its own reasons; nothing new here
     st.signature = signature;
+    cancelExport("the view changed");
     // What Plotly draws; new routes alone (a hyperparameter slider) only repaint the canvas.
     const staticSignature = JSON.stringify([
       args.surface && args.surface.id, args.markers, args.layout, args.height, args.title, theme,
@@ -665,6 +815,8 @@
 
     playerState.nPaths = st.paths.length;
     playerState.drawCount += 1;
+    if (!exportJob) setExporting(null);
+    describePlan();
   }
 
   // ------------------------------------------------------------------------------------------ controls
