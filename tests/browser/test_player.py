@@ -253,3 +253,4 @@ def test_pending_note_shows_over_the_surface(page, streamlit_app, artifacts):
     assert plot["y"] < box["y"] and box["y"] + box["height"] < plot["y"] + plot["height"]
     page.screenshot(path=str(artifacts / "player-pending.png"))
     assert page.errors == [] and page.console_errors == []
+

@@ -213,3 +213,14 @@ def test_copy_link_puts_the_page_url_on_the_clipboard(page, streamlit_app):
     assert frame.locator("#copy-link").inner_text() == "Link copied ✓"
     copied = frame.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.url and "layout=side_by_side" in copied
+
+
+def test_without_webcodecs_the_video_button_says_why(page, streamlit_app):
+    """Plain HTTP to another machine is not a secure context, and there the browser has no VideoEncoder: the button
+    is off and says why, and GIF still works (simulated by removing WebCodecs from every frame before it loads)."""
+    page.add_init_script("delete window.VideoEncoder; delete window.VideoFrame;")
+    frame = open_player(page, streamlit_app(APP))
+    video = frame.locator("#export-video")
+    assert video.is_disabled() and "HTTPS" in video.get_attribute("title")
+    data, last, _ = export(page, frame, "#export-gif", "480x360", "10")
+    assert data[:6] == b"GIF89a" and last["frames"] == STEPS + 1

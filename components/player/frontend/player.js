@@ -678,7 +678,11 @@
   function setExporting(format) {
     const busy = !!format;
     ui.exportGif.disabled = busy || st.T === 0;
-    ui.exportVideo.disabled = busy || st.T === 0;
+    // WebCodecs exists only in secure contexts (HTTPS, localhost): elsewhere say so on the button instead of failing.
+    const video = typeof VideoEncoder !== "undefined";
+    ui.exportVideo.disabled = busy || st.T === 0 || !video;
+    ui.exportVideo.title = video ? "Download the animation as a WebM video"
+      : "This browser cannot encode video here: WebCodecs needs the page served over HTTPS (or from localhost). GIF works.";
     ui.exportProgress.hidden = !busy;
     ui.exportCancel.hidden = !busy;
     ui.exportProgress.value = 0;
