@@ -530,6 +530,13 @@ def _along(loss, theta, direction, t):
 
 
 # ------------------------------------------------------------------------------------------- the slice's grid
+def _softplus_value(z):
+    """log(1 + eᶻ) = max(z, 0) + log1p(e^−|z|), equal to ``jnp.logaddexp(0, z)`` and ~4x faster on XLA:CPU
+    (2,601 x 200 values: 0.76 vs 2.9 ms, measured), which checks for infinities and NaNs first.  For values only:
+    its derivatives at z = 0 are not softplus's (|z| and max have kinks there), and a symmetric start has z = 0."""
+    return jnp.maximum(z, 0.0) + jnp.log1p(jnp.exp(-jnp.abs(z)))
+
+
 @functools.partial(jax.jit, static_argnames=("problem",))
 def _slice_values(problem: Problem, theta, d1, d2, a, b):
     """L(θ + aᵢ d₁ + bᵢ d₂) for every i."""
@@ -548,11 +555,13 @@ def _slice_values(problem: Problem, theta, d1, d2, a, b):
         if W.shape[-1] == 1:  # the output layer: a weighted sum, cheaper than 2,601 tiny matrix products
             h = jnp.sum(h * W[:, None, :, 0], axis=-1, keepdims=True) + c[:, None, :]
         else:
+            # One small product per grid point.  Tried: h W* + α h W₁ + β h W₂ as one (G·N × in) @ (in × 3·out)
+            # product: 4-5x slower on XLA:CPU (a GEMM with an inner dimension of 8-16 in float64).
             h = jnp.einsum("gni,gio->gno", h, W) + c[:, None, :]
         if k < len(problem.layers) - 1:
             h = act(h)
     z = h[..., 0]  # (G, N)
-    ce = jnp.mean(jnp.logaddexp(0.0, z) - y[None] * z, axis=1)  # −log softmax((0, z))_y
+    ce = jnp.mean(_softplus_value(z) - y[None] * z, axis=1)  # −log softmax((0, z))_y
     return ce + jax.vmap(lambda s, t: penalty(problem, theta + s * d1 + t * d2))(a, b)
 
 
