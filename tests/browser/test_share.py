@@ -224,3 +224,16 @@ def test_without_webcodecs_the_video_button_says_why(page, streamlit_app):
     assert video.is_disabled() and "HTTPS" in video.get_attribute("title")
     data, last, _ = export(page, frame, "#export-gif", "480x360", "10")
     assert data[:6] == b"GIF89a" and last["frames"] == STEPS + 1
+
+
+def test_the_file_shows_the_zoom_on_screen(page, streamlit_app):
+    """Zoomed in on screen, the file shows the same ranges (not the whole surface) and so a different picture."""
+    frame = open_player(page, streamlit_app(APP))
+    whole, before, _ = export(page, frame, "#export-gif", "480x360", "20")
+    assert before["ranges"] == [{"xr": [-2, 2], "yr": [-2, 2]}]
+    frame.evaluate("() => Plotly.relayout(document.querySelector('.js-plotly-plot'), "
+                   "{'xaxis.range': [0, 2], 'yaxis.range': [-1, 1]})")
+    zoomed, after, _ = export(page, frame, "#export-gif", "480x360", "20")
+    assert after["ranges"] == [{"xr": [0, 2], "yr": [-1, 1]}]
+    first_whole, first_zoomed = gif_frames(whole)[1][0], gif_frames(zoomed)[1][0]
+    assert changed_fraction(first_whole, first_zoomed) > 0.05  # the surface itself is drawn at the new ranges

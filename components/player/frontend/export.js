@@ -147,7 +147,8 @@
       });
     }
 
-    return { canvas: canvas, draw: draw, pixels: () => ctx.getImageData(0, 0, W, H).data };
+    return { canvas: canvas, draw: draw, pixels: () => ctx.getImageData(0, 0, W, H).data,
+             ranges: layers.map((l) => ({ xr: l.area.xr, yr: l.area.yr })) };
   }
 
   /** An animated GIF of the steps planFrames picks, W x H, at fps.
@@ -188,7 +189,8 @@
       if (i % 3 === 2) await yieldToBrowser();
     }
     out.finish();
-    return { blob: new Blob([out.bytes()], { type: "image/gif" }), frames: steps.length, ext: "gif" };
+    return { blob: new Blob([out.bytes()], { type: "image/gif" }), frames: steps.length, ext: "gif",
+             ranges: comp.ranges };
   }
 
   // -------------------------------------------------------------------------------------------- video
@@ -250,7 +252,8 @@
       if (encoder.state !== "closed") encoder.close();
     }
     const bytes = muxWebM(chunks, { codec: codec.webm, width: W, height: H, durationMs: steps.length * 1000 / fps });
-    return { blob: new Blob([bytes], { type: "video/webm" }), frames: steps.length, ext: "webm" };
+    return { blob: new Blob([bytes], { type: "video/webm" }), frames: steps.length, ext: "webm",
+             ranges: comp.ranges };
   }
 
   // -------------------------------------------------------------------------------------------- WebM muxer

@@ -62,9 +62,10 @@
    *   pending    whether the "compiling" note is shown (the runs are not drawn yet);
    *   scrub      the live scrub, {name, values, index} (values: the first scrubbed path's, one per notch), or null;
    *   routes(i)  the routes panel i draws, {label: [[x, y], ...]};
-   *   exporting  whether a GIF / video is being made;  lastExport  the last one, {format, bytes, frames, width,
-   *              height, fps, seconds, name} (or {format, error});  copiedLink  the URL "Copy link" put on the
-   *              clipboard.
+   *   exporting  whether a GIF / video is being made;
+   *   lastExport the last one, {format, bytes, frames, width, height, fps, seconds, name, ranges: each panel's
+   *              {xr, yr} in the file} (or {format, error});
+   *   copiedLink the URL "Copy link" put on the clipboard.
    * Keep these names: renaming one breaks the tests that drive a real browser, not this file.
    */
   const playerState = (window.playerState = {
@@ -721,7 +722,8 @@
         opts.width + "\u00d7" + opts.height + " at " + opts.fps + " fps \u00b7 made in " + seconds.toFixed(1) + " s";
       ui.exportNote.append(" ", link);
       playerState.lastExport = { format: done.ext, bytes: done.blob.size, frames: done.frames, width: opts.width,
-                                 height: opts.height, fps: opts.fps, seconds: seconds, name: name };
+                                 height: opts.height, fps: opts.fps, seconds: seconds, name: name,
+                                 ranges: done.ranges };
     } catch (err) {
       ui.exportNote.textContent = err && err.name === "AbortError"
         ? "cancelled" + (exportJob && exportJob.reason ? ": " + exportJob.reason : "")
