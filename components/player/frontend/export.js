@@ -18,6 +18,7 @@
   const GIF_HOLD_MS = 1000;    // the GIF's last frame stays this long before it loops (not in the video: its
                                // duration is frames / fps)
   const KEY_EVERY_S = 2;       // a video key frame every this many seconds (seeking)
+  const LEGEND_GAP_PX = 42;    // the x axis's ticks and title, between the plot and an overlaid panel's legend
   const STATIC_CONFIG = { staticPlot: true, displayModeBar: false }; // the hidden plots that are photographed
 
   /** The steps the frames show: 0, k, 2k, ..., T (T always last), at most MAX_FRAMES of them. */
@@ -73,6 +74,11 @@
       Object.assign(layout, { width: w, height: h, autosize: false });
       const data = panel.gd.data.map((t) => Object.assign({}, t)); // the same arrays, Plotly's own fields apart
       await Plotly.newPlot(div, data, layout, STATIC_CONFIG);
+      if (layout.showlegend && layout.legend) {
+        // The legend's y is a fraction of the plot's height, tuned for the screen's: in a smaller file it would
+        // touch the x axis's title.  Keep it LEGEND_GAP_PX under the axis instead.
+        await Plotly.relayout(div, { "legend.y": -LEGEND_GAP_PX / div._fullLayout.yaxis._length });
+      }
       const fl = div._fullLayout;
       const area = { left: fl.xaxis._offset, top: fl.yaxis._offset, w: fl.xaxis._length, h: fl.yaxis._length,
                      xr: fl.xaxis.range.slice(), yr: fl.yaxis.range.slice() };
