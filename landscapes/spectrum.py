@@ -6,6 +6,8 @@
   β).  The eigenvalues of ``T`` (Ritz values) approach the extreme eigenvalues of ``H`` first (Golub & Van Loan,
   *Matrix Computations*, 4th ed., §10.1); at ``k = n`` they are all of them.
 * `extremes`: the top-k and bottom-k Ritz pairs, with each residual ``‖H u − λ u‖`` measured by one more product.
+* `top`: λmax alone, by Lanczos that stops as soon as the top Ritz pair's residual ``β_k |s_k|`` (Paige) is
+  below ``tol · |λ|``, ARPACK's test: about 10 products for the page's networks instead of ``min(n, 128)``.
 * `density`: stochastic Lanczos quadrature (Lin, Saad & Yang 2016; Ghorbani, Krishnan & Xiao 2019, as in
   PyHessian): for a random unit ``v``, ``vᵀ g(H) v = Σᵢ wᵢ g(θᵢ)`` exactly for polynomials ``g`` of degree < 2k, with
   nodes ``θᵢ`` the Ritz values and weights ``wᵢ`` the squared first components of ``T``'s eigenvectors (they sum
@@ -31,33 +33,47 @@ def hvp(loss: Callable, theta, v):
     return jax.jvp(jax.grad(loss), (theta,), (v,))[1]
 
 
+def _step(product: Callable, V, j, scale):
+    """One Lanczos step from row ``j`` of ``V`` with ``product(v) = H v``: ``(V with row j + 1 set, α_j, β_j,
+    scale)``.
+
+    β_j is 0 (and row j + 1 stays 0) when the space became invariant: β below `BREAKDOWN` × the largest |α| or β
+    seen so far, which stands for ‖H‖."""
+    v = V[j]
+    w = product(v)
+    a = w @ v
+    # Full reorthogonalization against every v so far (rows not yet reached are 0), twice: "twice is enough"
+    # (Giraud et al. 2005).  It subtracts α v_j and β v_{j−1} as the three-term recurrence does.
+    w = w - V.T @ (V @ w)
+    w = w - V.T @ (V @ w)
+    b = jnp.linalg.norm(w)
+    scale = jnp.maximum(scale, jnp.maximum(jnp.abs(a), b))
+    ok = b > BREAKDOWN * scale
+    V = jax.lax.dynamic_update_index_in_dim(V, jnp.where(ok, w / jnp.where(ok, b, 1.0), 0.0), j + 1, 0)
+    return V, a, jnp.where(ok, b, 0.0), scale
+
+
+def _basis(v0, steps: int):
+    """The (steps + 1) × n basis buffer with the unit start in row 0."""
+    return jnp.zeros((steps + 1, v0.shape[0]), v0.dtype).at[0].set(v0 / jnp.linalg.norm(v0))
+
+
 @functools.partial(jax.jit, static_argnames=("loss", "steps"))
 def _lanczos(loss: Callable, theta, starts, steps: int):
     """Lanczos from each row of ``starts`` (vmapped): ``(alpha (p, k), beta (p, k), V (p, k, n))``.
 
     Row j of V is v_j; beta[j] couples v_j and v_{j+1} and is 0 from the step where the space became invariant
     (then every later v is 0 and T falls apart into blocks; `_valid` keeps the first)."""
-    def one(v0):
-        n = v0.shape[0]
-        V = jnp.zeros((steps + 1, n), v0.dtype).at[0].set(v0 / jnp.linalg.norm(v0))
+    product = functools.partial(hvp, loss, theta)
 
+    def one(v0):
         def body(j, c):
             V, alpha, beta, scale = c
-            v = V[j]
-            w = hvp(loss, theta, v)
-            a = w @ v
-            # Full reorthogonalization against every v so far (rows not yet reached are 0), twice: "twice is
-            # enough" (Giraud et al. 2005).  It subtracts α v_j and β v_{j−1} as the three-term recurrence does.
-            w = w - V.T @ (V @ w)
-            w = w - V.T @ (V @ w)
-            b = jnp.linalg.norm(w)
-            scale = jnp.maximum(scale, jnp.maximum(jnp.abs(a), b))
-            ok = b > BREAKDOWN * scale
-            V = jax.lax.dynamic_update_index_in_dim(V, jnp.where(ok, w / jnp.where(ok, b, 1.0), 0.0), j + 1, 0)
-            return V, alpha.at[j].set(a), beta.at[j].set(jnp.where(ok, b, 0.0)), scale
+            V, a, b, scale = _step(product, V, j, scale)
+            return V, alpha.at[j].set(a), beta.at[j].set(b), scale
 
         zeros = jnp.zeros(steps, v0.dtype)
-        V, alpha, beta, _ = jax.lax.fori_loop(0, steps, body, (V, zeros, zeros, jnp.zeros((), v0.dtype)))
+        V, alpha, beta, _ = jax.lax.fori_loop(0, steps, body, (_basis(v0, steps), zeros, zeros, zeros[0]))
         return alpha, beta, V[:steps]
 
     return jax.vmap(one)(starts)
@@ -101,31 +117,82 @@ def lanczos(loss: Callable, theta, steps: int | None = None, seed: int = 0) -> L
     return _valid(alpha[0], beta[0], V[0])
 
 
+TOL = 1e-10  # `top` stops when the top Ritz pair's residual ‖H u − λ u‖ is below TOL · |λ| (ARPACK's test)
+CHECKS = (8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128)  # Lanczos steps after which `top` tests convergence
+
+
+def _top_ritz(alpha, beta, size: int):
+    """The largest Ritz value of the leading ``size × size`` block of T, and its residual ``β_{size} |s_size|``.
+
+    For the Ritz pair (θ, u = V s) of T_k, ``H u − θ u = β_k s_k v_{k+1}`` (Paige 1971; Golub & Van Loan
+    §10.1.4), so the residual costs no product.  Entries after a breakdown (β = 0) belong to zero vectors: they
+    are set below every valid diagonal entry (so below λmax, which is at least each of them) and decoupled, and
+    the top eigenvector has no component there."""
+    a, b = alpha[:size], beta[:size]
+    valid = jnp.cumsum(jnp.concatenate([jnp.zeros(1, a.dtype), (b[:-1] == 0.0).astype(a.dtype)])) == 0
+    diag = jnp.where(valid, a, jnp.min(jnp.where(valid, a, jnp.inf)) - 1.0)
+    off = jnp.where(valid[1:], b[:-1], 0.0)
+    w, S = jnp.linalg.eigh(jnp.diag(diag) + jnp.diag(off, 1) + jnp.diag(off, -1))
+    return w[-1], jnp.abs(b[-1] * S[-1, -1])
+
+
 @functools.partial(jax.jit, static_argnames=("loss", "steps"))
-def _top(loss: Callable, theta, start, steps: int):
-    alpha, beta, _ = _lanczos(loss, theta, start[None], steps)
-    alpha, beta = alpha[0], beta[0]
-    # After a breakdown (β = 0) the rest of T is a zero block: its zero eigenvalues must not pass for λmax.
-    valid = jnp.cumsum(jnp.concatenate([jnp.zeros(1), (beta[:-1] == 0.0).astype(alpha.dtype)])) == 0
-    # A decoupled entry set below the smallest valid diagonal entry stays below λmax (which is ≥ every entry).
-    diag = jnp.where(valid, alpha, jnp.min(jnp.where(valid, alpha, jnp.inf)) - 1.0)
-    off = jnp.where(valid[1:], beta[:-1], 0.0)
-    T = jnp.diag(diag) + jnp.diag(off, 1) + jnp.diag(off, -1)
-    return jnp.linalg.eigvalsh(T)[-1]
+def _top(loss: Callable, theta, start, tol, steps: int):
+    """Lanczos until the top Ritz pair converges (tested after each of `CHECKS` steps and at a breakdown) or
+    ``steps`` steps: ``(λ, residual, steps taken)``.  The tridiagonal eigenproblem at a check has that check's
+    static size, so a test at 8 steps costs an 8 × 8 ``eigh``, not a ``steps × steps`` one."""
+    checks = tuple(c for c in CHECKS if c < steps) + (steps,)
+    tests = [functools.partial(_top_ritz, size=c) for c in checks]
+    at = jnp.asarray(checks)
+    zeros = jnp.zeros(steps, theta.dtype)
+    product = functools.partial(hvp, loss, theta)
 
+    def going(c):
+        j, _, _, _, _, _, lam, res = c
+        return (j < steps) & (res > tol * jnp.abs(lam))
 
-def top_eigenvalue(loss: Callable, theta, steps: int | None = None, seed: int = 0) -> float:
-    """λmax of the Hessian of ``loss`` at ``theta``: Lanczos and the tridiagonal eigenproblem in one compiled
-    call (the largest Ritz value; exact once the Krylov space is the whole space or invariant)."""
-    theta = _theta(theta)
-    return float(_top_seeded(loss, theta, seed, steps_for(theta.size, steps)))
+    def body(c):
+        j, V, alpha, beta, scale, k, lam, res = c
+        V, a, b, scale = _step(product, V, j, scale)
+        alpha, beta = alpha.at[j].set(a), beta.at[j].set(b)
+        due = j + 1 == at[k]
+        # At a breakdown the next check's block is T plus decoupled entries: its residual is 0 and the run ends.
+        lam, res = jax.lax.cond(due | (b == 0.0), lambda: jax.lax.switch(k, tests, alpha, beta), lambda: (lam, res))
+        return j + 1, V, alpha, beta, scale, k + due.astype(k.dtype), lam, res
+
+    start = (0, _basis(start, steps), zeros, zeros, zeros[0], 0, zeros[0], jnp.asarray(jnp.inf, theta.dtype))
+    j, *_, lam, res = jax.lax.while_loop(going, body, start)
+    return lam, res, j
 
 
 @functools.partial(jax.jit, static_argnames=("loss", "steps"))
-def _top_seeded(loss: Callable, theta, seed, steps: int):
+def _top_seeded(loss: Callable, theta, seed, tol, steps: int):
     # The start is drawn inside the compiled call: drawn eagerly it cost about as much as the Lanczos run itself
     # for a small network (0.1 of 0.5 ms, measured).
-    return _top(loss, theta, jax.random.normal(jax.random.key(seed), theta.shape, jnp.float64), steps)
+    return _top(loss, theta, jax.random.normal(jax.random.key(seed), theta.shape, theta.dtype), tol, steps)
+
+
+class Top(NamedTuple):
+    """The largest eigenvalue found by `top`, its Ritz vector's relative residual ``‖H u − λ u‖ / |λ|``, and the
+    Lanczos steps (Hessian-vector products) it took."""
+
+    value: float
+    residual: float
+    steps: int
+
+
+def top(loss: Callable, theta, steps: int | None = None, seed: int = 0, tol: float = TOL) -> Top:
+    """λmax of the Hessian of ``loss`` at ``theta`` by Lanczos that stops once the top Ritz pair's residual is
+    below ``tol · |λ|`` (at most ``steps`` steps, default ``min(n, 128)``), in one compiled call."""
+    theta = np.asarray(theta, np.float64).reshape(-1)  # NumPy, not jnp: an eager jnp op costs more than 8 steps
+    lam, res, taken = jax.device_get(_top_seeded(loss, theta, seed, tol, steps_for(theta.size, steps)))
+    return Top(float(lam), float(res) / max(abs(float(lam)), np.finfo(float).tiny), int(taken))
+
+
+def top_eigenvalue(loss: Callable, theta, steps: int | None = None, seed: int = 0, tol: float = TOL) -> float:
+    """λmax of the Hessian of ``loss`` at ``theta`` (see `top`): exact to ``tol`` in the residual, and exact
+    outright once the Krylov space is the whole space or invariant."""
+    return top(loss, theta, steps, seed, tol).value
 
 
 class Extremes(NamedTuple):

@@ -382,5 +382,31 @@ def test_top_eigenvalue_is_the_dense_one(dense):
     # after a breakdown the zero block does not count: a negative definite quadratic keeps its negative top
     A = -np.diag([1.0, 2.0, 3.0, 4.0])
     quad = lambda x: 0.5 * x @ jnp.asarray(A) @ x  # noqa: E731
-    top = float(spectrum._top(quad, jnp.zeros(4), jnp.asarray([1.0, 1.0, 0.0, 0.0]), 4))
-    assert top == pytest.approx(-1.0, abs=1e-12)
+    top, residual, taken = spectrum._top(quad, jnp.zeros(4), jnp.asarray([1.0, 1.0, 0.0, 0.0]), 1e-10, 4)
+    assert float(top) == pytest.approx(-1.0, abs=1e-12)
+    assert int(taken) == 2 and float(residual) == 0.0  # the space span{e1, e2} is invariant after two steps
+
+
+def test_top_stops_early_with_a_true_residual(dense):
+    """`top` stops once Paige's residual β_k|s_k| is below tol·|λ|; by the Krylov–Bogoliubov theorem some
+    eigenvalue of H lies within that residual of the Ritz value, so the reported residual cannot be too small."""
+    theta, H = dense
+    w = np.linalg.eigvalsh(H)
+    loss = N.loss_function(PROBLEM)
+    full = spectrum.top(loss, theta)
+    assert full.steps < theta.size and full.residual <= spectrum.TOL
+    assert full.value == pytest.approx(w[-1], rel=1e-10)
+    for steps in (3, 4, 5, 6):  # cut short before convergence: the residual says how far it is
+        rough = spectrum.top(loss, theta, steps=steps)
+        assert rough.steps == steps and rough.residual > spectrum.TOL
+        assert np.min(np.abs(w - rough.value)) <= rough.residual * abs(rough.value) * (1 + 1e-8)
+        assert rough.value <= w[-1] + 1e-12  # a Ritz value never exceeds λmax
+    # Paige's residual is the true one: the Ritz vector u = Vᵀs from the same start, against the dense H
+    start = jnp.asarray(np.random.default_rng(1).standard_normal(theta.size))
+    for steps in (3, 5):
+        value, residual, _ = spectrum._top(loss, jnp.asarray(theta), start, 0.0, steps)
+        alpha, beta, V = (np.asarray(a[0]) for a in spectrum._lanczos(loss, jnp.asarray(theta), start[None], steps))
+        ritz, S = np.linalg.eigh(np.diag(alpha) + np.diag(beta[:-1], 1) + np.diag(beta[:-1], -1))
+        u = V.T @ S[:, -1]
+        assert float(value) == pytest.approx(ritz[-1], rel=1e-12)
+        assert float(residual) == pytest.approx(np.linalg.norm(H @ u - ritz[-1] * u), rel=1e-6)
