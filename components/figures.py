@@ -70,11 +70,12 @@ def log_levels_wanted(z) -> bool:
     return bool(np.log10(hi / lo) >= LOG_DECADES)
 
 
-def display_z(z: np.ndarray, log_levels: bool) -> tuple[np.ndarray, str]:
-    """The array to shade and its colour-bar title: ``log10(z − min z + ε)`` when ``log_levels``, else ``z``."""
+def display_z(z: np.ndarray, log_levels: bool, axes: tuple[str, str] = ("x", "y")) -> tuple[np.ndarray, str]:
+    """The array to shade and its colour-bar title: ``log10(z − min z + ε)`` when ``log_levels``, else ``z``
+    (``f(x, y)``, in the names of ``axes``)."""
     z = np.asarray(z, dtype=float)
     if not log_levels:
-        return z, "f(x, y)"
+        return z, f"f({axes[0]}, {axes[1]})"
     finite = z[np.isfinite(z)]
     zmin = finite.min() if finite.size else 0.0
     span = (finite.max() - zmin) if finite.size else 1.0
@@ -82,8 +83,9 @@ def display_z(z: np.ndarray, log_levels: bool) -> tuple[np.ndarray, str]:
     return np.log10(z - zmin + eps), "log₁₀(f − min f)"
 
 
-def marker_traces(markers: Iterable[tuple]) -> list[go.Scatter]:
-    """One scatter trace per kind, so the legend lists each kind once.  ``markers`` are (x, y, kind, label[, f])."""
+def marker_traces(markers: Iterable[tuple], axes: tuple[str, str] = ("x", "y")) -> list[go.Scatter]:
+    """One scatter trace per kind, so the legend lists each kind once.  ``markers`` are (x, y, kind, label[, f]);
+    ``axes`` name the coordinates in the hover text."""
     by_kind: dict[str, list[tuple[float, float, str]]] = {}
     for x, y, kind, label, *_ in markers:
         by_kind.setdefault(kind, []).append((x, y, label))
@@ -93,43 +95,47 @@ def marker_traces(markers: Iterable[tuple]) -> list[go.Scatter]:
         xs, ys, labels = zip(*points)
         traces.append(go.Scatter(
             x=xs, y=ys, mode="markers", name=name, text=labels, marker=marker_style(kind),
-            hovertemplate="%{text}<br>x=%{x:.4g}, y=%{y:.4g}<extra></extra>",
+            hovertemplate=f"%{{text}}<br>{axes[0]}=%{{x:.4g}}, {axes[1]}=%{{y:.4g}}<extra></extra>",
         ))
     return traces
 
 
 def contour_figure(xs, ys, z, *, log_levels: bool | None = None, markers=(), title: str | None = None,
-                   height: int = 520) -> go.Figure:
-    """A filled contour map of ``z`` (shape ``(len(ys), len(xs))``) with optional critical-point markers."""
+                   height: int = 520, axes: tuple[str, str] = ("x", "y")) -> go.Figure:
+    """A filled contour map of ``z`` (shape ``(len(ys), len(xs))``) with optional critical-point markers; ``axes``
+    name the two coordinates (titles, colour bar, hover)."""
     if log_levels is None:
         log_levels = log_levels_wanted(z)
-    shaded, bar_title = display_z(z, log_levels)
+    shaded, bar_title = display_z(z, log_levels, axes)
+    a, b = axes
     fig = go.Figure(go.Contour(
         x=np.asarray(xs), y=np.asarray(ys), z=shaded, colorscale=SURFACE_COLORSCALE, ncontours=30, line=CONTOUR_LINE,
         colorbar=dict(title=dict(text=bar_title, side="right")), customdata=np.asarray(z),
-        hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{customdata:.6g}<extra></extra>", name="surface",
+        hovertemplate=f"{a}=%{{x:.4g}}<br>{b}=%{{y:.4g}}<br>f=%{{customdata:.6g}}<extra></extra>", name="surface",
         showlegend=False,
     ))
-    for trace in marker_traces(markers):
+    for trace in marker_traces(markers, axes):
         fig.add_trace(trace)
     fig.update_layout(
         title=title, height=height, margin=dict(l=40, r=10, t=40 if title else 10, b=40),
-        xaxis=dict(title="x", constrain="domain"), yaxis=dict(title="y", scaleanchor="x", scaleratio=1),
+        xaxis=dict(title=a, constrain="domain"), yaxis=dict(title=b, scaleanchor="x", scaleratio=1),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), uirevision="keep",
     )
     return fig
 
 
 def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), title: str | None = None,
-                     height: int = 560) -> go.Figure:
-    """A 3-D surface with optimizer paths lifted onto it (each path needs ``xy``, ``loss``, ``label``, ``color``)."""
+                     height: int = 560, axes: tuple[str, str] = ("x", "y")) -> go.Figure:
+    """A 3-D surface with optimizer paths lifted onto it (each path needs ``xy``, ``loss``, ``label``, ``color``);
+    ``axes`` name the two coordinates."""
+    a, b = axes
     z = np.asarray(z, dtype=float)
     finite = z[np.isfinite(z)]
     # Clip the tallest 2 % so a single steep wall (Rosenbrock, Goldstein-Price) does not flatten the whole view.
     top = np.percentile(finite, 98) if finite.size else 1.0
     fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=np.minimum(z, top), colorscale=SURFACE_COLORSCALE,
                                opacity=0.85, showscale=False, name="surface",
-                               hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{z:.6g}<extra></extra>"))
+                               hovertemplate=f"{a}=%{{x:.4g}}<br>{b}=%{{y:.4g}}<br>f=%{{z:.6g}}<extra></extra>"))
     for i, path in enumerate(paths):
         xy = np.asarray(path["xy"])
         loss = np.minimum(np.asarray(path["loss"]), top)
@@ -146,7 +152,7 @@ def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), ti
                                    marker=dict(size=5, color=colour, symbol=SYMBOL_3D.get(symbol, "circle"),
                                                line=dict(width=1, color=MARKER_OUTLINE))))
     fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
-                      scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f"), uirevision="keep")
+                      scene=dict(xaxis_title=a, yaxis_title=b, zaxis_title="f"), uirevision="keep")
     return fig
 
 

@@ -134,7 +134,7 @@ def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple
     plane's half-widths differ by up to 10×)."""
     marker_kind = centre_kind if centre_kind in KINDS else "regular"
     contour = contour_figure(plane.xs, plane.ys, plane.z, markers=[(0.0, 0.0, marker_kind, f"θ* ({centre_kind})")],
-                             height=480)
+                             height=480, axes=("α", "β"))
     contour.update_layout(xaxis_title="α (along d₁)", yaxis=dict(title="β (along d₂)", scaleanchor=None))
     paths = []
     for i, (xy, loss, name) in enumerate(zip(plane.coords, plane.on_plane, names)):
@@ -152,8 +152,7 @@ def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple
         path["xy"] = np.where(inside[:, None], xy, np.nan)
     contour.update_xaxes(range=[x0, x1])
     contour.update_yaxes(range=[y0, y1])
-    surface = surface3d_figure(plane.xs, plane.ys, plane.z, paths=paths, height=480)
-    surface.update_layout(scene=dict(xaxis_title="α", yaxis_title="β", zaxis_title="L"))
+    surface = surface3d_figure(plane.xs, plane.ys, plane.z, paths=paths, height=480, axes=("α", "β"))
     return contour, surface
 
 

@@ -43,3 +43,11 @@ def test_line_figure_has_one_trace_per_series_and_log_axis():
     fig = figures.line_figure([{"x": [0, 1], "y": [1, 0.1], "label": "a"}, {"x": [0, 1], "y": [2, 1], "label": "b"}],
                               ytitle="loss", log_y=True)
     assert [t.name for t in fig.data] == ["a", "b"] and fig.layout.yaxis.type == "log"
+
+
+def test_axes_names_reach_titles_colour_bar_and_hover():
+    fig = figures.contour_figure(XS, YS, Z, markers=[(0, 0, "minimum", "m")], log_levels=False, axes=("u", "v"))
+    assert fig.data[0].colorbar.title.text == "f(u, v)"
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("u", "v")
+    assert "u=%{x" in fig.data[0].hovertemplate and "v=%{y" in fig.data[1].hovertemplate
+    assert figures.contour_figure(XS, YS, Z, log_levels=False).data[0].colorbar.title.text == "f(x, y)"

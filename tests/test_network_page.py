@@ -138,3 +138,9 @@ def test_3d_paths_break_where_they_leave_the_box():
     assert np.isnan(path3d.x[2]) and path3d.x[3] == pytest.approx(0.2)
     line = [t for t in contour.data if t.name == "Adam"][0]
     assert line.x[2] == 3.0  # the contour keeps it: its axes clip it
+    # The plane's coordinates are α and β, as in f(α, β) = L(θ* + α d₁ + β d₂) under the charts, not x and y.
+    assert contour.data[0].colorbar.title.text == "f(α, β)"
+    assert contour.data[0].hovertemplate.startswith("α=") and "β=" in contour.data[0].hovertemplate
+    assert "α=" in contour.data[1].hovertemplate  # θ*'s marker
+    assert (surface.layout.scene.xaxis.title.text, surface.layout.scene.yaxis.title.text) == ("α", "β")
+    assert surface.data[0].hovertemplate.startswith("α=")
