@@ -152,7 +152,10 @@ def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), ti
                                    marker=dict(size=5, color=colour, symbol=SYMBOL_3D.get(symbol, "circle"),
                                                line=dict(width=1, color=MARKER_OUTLINE))))
     fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
-                      scene=dict(xaxis_title=a, yaxis_title=b, zaxis_title="f"), uirevision="keep")
+                      # Plotly's default eye (1.25, 1.25, 1.25) puts the near corner's tick labels past the
+                      # bottom edge at these heights; a little further and lower keeps the whole box in view.
+                      scene=dict(xaxis_title=a, yaxis_title=b, zaxis_title="f",
+                                 camera=dict(eye=dict(x=1.45, y=1.45, z=1.05))), uirevision="keep")
     return fig
 
 

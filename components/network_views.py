@@ -153,6 +153,8 @@ def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple
     contour.update_xaxes(range=[x0, x1])
     contour.update_yaxes(range=[y0, y1])
     surface = surface3d_figure(plane.xs, plane.ys, plane.z, paths=paths, height=480, axes=("α", "β"))
+    # The legend above the scene, as on the contour: at the side it took the width the box's near corner needs.
+    surface.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), margin=dict(t=40))
     return contour, surface
 
 
