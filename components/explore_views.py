@@ -403,7 +403,7 @@ def atlas_3d(g: analysis.Grid, points: Sequence[PointInfo], *, selected: PointIn
                                    z=[min(float(selected.value), top) + lift], mode="markers", name="selected point",
                                    marker=dict(size=8, color="#111111", symbol="circle-open")))
     fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), uirevision="keep",
-                      scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f"),
+                      scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f", camera=figures.CAMERA_3D),
                       legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0))
     return fig
 

@@ -124,6 +124,11 @@ def contour_figure(xs, ys, z, *, log_levels: bool | None = None, markers=(), tit
     return fig
 
 
+# Plotly's default eye (1.25, 1.25, 1.25) puts the box's near corner and its tick labels past the edges of a
+# half-width column; a little further and lower keeps the whole box in view.
+CAMERA_3D = dict(eye=dict(x=1.75, y=1.75, z=1.2))
+
+
 def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), title: str | None = None,
                      height: int = 560, axes: tuple[str, str] = ("x", "y")) -> go.Figure:
     """A 3-D surface with optimizer paths lifted onto it (each path needs ``xy``, ``loss``, ``label``, ``color``);
@@ -152,10 +157,8 @@ def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), ti
                                    marker=dict(size=5, color=colour, symbol=SYMBOL_3D.get(symbol, "circle"),
                                                line=dict(width=1, color=MARKER_OUTLINE))))
     fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
-                      # Plotly's default eye (1.25, 1.25, 1.25) puts the near corner's tick labels past the
-                      # bottom edge at these heights; a little further and lower keeps the whole box in view.
-                      scene=dict(xaxis_title=a, yaxis_title=b, zaxis_title="f",
-                                 camera=dict(eye=dict(x=1.45, y=1.45, z=1.05))), uirevision="keep")
+                      scene=dict(xaxis_title=a, yaxis_title=b, zaxis_title="f", camera=CAMERA_3D),
+                      uirevision="keep")
     return fig
 
 
