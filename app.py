@@ -8,11 +8,12 @@ from components.memory import collect_now_and_then
 warmup.wait("imports")  # a visitor early after a start: let the warm-up finish its imports (see components.serve)
 
 PAGES = [
-    # (file, title, icon, URL path); the first is the default page.
-    ("app_pages/compare.py", "Compare optimizers", "🏃", "compare"),
-    ("app_pages/explore.py", "Explore critical points", "🔍", "explore"),
-    ("app_pages/lab.py", "Lab: sweeps", "🧪", "lab"),
-    ("app_pages/network.py", "A real network", "🧠", "network"),
+    # (file, title, icon, URL path); the first is the default page.  Material icons come with Streamlit's own
+    # font, so they show on every machine (emoji need an emoji font: without one they are empty boxes).
+    ("app_pages/compare.py", "Compare optimizers", ":material/sprint:", "compare"),
+    ("app_pages/explore.py", "Explore critical points", ":material/explore:", "explore"),
+    ("app_pages/lab.py", "Lab: sweeps", ":material/science:", "lab"),
+    ("app_pages/network.py", "A real network", ":material/neurology:", "network"),
 ]
 
 

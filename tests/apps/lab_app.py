@@ -8,4 +8,4 @@ import streamlit as st
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "lab.py"
 
 st.set_page_config(page_title="Lab", page_icon="⛰️", layout="wide")
-st.navigation([st.Page(PAGE, title="Lab: sweeps", icon="🧪", url_path="lab", default=True)]).run()
+st.navigation([st.Page(PAGE, title="Lab: sweeps", icon=":material/science:", url_path="lab", default=True)]).run()
