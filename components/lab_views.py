@@ -403,6 +403,9 @@ DIVERGED_COLOR = "#d73027"
 def _styled(fig: go.Figure, height: int) -> go.Figure:
     """Shared layout: legend on top, SI-free exponents (10⁻⁶, not 1µ, on log axes)."""
     fig.update_layout(height=height, **_LAYOUT)
+    if fig.layout.annotations:  # subplot titles sit just above the top panel, where the legend would go: the
+        # legend moves to the top of the figure (container coordinates), above them, in a taller top margin
+        fig.update_layout(legend=dict(yref="container", y=1.0, yanchor="top"), margin=dict(t=80))
     fig.update_xaxes(exponentformat="power")
     fig.update_yaxes(exponentformat="power")
     return fig
@@ -560,7 +563,7 @@ def basin_figure(maps: Mapping[str, Basins], att: Attractors, height: int = 460)
                                  marker=dict(symbol="square", size=12, color=colours[i])))
     fig.update_yaxes(title_text="y₀", row=1, col=1)
     _styled(fig, height)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
+    fig.update_layout(legend=dict(orientation="h", yref="paper", yanchor="top", y=-0.18, x=0), margin=dict(t=40))
     return fig
 
 
@@ -625,11 +628,11 @@ def schedule_figure(steps: np.ndarray, lr_scheduled: np.ndarray, lr_constant: fl
     fig.add_trace(go.Scatter(x=[t[0], t[-2] if len(t) > 1 else t[0]], y=[lr_constant, lr_constant], mode="lines",
                              name="constant η", line=dict(color=figures.PALETTE[0], width=2, dash="dash")),
                   row=1, col=1)
-    for loss, label, colour in ((loss_scheduled, schedule_title, figures.PALETTE[1]),
-                                (loss_constant, "constant η", figures.PALETTE[0])):
+    for loss, label, colour, dash in ((loss_scheduled, schedule_title, figures.PALETTE[1], "solid"),
+                                      (loss_constant, "constant η", figures.PALETTE[0], "dash")):
         gap, axis, log = loss_gap(loss, f_star)
-        fig.add_trace(go.Scatter(x=t, y=gap, mode="lines", name=label, showlegend=False,
-                                 line=dict(color=colour, width=2)), row=2, col=1)
+        fig.add_trace(go.Scatter(x=t, y=gap, mode="lines", name=label, showlegend=False,  # styled as its legend
+                                 line=dict(color=colour, width=2, dash=dash)), row=2, col=1)
     _, axis, log = loss_gap(np.zeros(1), f_star)
     fig.update_yaxes(title_text="η", row=1, col=1)
     fig.update_yaxes(type="log" if log else "linear", title_text=axis, row=2, col=1)

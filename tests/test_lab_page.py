@@ -298,3 +298,19 @@ def test_another_pages_url_keys_are_skipped_quietly_but_this_pages_unknown_keys_
     said = "\n".join(w.value for w in at.warning)
     assert "lab.bogus" in said
     assert "compare.steps" not in said and "explore.x" not in said
+
+
+def test_the_legend_clears_the_subplot_titles_and_each_line_looks_like_its_entry():
+    curve = dict(eta=np.geomspace(0.01, 1, 3), loss=np.ones(3), converged_at=np.array([5, 4, -1]),
+                 diverged=np.array([False, False, True]), label="GD", color="#000")
+    t = np.arange(4)
+    for fig in (lv.learning_rate_figure([curve], 0.0),
+                lv.schedule_figure(t, np.ones(3), 1.0, np.ones(4), np.ones(4), 0.0, "cosine")):
+        # Subplot titles sit just above the top panel (paper y = 1): the legend is above them, at the top of the
+        # figure, in the top margin.
+        assert max(a.y for a in fig.layout.annotations) == pytest.approx(1.0)
+        legend = fig.layout.legend
+        assert (legend.yref, legend.y, legend.yanchor) == ("container", 1.0, "top") and fig.layout.margin.t >= 70
+    fig = lv.schedule_figure(t, np.ones(3), 1.0, np.ones(4), np.ones(4), 0.0, "cosine")
+    dashes = {(tr.name, tr.line.dash) for tr in fig.data}
+    assert dashes == {("cosine", None), ("cosine", "solid"), ("constant η", "dash")}
