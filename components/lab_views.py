@@ -404,10 +404,12 @@ _LAYOUT = dict(margin=dict(l=60, r=10, t=40, b=50), legend=dict(orientation="h",
 DIVERGED_COLOR = "#d73027"
 
 
-def _styled(fig: go.Figure, height: int) -> go.Figure:
-    """Shared layout: legend on top, SI-free exponents (10⁻⁶, not 1µ, on log axes)."""
+def _styled(fig: go.Figure, height: int, legend_below: bool = False) -> go.Figure:
+    """Shared layout: legend on top (or under the panels), SI-free exponents (10⁻⁶, not 1µ, on log axes)."""
     fig.update_layout(height=height, **_LAYOUT)
-    if fig.layout.annotations:  # subplot titles sit just above the top panel, where the legend would go: the
+    if legend_below:
+        fig.update_layout(legend=dict(yanchor="top", y=-0.18))
+    elif fig.layout.annotations:  # subplot titles sit just above the top panel, where the legend would go: the
         # legend moves to the top of the figure (container coordinates), above them, in a taller top margin
         fig.update_layout(legend=dict(yref="container", y=1.0, yanchor="top"), margin=dict(t=80))
     fig.update_xaxes(exponentformat="power")
@@ -566,9 +568,7 @@ def basin_figure(maps: Mapping[str, Basins], att: Attractors, height: int = 460)
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=names[i],
                                  marker=dict(symbol="square", size=12, color=colours[i])))
     fig.update_yaxes(title_text="y₀", row=1, col=1)
-    _styled(fig, height)
-    fig.update_layout(legend=dict(orientation="h", yref="paper", yanchor="top", y=-0.18, x=0), margin=dict(t=40))
-    return fig
+    return _styled(fig, height, legend_below=True)
 
 
 def basin_table(maps: Mapping[str, Basins], att: Attractors) -> dict[str, list]:
