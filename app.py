@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import warmup
+from components import style, warmup
 from components.memory import collect_now_and_then
 
 warmup.wait("imports")  # a visitor early after a start: let the warm-up finish its imports (see components.serve)
@@ -19,6 +19,7 @@ PAGES = [
 
 def run() -> None:
     st.set_page_config(page_title="Loss landscapes", page_icon="⛰️", layout="wide")
+    style.apply()
     pages = [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0)
              for i, (path, title, icon, url) in enumerate(PAGES)]
     st.navigation(pages).run()

@@ -9,16 +9,17 @@ optional 3-D view, and the exports.  All computation is in the engine, reached t
 import numpy as np
 import streamlit as st
 
-from components import cache, controls, export, figures, first_view, scaffold, scrub, warmup
+from components import cache, claim_words, controls, export, figures, first_view, scaffold, scrub, warmup
 from components.outcomes import outcome as describe_outcome
 from components.player import encode_array, player
-from optimizers import catalog, codegen, presets, schedules, tune
+from landscapes.source import python_code
+from optimizers import catalog, claims, codegen, presets, schedules, tune
 
 PAGE = "compare"
 PLAYER = "compare.player"
 DEFAULT_SURFACE = first_view.SURFACE
 DEFAULT_OPTIMIZERS = first_view.OPTIMIZERS
-DEFAULT_EXPRESSION = "x**2 - y**2 + 0.1*x**4 + 0.05*y**4"
+DEFAULT_EXPRESSION = first_view.EXPRESSION
 MAX_OPTIMIZERS = 8
 MAX_STEPS = 2000  # well under optimizers.engine.MAX_STEPS: the player animates every step of every path
 CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
@@ -237,7 +238,7 @@ def show_surface_first(slot) -> None:
     st.session_state["_compare.surface_first"] = True
     names = ", ".join(optimizer_title(n) for n in waiting)
     with slot:
-        player(grid, [], layout=layout, start=start, key=PLAYER, title=surface.title,
+        player(grid, [], layout=layout, start=start, key=PLAYER, title=surface.title, blank=blank,
                height=560 if layout == "overlay" else 420,
                pending=f"Compiling and running {names} (once per server; later moves take milliseconds)…")
     warmup.wait()
@@ -263,15 +264,15 @@ if surface is None:
     st.stop()
 
 st.latex(surface.latex)
-if surface.description:
-    st.caption(surface.description + (f" With this surface's preset settings: {surface.preset.why}"
-                                      if surface.preset.why else ""))
+description_slot = st.empty()  # the description, and what these runs show (measured once they exist, below)
 report = tuning_report(key, start, steps, schedule, noise)
 if report:
-    st.info(report, icon="🎯")
+    st.info(report, icon=":material/tune:")
 
 warmup.wait("grid")  # a server warming up computes the grid first; compiling it twice would only slow both
 grid = cache.grid(key)
+lost = cache.range_mask(key)
+blank = lost.any if lost.any.any() else None
 player_slot = st.empty()
 show_surface_first(player_slot)
 critical = cache.critical_points(key)
@@ -283,7 +284,8 @@ diagonal = float(np.hypot(xhi - xlo, yhi - ylo))
 start_curvature = cache.classify(key, start).eigenvalues
 
 runs, outcomes, paths = {}, {}, []
-for i, name in enumerate(selected):
+colours = figures.optimizer_colours(selected)
+for name in selected:
     try:
         runs[name] = cache.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
                                       tuple(schedule_params.items()), noise, seed)
@@ -297,9 +299,11 @@ for i, name in enumerate(selected):
         traj, end_kind=end.kind, critical=[(p.xy, p.kind) for p in critical], global_minima=global_minima,
         box_diagonal=diagonal, name=name, hyperparams=hyperparams[name], start_eigenvalues=start_curvature,
         scheduled=scheduled)
-    path = {"name": name, "label": optimizer_title(name), "color": figures.PALETTE[i % len(figures.PALETTE)],
+    path = {"name": name, "label": optimizer_title(name), "color": colours[name],
             "xy": traj.xy, "loss": traj.loss, "grad_norm": traj.grad_norm, "learning_rate": traj.learning_rate,
-            "status": outcomes[name].status}
+            "status": outcomes[name].status, "diverged_at": traj.diverged_at,
+            # A run out of float64's range "converged" only on numbers that lost their digits: not said at any step.
+            "converged_at": -1 if outcomes[name].status == "out of range" else traj.converged_at}
     if show_flow and name == "sgd":
         path["flow_xy"] = cache.flow(key, start, "gradient", float(np.sum(traj.learning_rate)))
     elif show_flow and name == "momentum" and not scheduled:
@@ -315,21 +319,29 @@ if scrub_name != SCRUB_OFF and runs:
                                            noise, seed)
 with player_slot:
     player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,
-           height=560 if layout == "overlay" else 420, scrub=scrub_payload)
+           height=560 if layout == "overlay" else 420, scrub=scrub_payload, blank=blank)
+range_note = scaffold.range_note(lost)
+if range_note:
+    st.caption(range_note)
 if scrub_note:
     st.caption(scrub_note)
 elif scrub_name == SCRUB_OFF and runs:
     st.caption("Tip: **Live scrub** (sidebar, View) adds a slider to the player that moves η, or another "
                "hyperparameter, and redraws every path while you drag.")
 if show_flow:
-    st.caption("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σ η_k "
+    st.caption("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σₖ ηₖ "
                "(drawn with GD), and momentum's heavy-ball ODE ẍ + aẋ + ∇f = 0, a = (1 − μ)/√η, up to "
                "t = steps·√η (drawn with momentum, constant η only)."
                if {"sgd", "momentum"} & set(runs) else
                "The continuous-time limits belong to gradient descent and momentum: select one of them.")
 
+if surface.description or surface.preset.claims:
+    facts = claim_words.shown(surface.preset.claims, claims.scene(runs, surface, critical), optimizer_title)
+    description_slot.caption(surface.description + ("\n\n**What these runs show:**\n" + "".join(
+        f"\n- {fact}" for fact in facts) if facts else ""))
+
 # Outcomes, in words (one element: every element is one more message per rerun).
-colour = {"converged": "green", "diverged": "red", "stalled": "orange", "moving": "blue"}
+colour = {"converged": "green", "diverged": "red", "stalled": "orange", "moving": "blue", "out of range": "gray"}
 sentences = []
 for name, result in outcomes.items():
     why = ("" if catalog.get(name).converges or result.status == "converged"
@@ -347,7 +359,7 @@ if runs:
 
     def lines(column_values):
         return [{"x": tables[n]["step"][::stride].astype(np.int32), "y": np.asarray(v[::stride], np.float32),
-                 "label": optimizer_title(n), "color": figures.PALETTE[selected.index(n) % len(figures.PALETTE)]}
+                 "label": optimizer_title(n), "color": colours[n]}
                 for n, v in column_values]
 
     # Lazy tabs: only the open tab is built and sent.  The first one holds no chart, so that a slider move
@@ -413,7 +425,7 @@ if runs:
                                      format_func=optimizer_title)
             st.code(codegen.optax_code(chosen, hyperparams[chosen], schedule=schedule,
                                       schedule_params=schedule_params, steps=steps, start=start, noise=noise,
-                                      seed=seed), language="python")
+                                      seed=seed, surface=(surface.title, python_code(surface))), language="python")
 
 controls.finish(PAGE)
 frame.show_notices()

@@ -24,17 +24,17 @@ DEFAULT_EXPRESSION = "x**3 - 3*x + y**2"
 LIMIT = 1000.0  # coordinates of the box and the point are kept within ±LIMIT
 MAP, TABLE = "explore.map", "explore.table"
 ESCAPE_RUNS = (
-    # (label, optimizer, noisy, colour, what to expect)
-    ("Gradient descent", "sgd", False, "#1f77b4",
+    # (label, optimizer, noisy, line dash, what to expect); each optimizer keeps its colour of every page
+    ("Gradient descent", "sgd", False, "solid",
      "∇f = 0 at a saddle, so gradient descent started exactly there does not move. The saddle is only known to "
      "about 1e-12, though, and that error along v₁ grows by a factor 1 + η|λ₁| per step."),
-    ("Gradient descent + noise", "sgd", True, "#ff7f0e",
+    ("Gradient descent + noise", "sgd", True, "dash",
      "Gradient noise (a stand-in for minibatch noise) kicks it off the saddle; the kick along v₁ then grows by "
      "1 + η|λ₁| per step, downhill."),
-    ("Newton + noise", "newton", True, "#d62728",
+    ("Newton + noise", "newton", True, "solid",
      "Newton's step −H⁻¹∇f jumps to the stationary point of the local quadratic model, and near a saddle that is "
      "the saddle itself: every kick is undone, so Newton is attracted to it."),
-    ("Saddle-free Newton + noise", "saddle_free_newton", True, "#2ca02c",
+    ("Saddle-free Newton + noise", "saddle_free_newton", True, "solid",
      "Saddle-free Newton steps with |H|⁻¹ (Dauphin et al. 2014): along v₁, where λ₁ < 0, the step is reversed, "
      "so the kick grows and it escapes."),
 )
@@ -155,14 +155,18 @@ st.latex(surface.latex)  # built-in LaTeX, or built from the parsed tree of a ty
 if surface.name != CUSTOM and surface.description:
     st.caption(surface.description)
 
-summary, atlas_notes = views.describe_atlas(points, atlas.capped)
+summary, atlas_notes = views.describe_atlas(atlas, box)
 st.markdown(f"**{summary}**")
 for note in atlas_notes:
     st.warning(note)
 g = cache.grid(key, box, views.GRID_N)
-if np.all(np.isfinite(g.z)) and np.ptp(g.z) == 0:
+lost = cache.range_mask(key, box, views.GRID_N)
+if np.all(np.isfinite(g.z)) and np.ptp(g.z) == 0 and not lost.any.any():
     st.warning("f is constant on this view box: every point is a critical point and the Hessian is zero, so the "
                "second-derivative test says nothing anywhere.")
+range_note = scaffold.range_note(lost)
+if range_note:
+    st.caption(range_note)
 elif not np.all(np.isfinite(g.z)):
     st.caption(f"f is not finite (inf or NaN) at {np.mean(~np.isfinite(g.z)):.0%} of the map's grid: those "
                f"regions are left blank.")
@@ -171,14 +175,14 @@ info = cache.classify(key, xy, box)
 arrows = views.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
 map_col, view3d_col = st.columns([3, 2])
 with map_col:
-    st.plotly_chart(views.atlas_map(g, points, box, selected=info, arrows=arrows), key=MAP, on_select="rerun",
-                    selection_mode="points")
+    st.plotly_chart(views.atlas_map(g, points, box, selected=info, arrows=arrows, blank=lost.any,
+                                    undecided=atlas.undecided), key=MAP, on_select="rerun", selection_mode="points")
 with view3d_col:
     coarse = cache.grid(key, box, views.SURFACE3D_N)
     st.plotly_chart(views.atlas_3d(coarse, points, selected=info), key="explore.chart3d")
 st.caption("Markers: ★ minimum, ▲ maximum, ✕ saddle, ◇ degenerate (test inconclusive). The arrows are the "
-           "Hessian's eigenvectors at the selected point, as long as |λ| allows, blue where λ > 0 (f curves up), "
-           "red where λ < 0 (f curves down).")
+           "Hessian's eigenvectors at the selected point, drawn the same length (the legend gives each λ), blue "
+           "where λ > 0 (f curves up), red where λ < 0 (f curves down).")
 if points:
     st.dataframe(views.atlas_table(points), key=TABLE, on_select="rerun", selection_mode="single-row",
                  hide_index=True, height=min(38 + 35 * len(points), 320),
@@ -245,7 +249,9 @@ if escape_tab.open:
                         f"along v₁), the second-order rules with their full step η = 1; the noisy ones see "
                         f"∇f + σξ with σ = {noise:g} (seed {seed}).")
             paths, lines = [], []
-            for label, name, noisy, colour_, expect in ESCAPE_RUNS:
+            escape_colours = figures.optimizer_colours([run[1] for run in ESCAPE_RUNS])
+            for label, name, noisy, dash, expect in ESCAPE_RUNS:
+                colour_ = escape_colours[name]
                 hyper = (("learning_rate", float(eta)),) if name == "sgd" else ()
                 try:
                     traj = cache.trajectory(key, name, xy, steps, hyper, noise=noise if noisy else 0.0, seed=seed)
@@ -255,8 +261,9 @@ if escape_tab.open:
                 outcome, sentence = views.escape_summary(traj.xy, traj.loss, traj.status, traj.diverged_at, xy,
                                                          info.value, box)
                 st.markdown(f"**{label}**: :{'green' if outcome == 'escaped' else 'red'}[{sentence}]. {expect}")
-                paths.append({"xy": traj.xy, "label": label, "color": colour_})
-                lines.append({"x": np.arange(len(traj.loss)), "y": traj.loss, "label": label, "color": colour_})
+                paths.append({"xy": traj.xy, "label": label, "color": colour_, "dash": dash})
+                lines.append({"x": np.arange(len(traj.loss)), "y": traj.loss, "label": label, "color": colour_,
+                              "dash": dash})
             if paths:
                 st.plotly_chart(views.paths_figure(g, box, xy, paths), key="explore.chart.paths")
                 st.plotly_chart(figures.line_figure(lines, ytitle="f(x_t)", title="f along each run"),

@@ -142,8 +142,9 @@ def curve_section() -> None:
     fixed = {name: other_hyperparams("lab.curve", name, skip=("learning_rate",)) for name in chosen}
     curves, limits = [], []
     with st.spinner(f"Sweeping {n * len(chosen):,} runs of {steps:,} steps…", show_time=True):
-        for i, name in enumerate(chosen):
-            colour = figures.PALETTE[i % len(figures.PALETTE)]
+        palette = figures.optimizer_colours(chosen)
+        for name in chosen:
+            colour = palette[name]
             try:
                 r = cache.lr_curve(key, name, float(lo), float(hi), int(n), int(steps), start, frozen(fixed[name]))
             except Exception as err:  # noqa: BLE001 -- any refusal of the engine is shown, not raised
@@ -367,11 +368,12 @@ def fair_section() -> None:
     results, colours = {}, {}
     with st.spinner(f"Tuning and evaluating {len(chosen)} optimizers ({(budget + 1) * m * len(chosen):,} runs)…",
                     show_time=True):
-        for i, name in enumerate(chosen):
+        palette = figures.optimizer_colours(chosen)
+        for name in chosen:
             try:
                 results[optimizer_title(name)] = cache.fair(key, name, budget, m, int(steps), seed, f_star,
                                                                 frozen(fixed[name]))
-                colours[optimizer_title(name)] = figures.PALETTE[i % len(figures.PALETTE)]
+                colours[optimizer_title(name)] = palette[name]
             except Exception as err:  # noqa: BLE001
                 scaffold.engine_failed(optimizer_title(name), err)
     if not results:

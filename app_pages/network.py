@@ -35,8 +35,8 @@ with st.sidebar:
                          help="The loss is the softmax cross-entropy + (λ/2)‖W‖² over the weights (not the biases): "
                               "it keeps the minima at finite weights.")
     init = controls.choice("network.init", "Start", list(N.INITS), "random", format_func=N.INITS.get,
-                           help="Symmetric: every hidden neuron starts the same, gradient steps keep them the same, "
-                                "and training ends on a saddle of the full network.")
+                           help="Random: Glorot-uniform weights. Symmetric: every hidden neuron starts the same, "
+                                "gradient steps keep them the same, and training ends on a saddle of the full network.")
     seed = controls.number("network.seed", "Seed", 0, 0, 9999, integer=True,
                            help="Draws the data, the start, the mini-batches and the random plane.")
     problem = N.Problem(dataset, views.ARCHITECTURES[arch], activation, views.POINTS, int(seed), float(l2))
@@ -65,8 +65,11 @@ with st.sidebar:
     st.header("Slice and spectrum")
     directions = controls.choice("network.plane", "Plane", list(N.DIRECTIONS), "pca",
                                  format_func=N.DIRECTIONS.get,
-                                 help="Random planes rarely show a saddle as a saddle (Böttcher & Wheeler 2022); "
-                                      "the Hessian's extreme eigenvectors do.")
+                                 help="Hessian eigenvectors: those of the largest and the smallest eigenvalue at θ*. "
+                                      "Random, filter-normalized: two random directions scaled neuron by neuron (Li "
+                                      "et al. 2018). PCA of the path: the two main directions of the training path. "
+                                      "Random planes rarely show a saddle as a saddle (Böttcher & Wheeler 2022); the "
+                                      "Hessian's extreme eigenvectors do.")
     grid_n = int(controls.choice("network.grid", "Grid", [str(g) for g in views.GRIDS], "51",
                                  format_func=lambda g: f"{g} × {g}"))
     step_at = controls.scalar("network.at", "Spectrum at step", steps, 0, steps, integer=True,

@@ -97,28 +97,41 @@ def grid(key: tuple, bounds: landscapes.Bounds | None = None, n: int = GRID_N) -
     return out
 
 
-class Atlas(NamedTuple):
-    """`landscapes.critical_points` on a box, and the engine's cap warning (None when not capped)."""
-
-    points: tuple[PointInfo, ...]
-    capped: str | None
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
-def atlas(key: tuple, bounds: landscapes.Bounds | None = None) -> Atlas:
-    """Every critical point in ``bounds`` (default: the surface's box), classified, lowest f first
-    (`landscapes.critical_points`).  The engine's cap warning is caught and returned, so a cache hit carries it."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        points = landscapes.critical_points(surface(key), bounds=bounds)
-    capped = next((str(w.message).split(": ", 1)[-1] for w in caught if "critical points found" in str(w.message)),
-                  None)
-    return Atlas(tuple(points), capped)
+def atlas(key: tuple, bounds: landscapes.Bounds | None = None) -> landscapes.Atlas:
+    """Every critical point in ``bounds`` (default: the surface's box), classified, lowest f first, with the proof
+    of how complete the list is (`landscapes.atlas`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the atlas carries what the warnings would say (found, undecided)
+        return landscapes.atlas(surface(key), bounds=bounds)
 
 
 def critical_points(key: tuple, bounds: landscapes.Bounds | None = None) -> tuple[PointInfo, ...]:
     """The points of `atlas`: every critical point in the box, lowest value first."""
     return atlas(key, bounds).points
+
+
+class RangeMask(NamedTuple):
+    """Where f leaves the float64 range on a grid (`landscapes.floatrange.value_check`), indexed like `grid`."""
+
+    underflow: np.ndarray
+    overflow: np.ndarray
+
+    @property
+    def any(self) -> np.ndarray:
+        return self.underflow | self.overflow
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def range_mask(key: tuple, bounds: landscapes.Bounds | None = None, n: int = GRID_N) -> RangeMask:
+    """`RangeMask` on the points of ``grid(key, bounds, n)`` (read-only)."""
+    from landscapes import floatrange
+
+    g = grid(key, bounds, n)
+    under, over = floatrange.value_check(surface(key), np.stack(np.meshgrid(g.x, g.y), axis=-1))
+    out = RangeMask(np.asarray(under), np.asarray(over))
+    _frozen(*out)
+    return out
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -428,7 +441,7 @@ def network_boundary(config, run: int, n: int = 101):
 
 def clear() -> None:
     """Drop every cached result of every page (tests use it to measure cold paths)."""
-    for fn in (surface, grid, atlas, classify, curvature, gradient_check, profiles, trajectory, trajectory_grid, flow,
+    for fn in (surface, grid, atlas, range_mask, classify, curvature, gradient_check, profiles, trajectory, trajectory_grid, flow,
                surface_titles, preset_hyperparams, tuning, quadratic_curvature, lr_curve, phase, search, attractors,
                basins, fair, network_training, network_plane, network_point, network_escape,
                network_boundary):

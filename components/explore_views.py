@@ -84,24 +84,65 @@ def atlas_table(points: Sequence[PointInfo]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 
 
-def describe_atlas(points: Sequence[PointInfo], capped: str | None) -> tuple[str, list[str]]:
-    """A one-line count of the atlas by kind, and warnings in words (capped list, continuum, nothing found)."""
+def region_words(boxes: np.ndarray, bounds: Bounds) -> str:
+    """Where ``boxes (M, 2, 2)`` lie, in words: near one point when they are tiny, else the range they span."""
+    lo, hi = boxes[:, 0].min(axis=0), boxes[:, 1].max(axis=0)
+    if float(np.hypot(*(hi - lo))) <= 1e-3 * diagonal(bounds):
+        centre = 0.5 * (lo + hi)
+        return f"near ({fmt(float(centre[0]))}, {fmt(float(centre[1]))})"
+    return f"in x ∈ [{fmt(float(lo[0]))}, {fmt(float(hi[0]))}], y ∈ [{fmt(float(lo[1]))}, {fmt(float(hi[1]))}]"
+
+
+def describe_atlas(found: analysis.Atlas, bounds: Bounds) -> tuple[str, list[str]]:
+    """A one-line count of the atlas by kind with how complete it is, and notes in words: what the search could
+    not decide and where, a capped list, a continuum, nothing found."""
+    from landscapes.exclusion import MAX_ACTIVE, UNDECIDED
+
+    points = found.points
     counts = {k: sum(p.kind == k for p in points) for k in KINDS}
     plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles", "degenerate": "degenerate"}
     parts = [f"{n} {k if n == 1 and k != 'degenerate' else plural[k]}" for k, n in counts.items() if n]
-    summary = (f"{len(points)} critical point{'s' if len(points) != 1 else ''} in view: " + ", ".join(parts)
-               if points else "No critical point in view.")
+    if points:
+        summary = (f"{len(points)} critical point{'s' if len(points) != 1 else ''} in view: " + ", ".join(parts)
+                   + (" — all of them: bounds on ∇f over a subdivision of the box rule out any other."
+                      if found.complete else "."))
+    else:
+        summary = ("No critical point in view: bounds on ∇f over a subdivision of the box rule out every one."
+                   if found.complete else "No critical point found in view.")
     notes = []
-    if capped:
-        notes.append(f"The atlas is capped: {capped}. The table and the markers show those.")
+    if not found.proof:
+        notes.append("Found by Newton's method from a 48 × 48 grid of starts. This formula uses an operation the "
+                     "completeness search cannot bound, so critical points may be missing.")
+    box_area = float(np.prod([b[1] - b[0] for b in bounds]))
+    for code, reason in enumerate(UNDECIDED):
+        boxes = found.undecided[found.why == code]
+        if not len(boxes):
+            continue
+        share = float(np.sum(np.prod(boxes[:, 1] - boxes[:, 0], axis=1))) / box_area
+        where = region_words(boxes, bounds)
+        notes.append({
+            "small": f"The search could neither rule out nor isolate a critical point {where} (a degenerate point, "
+                     f"a kink or a curve of critical points): another one may be there.",
+            "flat": f"∇f vanishes to within float64 {where} ({share:.1%} of the box): a flat region, where every "
+                    f"point is a critical point.",
+            "range": f"f or ∇f leaves float64's range {where} ({share:.1%} of the box): no critical point is "
+                     f"claimed there, and none can be ruled out.",
+            "undefined": f"f or ∇f is not finite {where} (a pole, or the edge of the function's domain): critical "
+                         f"points cannot be ruled out there.",
+            "budget": f"The search ran out of its budget ({MAX_ACTIVE} boxes at once) before deciding {share:.0%} of "
+                      f"the box ({where}): critical points may be missing there.",
+        }[reason])
+    if found.found > len(points):
+        notes.append(f"{found.found} critical points were found; the table and the markers show the lowest "
+                     f"{len(points)}.")
     degenerate = counts["degenerate"]
     if degenerate >= CONTINUUM_MIN and degenerate >= len(points) / 2:
         notes.append(f"{degenerate} degenerate critical points: they are most likely a sample of a continuum (a "
                      f"line or curve of critical points, as f = x² has along x = 0, or a flat region). At each "
                      f"one the Hessian is singular, so the second-derivative test is inconclusive there.")
-    if not points:
-        notes.append("No point with ∇f = 0 was found in this box: enlarge the view box, or this surface has "
-                     "no critical point here (e.g. a plane, or a cone tip where f is not differentiable).")
+    if not points and not found.complete:
+        notes.append("Enlarge the view box, or this surface may have no critical point here (e.g. a plane, or a "
+                     "cone tip where f is not differentiable).")
     return summary, notes
 
 
@@ -123,7 +164,8 @@ def verdict(info: PointInfo) -> tuple[str, str]:
         return "not differentiable here", problem
     headline = {"minimum": "local minimum", "maximum": "local maximum", "saddle": "saddle point",
                 "degenerate": "degenerate critical point: the test is inconclusive",
-                "regular": "not a critical point"}.get(info.kind, info.kind)
+                "regular": "not a critical point",
+                analysis.OUT_OF_RANGE: "outside float64's range: no verdict"}.get(info.kind, info.kind)
     reason = info.reason
     if info.kind == "regular":
         lam1, lam2 = (float(v) for v in info.eigenvalues)
@@ -249,7 +291,9 @@ def quadratic_model(info: PointInfo, xs, ys) -> np.ndarray:
 
 
 def eigen_arrows(info: PointInfo, length: float) -> list[dict]:
-    """One arrow per eigenvector from the point: ``length · |λᵢ| / max|λ|`` long, coloured by the sign of λᵢ."""
+    """One arrow per eigenvector from the point, both ``length`` long (so the smaller |λ| stays visible at any
+    ratio: the escape direction of a saddle is often the flatter one), coloured by the sign of λᵢ; the legend
+    gives each λ."""
     lam = np.asarray(info.eigenvalues, dtype=float)
     if not np.all(np.isfinite(lam)) or not np.all(np.isfinite(info.eigenvectors)):
         return []
@@ -257,11 +301,10 @@ def eigen_arrows(info: PointInfo, length: float) -> list[dict]:
     arrows = []
     for i in range(2):
         v = np.asarray(info.eigenvectors)[:, i]
-        share = abs(lam[i]) / big if big > 0 else 0.0
         flat = abs(lam[i]) <= analysis.DEGENERATE_RTOL * max(1.0, big)
         sign = "zero" if flat else ("positive" if lam[i] > 0 else "negative")
         arrows.append({"start": (float(info.xy[0]), float(info.xy[1])),
-                       "end": (float(info.xy[0] + length * share * v[0]), float(info.xy[1] + length * share * v[1])),
+                       "end": (float(info.xy[0] + length * v[0]), float(info.xy[1] + length * v[1])),
                        "eigenvalue": float(lam[i]), "sign": sign, "index": i + 1})
     return arrows
 
@@ -350,21 +393,48 @@ def click_lattice(g: analysis.Grid, points: Sequence[PointInfo]) -> tuple[np.nda
     return cx[keep], cy[keep], cz[keep]
 
 
+UNDECIDED_SHOWN = 0.002
+"""Undecided boxes of the atlas are drawn on the map when wider than this fraction of the view box (smaller ones
+would not show; their notes say where they are)."""
+
+
+def _undecided_trace(boxes: np.ndarray, bounds: Bounds) -> go.Scatter | None:
+    """The atlas's undecided boxes as one hatched outline trace (polygons separated by gaps)."""
+    (x0, x1), (y0, y1) = bounds
+    big = boxes[np.max((boxes[:, 1] - boxes[:, 0]) / [x1 - x0, y1 - y0], axis=1) >= UNDECIDED_SHOWN]
+    if not len(big):
+        return None
+    xs, ys = [], []
+    for (a, b), (c, d) in big:
+        xs += [a, c, c, a, a, None]
+        ys += [b, b, d, d, b, None]
+    return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", name="not decided by the search",
+                      line=dict(color="#d97706", width=1), fillcolor="rgba(217,119,6,0.15)",
+                      fillpattern=dict(shape="/", fgcolor="#d97706", size=8, solidity=0.15), hoverinfo="skip")
+
+
 def atlas_map(g: analysis.Grid, points: Sequence[PointInfo], bounds: Bounds, *, selected: PointInfo | None = None,
-              arrows: Sequence[Mapping] = (), height: int = 560) -> go.Figure:
+              arrows: Sequence[Mapping] = (), height: int = 560, blank=None,
+              undecided: np.ndarray | None = None) -> go.Figure:
     """Contour map of the view box with every critical point marked by kind (legend), the selected point, its
-    eigenvector arrows, and an invisible ``CLICK_N × CLICK_N`` lattice that makes a click anywhere selectable."""
-    fig = figures.contour_figure(g.x, g.y, g.z, markers=_marker_rows(points), height=height)
+    eigenvector arrows, and an invisible ``CLICK_N × CLICK_N`` lattice that makes a click anywhere selectable.
+    ``blank`` (a mask like ``g.z``) leaves grid points out of the map (where f left the float64 range);
+    ``undecided`` boxes of the atlas are hatched."""
+    z = np.asarray(g.z, dtype=float) if blank is None else np.where(blank, np.nan, g.z)
+    fig = figures.contour_figure(g.x, g.y, z, markers=_marker_rows(points), height=height)
     # The lattice carries the hover text; the contour itself is skipped, so hover and click agree on the point.
     fig.update_traces(hoverinfo="skip", hovertemplate=None, selector=dict(type="contour"))
     fig.update_traces(unselected=dict(marker=dict(opacity=1)), selector=dict(type="scatter"))
-    cx, cy, cz = click_lattice(g, points)
+    cx, cy, cz = click_lattice(analysis.Grid(g.x, g.y, z), points)
     fig.add_trace(go.Scatter(
         x=cx, y=cy, customdata=cz, mode="markers", name="click target", showlegend=False,
         marker=dict(size=2, color="rgba(0,0,0,0)"), selected=dict(marker=dict(opacity=0)),
         unselected=dict(marker=dict(opacity=0)),
         hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{customdata:.6g}<br>click to select<extra></extra>"))
     fig.data = (fig.data[0], fig.data[-1], *fig.data[1:-1])  # lattice under the markers
+    hatch = _undecided_trace(undecided, bounds) if undecided is not None and len(undecided) else None
+    if hatch is not None:
+        fig.add_trace(hatch)
     for trace in _arrow_traces(arrows):
         fig.add_trace(trace)
     if selected is not None:
@@ -546,8 +616,8 @@ def gradient_check_figure(check: analysis.GradientCheck, height: int = 380) -> g
     lo = np.nanmin(shown) if np.any(np.isfinite(shown)) else 1e-16
     hi = np.nanmax(shown) if np.any(np.isfinite(shown)) else 1.0
     fig.update_layout(height=height, margin=dict(l=60, r=40, t=10, b=40),
-                      xaxis=dict(title="step h", type="log", autorange="reversed"),
-                      yaxis=dict(title="relative error", type="log",
+                      xaxis=dict(title="step h", type="log", autorange="reversed", **figures.LOG_TICKS),
+                      yaxis=dict(title="relative error", type="log", **figures.LOG_TICKS,
                                  range=[math.log10(max(lo, 1e-18)) - 0.5, math.log10(max(hi, 1e-2)) + 0.5]),
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
     return fig

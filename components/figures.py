@@ -42,6 +42,20 @@ def marker_style(kind: str) -> dict:
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#7f7f7f")
+OWN_COLOURS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lamb")
+"""The course's optimizers, each with its own palette colour (in this order) on every page."""
+
+
+def optimizer_colours(names: Sequence[str]) -> dict[str, str]:
+    """One colour per optimizer, the same on every page: each of `OWN_COLOURS` has its own; any other optimizer
+    takes the first palette colour no optimizer of ``names`` holds, in the order of ``names`` (so a view's paths
+    never share a colour while the palette lasts)."""
+    out = {n: PALETTE[OWN_COLOURS.index(n)] for n in names if n in OWN_COLOURS}
+    free = [c for c in PALETTE if c not in out.values()]
+    for i, n in enumerate(names):
+        if n not in out:
+            out[n] = free.pop(0) if free else PALETTE[i % len(PALETTE)]
+    return out
 
 
 LOG_EPS_FRACTION = 1e-5
@@ -67,7 +81,8 @@ def log_levels_wanted(z) -> bool:
     lo, hi = np.quantile(d, [0.05, 0.95])
     if hi <= 0.0 or lo <= 0.0:  # constant, or a flat floor over 5 % of the grid: nothing to resolve
         return False
-    return bool(np.log10(hi / lo) >= LOG_DECADES)
+    with np.errstate(over="ignore"):  # hi / lo beyond float64: certainly many decades
+        return bool(np.log10(hi / lo) >= LOG_DECADES)
 
 
 def display_z(z: np.ndarray, log_levels: bool, axes: tuple[str, str] = ("x", "y")) -> tuple[np.ndarray, str]:
@@ -132,12 +147,21 @@ CAMERA_3D = dict(eye=dict(x=1.75, y=1.75, z=1.2))
 def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), title: str | None = None,
                      height: int = 560, axes: tuple[str, str] = ("x", "y")) -> go.Figure:
     """A 3-D surface with optimizer paths lifted onto it (each path needs ``xy``, ``loss``, ``label``, ``color``);
-    ``axes`` name the two coordinates."""
+    ``axes`` name the two coordinates.
+
+    The surface is cut off at a height: the tallest 2 % of the grid (one steep wall, Rosenbrock's or
+    Goldstein–Price's, would flatten the rest) and, with paths, twice the highest loss they reach, so the part of
+    the surface the runs travel fills the box (on the valley the walls rise 25 times above the start, and the paths
+    were a line along the floor).  The legend sits above the scene, clear of Plotly's toolbar."""
     a, b = axes
     z = np.asarray(z, dtype=float)
     finite = z[np.isfinite(z)]
-    # Clip the tallest 2 % so a single steep wall (Rosenbrock, Goldstein-Price) does not flatten the whole view.
     top = np.percentile(finite, 98) if finite.size else 1.0
+    reached = [float(np.max(np.asarray(p["loss"])[np.isfinite(p["loss"])])) for p in paths
+               if np.any(np.isfinite(p["loss"]))]
+    if reached and finite.size:
+        floor = float(finite.min())
+        top = min(top, floor + 2.0 * (max(reached) - floor)) if max(reached) > floor else top
     fig = go.Figure(go.Surface(x=np.asarray(xs), y=np.asarray(ys), z=np.minimum(z, top), colorscale=SURFACE_COLORSCALE,
                                opacity=0.85, showscale=False, name="surface",
                                hovertemplate=f"{a}=%{{x:.4g}}<br>{b}=%{{y:.4g}}<br>f=%{{z:.6g}}<extra></extra>"))
@@ -156,20 +180,29 @@ def surface3d_figure(xs, ys, z, *, paths: Sequence[Mapping] = (), markers=(), ti
                                    showlegend=False,
                                    marker=dict(size=5, color=colour, symbol=SYMBOL_3D.get(symbol, "circle"),
                                                line=dict(width=1, color=MARKER_OUTLINE))))
-    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
+    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=40 if title or paths else 0, b=0),
                       scene=dict(xaxis_title=a, yaxis_title=b, zaxis_title="f", camera=CAMERA_3D),
-                      uirevision="keep")
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), uirevision="keep")
     return fig
+
+
+LOG_TICKS = dict(tickformat=".2~g", minor=dict(ticks="outside", ticklen=3, showgrid=False))
+"""A log axis labels every tick with its whole value (0.2, 2, 20), never a bare mantissa digit ("2" for both 0.2
+and 2, Plotly's default between decades); the minor ticks stay unlabelled."""
 
 
 def line_figure(series: Sequence[Mapping], *, ytitle: str, xtitle: str = "step", log_y: bool = False,
                 title: str | None = None, height: int = 280) -> go.Figure:
-    """One line per entry of ``series`` (each with ``x``, ``y``, ``label``, ``color``)."""
+    """One line per entry of ``series`` (each with ``x``, ``y``, ``label``, ``color`` and optionally ``dash``).
+    The title sits above the plot and the legend under it, so they never overlap however many lines there are."""
     fig = go.Figure()
     for i, s in enumerate(series):
         fig.add_trace(go.Scatter(x=np.asarray(s["x"]), y=np.asarray(s["y"]), mode="lines", name=s["label"],
-                                 line=dict(color=s.get("color", PALETTE[i % len(PALETTE)]), width=2)))
-    fig.update_layout(title=title, height=height, margin=dict(l=50, r=10, t=30 if title else 10, b=40),
-                      xaxis_title=xtitle, yaxis_title=ytitle, yaxis_type="log" if log_y else "linear",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
+                                 line=dict(color=s.get("color", PALETTE[i % len(PALETTE)]), width=2,
+                                           dash=s.get("dash", "solid"))))
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top") if title else None,
+                      height=height + 40, margin=dict(l=50, r=10, t=36 if title else 10, b=40),
+                      xaxis_title=xtitle, yaxis=dict(title=ytitle, type="log" if log_y else "linear",
+                                                     **(LOG_TICKS if log_y else {})),
+                      legend=dict(orientation="h", yanchor="top", y=-0.28, x=0))
     return fig

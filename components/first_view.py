@@ -5,3 +5,6 @@ SURFACE = "elongated_valley"
 """The default surface."""
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 """The optimizers the Compare page opens with."""
+EXPRESSION = "x**2 - y**2 + 0.1*x**4 + 0.1*y**4"
+"""The formula "Type your own…" opens with: a saddle at the origin and minima at (0, ±√5), all inside the ±3 box
+(with 0.05 y⁴ the minima sat at (0, ±3.16), outside it, and runs "converged to a minimum" off the map)."""

@@ -476,10 +476,11 @@ def learning_rate_figure(curves: Sequence[Mapping], f_star: float | None, limits
                                      legendgroup="limit:" + lim["label"], showlegend=row == 1,
                                      line=dict(color=lim.get("color", "#111"), dash="dash", width=1.5),
                                      hovertemplate=lim["label"] + "<extra></extra>"), row=row, col=1)
-    fig.update_xaxes(type="log", title_text="learning rate η", row=2, col=1)
-    fig.update_xaxes(type="log", row=1, col=1)
-    fig.update_yaxes(type="log" if log_y else "linear", title_text=gaps[0][1] if gaps else "final loss", row=1, col=1)
-    fig.update_yaxes(type="log", title_text="steps", row=2, col=1)
+    fig.update_xaxes(type="log", title_text="learning rate η", row=2, col=1, **figures.LOG_TICKS)
+    fig.update_xaxes(type="log", row=1, col=1, **figures.LOG_TICKS)
+    fig.update_yaxes(type="log" if log_y else "linear", title_text=gaps[0][1] if gaps else "final loss", row=1, col=1,
+                     **(figures.LOG_TICKS if log_y else {}))
+    fig.update_yaxes(type="log", title_text="steps", row=2, col=1, **figures.LOG_TICKS)
     return _styled(fig, height)
 
 
@@ -526,8 +527,8 @@ def phase_figure(phase: Phase, x_label: str, y_label: str, x_log: bool, y_log: b
             fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", name=label,
                                      marker=dict(symbol="star", size=18, color=colour, line=dict(width=1.5,
                                                                                                   color="black"))))
-    fig.update_xaxes(type="log" if x_log else "linear", title_text=x_label)
-    fig.update_yaxes(type="log" if y_log else "linear", title_text=y_label)
+    fig.update_xaxes(type="log" if x_log else "linear", title_text=x_label, **(figures.LOG_TICKS if x_log else {}))
+    fig.update_yaxes(type="log" if y_log else "linear", title_text=y_label, **(figures.LOG_TICKS if y_log else {}))
     return _styled(fig, height)
 
 
@@ -615,8 +616,8 @@ def tuning_figure(results: Mapping[str, Fair], f_star: float | None, colours: Ma
         best = int(np.argmin(np.where(np.isfinite(r.scores), r.scores, np.inf)))
         fig.add_trace(go.Scatter(x=[r.etas[best]], y=[y[best]], mode="markers", showlegend=False,
                                  marker=dict(symbol="star", size=14, color=colour, line=dict(width=1, color="black"))))
-    fig.update_xaxes(type="log", title_text="learning rate η")
-    fig.update_yaxes(type="log" if log else "linear", title_text="median " + axis)
+    fig.update_xaxes(type="log", title_text="learning rate η", **figures.LOG_TICKS)
+    fig.update_yaxes(type="log" if log else "linear", title_text="median " + axis, **(figures.LOG_TICKS if log else {}))
     return _styled(fig, height)
 
 
@@ -639,7 +640,8 @@ def schedule_figure(steps: np.ndarray, lr_scheduled: np.ndarray, lr_constant: fl
                                  line=dict(color=colour, width=2, dash=dash)), row=2, col=1)
     _, axis, log = loss_gap(np.zeros(1), f_star)
     fig.update_yaxes(title_text="η", row=1, col=1)
-    fig.update_yaxes(type="log" if log else "linear", title_text=axis, row=2, col=1)
+    fig.update_yaxes(type="log" if log else "linear", title_text=axis, row=2, col=1,
+                     **(figures.LOG_TICKS if log else {}))
     fig.update_xaxes(title_text="step t", row=2, col=1)
     return _styled(fig, height)
 

@@ -9,7 +9,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from components.figures import PALETTE, contour_figure, line_figure, surface3d_figure
+from components.figures import LOG_TICKS, contour_figure, line_figure, optimizer_colours, surface3d_figure
 from landscapes.base import KINDS
 from landscapes import network as N
 from optimizers import catalog
@@ -123,8 +123,9 @@ def boundary_figure(problem: N.Problem, probability: np.ndarray, xs, ys, height:
 
 def loss_figure(fits, names: Sequence[str]) -> go.Figure:
     series = []
-    for i, (fit, name) in enumerate(zip(fits, names)):
-        series.append(dict(x=np.arange(fit.loss.size), y=fit.loss, label=label(name), color=PALETTE[i % len(PALETTE)]))
+    colours = optimizer_colours(names)
+    for fit, name in zip(fits, names):
+        series.append(dict(x=np.arange(fit.loss.size), y=fit.loss, label=label(name), color=colours[name]))
     return line_figure(series, ytitle="training loss L(θₜ)", log_y=True, height=380)
 
 
@@ -137,8 +138,9 @@ def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple
                              height=480, axes=("α", "β"))
     contour.update_layout(xaxis_title="α (along d₁)", yaxis=dict(title="β (along d₂)", scaleanchor=None))
     paths = []
-    for i, (xy, loss, name) in enumerate(zip(plane.coords, plane.on_plane, names)):
-        colour = PALETTE[i % len(PALETTE)]
+    colours = optimizer_colours(names)
+    for xy, loss, name in zip(plane.coords, plane.on_plane, names):
+        colour = colours[name]
         contour.add_trace(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="lines", name=label(name),
                                      line=dict(color=colour, width=2.5)))
         contour.add_trace(go.Scatter(x=xy[:1, 0], y=xy[:1, 1], mode="markers", showlegend=False,
@@ -169,7 +171,7 @@ def spectrum_figure(grid: np.ndarray, density: np.ndarray, low: np.ndarray, high
                                  marker=dict(color=colour, size=9, symbol="line-ns-open", line=dict(width=2))))
     fig.add_vline(x=0.0, line=dict(color="#999", dash="dot"))
     fig.update_layout(height=320, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="eigenvalue λ of ∇²L",
-                      yaxis=dict(title="density", type="log", range=[np.log10(floor), np.log10(floor) + 6.5]),
+                      yaxis=dict(title="density", type="log", range=[np.log10(floor), np.log10(floor) + 6.5], **LOG_TICKS),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom"))
     return fig
 

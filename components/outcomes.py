@@ -9,12 +9,13 @@ from typing import Any, Mapping, NamedTuple, Sequence
 import numpy as np
 
 from landscapes import numbers
+from landscapes.analysis import OUT_OF_RANGE
 from optimizers import analytic
 
 
 class Outcome(NamedTuple):
     """A run's outcome: ``status`` is a short word for the player's readout (converged, diverged, stalled,
-    moving), ``text`` the sentence for the page."""
+    moving, out of range), ``text`` the sentence for the page."""
 
     status: str
     text: str
@@ -91,6 +92,13 @@ def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, f
         k = int(traj.diverged_at)
         return Outcome("diverged", f"diverged at step {k}: "
                                    f"{divergence_cause(name, hyperparams, traj, start_eigenvalues, scheduled)}.")
+    if end_kind == OUT_OF_RANGE:
+        # exp(1000x) at x = −1 rounds to 0 with its gradient: the engine's stopping test passes on those zeros.
+        stopped = (f" (the engine's stopping test passed at step {int(traj.converged_at)} only because the gradient "
+                   f"rounded to 0)" if int(traj.converged_at) >= 0 else "")
+        return Outcome("out of range", f"ended after {steps} steps where f or its gradient leaves float64's range"
+                                       f"{stopped}: nothing about a critical point or convergence can be claimed "
+                                       f"from those numbers.")
     is_global = any(np.hypot(*(end - np.asarray(m))) <= near for m in global_minima)
     if int(traj.converged_at) >= 0:
         k = int(traj.converged_at)
@@ -101,8 +109,9 @@ def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, f
             "maximum": "converged to a maximum (the gradient vanishes there too)",
             "degenerate": "converged to a degenerate critical point (the second-derivative test is inconclusive)",
         }
-        text = words.get(end_kind, "stopped moving, though the gradient there is not quite zero")
-        return Outcome("converged", f"{text} at step {k}.")
+        if end_kind in words:
+            return Outcome("converged", f"{words[end_kind]} at step {k}.")
+        return Outcome("converged", f"stopped moving at step {k}, though the gradient there is not quite zero.")
     nearest_kind, nearest_d, nearest_xy = None, math.inf, None
     for point, kind in critical:
         d = float(np.hypot(*(end - np.asarray(point))))

@@ -86,7 +86,7 @@ def typed_surface(text: str, box: landscapes.Bounds, *,
     except landscapes.ExpressionError as err:
         st.error("This expression cannot be used:", icon="⚠️")
         pointer = f"{text}\n{' ' * (err.column - 1)}^\n" if caret and err.column and len(text) <= 120 else ""
-        st.code(f"{pointer}{err}", language=None)
+        st.code(f"{pointer}{err}", language=None, wrap_lines=True)  # whole, however narrow the sidebar
         return key, None
 
 
@@ -117,8 +117,20 @@ def start_point(page: str, box: landscapes.Bounds, default: Sequence[float], ide
     return float(x0), float(y0)
 
 
+def range_note(lost) -> str | None:
+    """The sentence a map owes its reader where f leaves float64's range on it (``lost``: a `cache.RangeMask`),
+    else None: those grid points are left blank, and nothing is claimed there."""
+    under, over = float(np.mean(lost.underflow)), float(np.mean(lost.overflow))
+    if not (under or over):
+        return None
+    parts = ([f"underflows to 0 on {under:.0%}"] if under else []) + ([f"overflows on {over:.0%}"] if over else [])
+    return (f"f leaves the float64 range (about 2.2e-308 to 1.8e308 in size): it {' and '.join(parts)} of this "
+            f"map. Those regions are left blank, and no critical point, verdict or convergence is claimed there: "
+            f"the numbers float64 gives there are not the function's.")
+
+
 def engine_failed(what: str, err: Exception) -> None:
     """The engine refused a configuration: say which and why (the message as code, cut at 600 characters: it
     may hold user text), and keep the page."""
     st.error(f"{what} could not run:", icon="⚠️")
-    st.code(f"{type(err).__name__}: {err}"[:600], language=None)
+    st.code(f"{type(err).__name__}: {err}"[:600], language=None, wrap_lines=True)

@@ -3,11 +3,10 @@ one compiled call per optimizer) and sent to the player, which redraws from them
 server round trip; releasing writes the values back to the sidebar (one rerun at the end, not during the drag).
 
 Notches are the sidebar sliders' own values, so what the scrub shows is exactly what the sliders give after the
-release.  The optimizers on the page have different sliders, so one scrub position means "every slider moved by
-the same number of its steps": notch ``i`` puts optimizer k at option ``idx_k + (i − i₀)·stride_k`` of its slider
-(clipped to the ends), where ``idx_k`` is its current value's option, ``stride_k`` spreads the notches over its
-whole slider, and ``i₀``, the notch the page opens on, holds every current value exactly.  A log slider has ~10
-options a decade, so one notch is about ×1.26 on every optimizer's η.  The noise σ has one slider for all.
+release.  The optimizers on the page have different sliders, so one scrub position gives each optimizer its own
+value (the player lists them): from the notch ``i₀`` the page opens on, which holds every current value exactly,
+each optimizer's notches spread evenly (in slider steps) down to the first option of its own slider and up to the
+last (`build`).  The noise σ has one slider for all.
 
 Payload: per optimizer and notch, the iterates, loss and gradient norm as float32, cut where the run diverged or
 converged (it draws nothing new after that).  `notch_count` keeps the whole within `PAYLOAD_BYTES` of base64 (the
@@ -67,16 +66,21 @@ def _nearest(options: np.ndarray, value: float) -> int:
 
 def build(name: str, label: str, options: Mapping[str, np.ndarray], current: Mapping[str, float], n: int) -> Scrub:
     """The notches of ``name``: ``options[k]`` are optimizer k's slider values (ascending), ``current[k]`` its
-    value now; the first optimizer decides where the opening notch sits."""
+    value now.  The opening notch sits where the optimizers' values typically sit on their sliders (the median of
+    their relative positions, kept off both ends); from it, each optimizer's notches spread evenly over its own
+    slider down to its first option and up to its last, so every notch moves every optimizer whose slider has
+    room on that side (a value already at an end of its slider can only stay there on that side)."""
     options = {k: np.asarray(o, np.float64) for k, o in options.items()}
-    first = next(iter(options))
-    stride = {k: max(1, math.ceil(len(o) / n)) for k, o in options.items()}
     idx = {k: _nearest(o, current[k]) for k, o in options.items()}
-    index = min(n - 1, idx[first] // stride[first])
+    where = [idx[k] / max(1, len(o) - 1) for k, o in options.items()]
+    index = int(np.clip(round(float(np.median(where)) * (n - 1)), 1, n - 2)) if n >= 3 else 0
+    notches = np.arange(n)
     values = {}
     for k, o in options.items():
-        pos = np.clip(idx[k] + (np.arange(n) - index) * stride[k], 0, len(o) - 1)
-        values[k] = np.asarray(o, np.float64)[pos]
+        below = idx[k] * notches[: index + 1] / max(index, 1)
+        above = idx[k] + (len(o) - 1 - idx[k]) * (notches[index + 1:] - index) / max(n - 1 - index, 1)
+        pos = np.rint(np.concatenate([below, above])).astype(int)
+        values[k] = o[np.clip(pos, 0, len(o) - 1)]
         values[k][index] = current[k]
     return Scrub(name, label, n, index, values)
 
@@ -98,7 +102,9 @@ def payload(scrub: Scrub, runs: Mapping[str, Sequence[Any]], encode) -> dict:
                     "xy": [encode(np.asarray(t.xy[:e], np.float64)) for t, e in zip(trajectories, ends)],
                     "loss": [encode(np.asarray(t.loss[:e], np.float64)) for t, e in zip(trajectories, ends)],
                     "grad": [encode(np.asarray(t.grad_norm[:e], np.float64)) for t, e in zip(trajectories, ends)],
-                    "status": [STATUS_WORDS.get(str(t.status), str(t.status)) for t in trajectories]}
+                    "status": [STATUS_WORDS.get(str(t.status), str(t.status)) for t in trajectories],
+                    "converged_at": [int(t.converged_at) for t in trajectories],
+                    "diverged_at": [int(t.diverged_at) for t in trajectories]}
     return {"name": scrub.name, "label": scrub.label, "n": scrub.n, "index": scrub.index, "paths": paths}
 
 

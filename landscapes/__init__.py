@@ -15,17 +15,17 @@ import jax  # noqa: E402
 # Float64 everywhere: eigenvalues near zero and 1e-10 Hessian checks need it.  Set once, on import.
 jax.config.update("jax_enable_x64", True)
 
-from .base import KINDS, Bounds, Landscape, Minimum, ParamSpec, PointInfo, Preset  # noqa: E402
+from .base import KINDS, Bounds, Claim, Landscape, Minimum, ParamSpec, PointInfo, Preset  # noqa: E402
 from .catalog import get, names, parameters, title  # noqa: E402
 from .expression import ExpressionError, from_expression  # noqa: E402
-from .analysis import classify, critical_points, gradient_check  # noqa: E402
+from .analysis import Atlas, atlas, classify, critical_points, gradient_check  # noqa: E402
 from .family import shared as shared_family  # noqa: E402
 
 __all__ = [
-    "KINDS", "Bounds", "Landscape", "Minimum", "ParamSpec", "PointInfo", "Preset",
+    "KINDS", "Bounds", "Claim", "Landscape", "Minimum", "ParamSpec", "PointInfo", "Preset",
     "get", "names", "parameters", "title",
     "ExpressionError", "from_expression",
-    "classify", "critical_points", "gradient_check", "shared_family",
+    "Atlas", "atlas", "classify", "critical_points", "gradient_check", "shared_family",
 ]
 
 from .network import network_slice  # noqa: E402

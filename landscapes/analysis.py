@@ -137,7 +137,8 @@ def _newton_step(grad, hess):
 
 def _gradient_scale(value, lam_absmax, diag):
     """``g_scale = max(1, |f|/L, max|λ|·L)``: the size a gradient can have on this box (L = box diagonal)."""
-    return np.maximum(1.0, np.maximum(np.abs(value) / diag, lam_absmax * diag))
+    with np.errstate(over="ignore"):  # an overflowing Hessian: a scale of inf, which no gradient is below
+        return np.maximum(1.0, np.maximum(np.abs(value) / diag, lam_absmax * diag))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -424,12 +425,29 @@ def _verdict(value: float, gnorm: float, lam: np.ndarray, diag: float) -> tuple[
     )
 
 
-def _infos(xy, value, grad, hess, diag) -> list[PointInfo]:
-    lam, vecs = np.linalg.eigh(hess)  # ascending; columns are eigenvectors
+OUT_OF_RANGE = "out_of_range"
+"""The verdict where f or ∇f (or, at a critical point, the Hessian) left the float64 range (`landscapes.floatrange`):
+the numbers say nothing about the point, so no other verdict is given."""
+
+
+def _infos(xy, value, grad, hess, diag, lost=None) -> list[PointInfo]:
+    """Point records; ``lost`` is a `floatrange.RangeCheck` at ``xy`` (None: every value is within range)."""
+    with np.errstate(all="ignore"):
+        finite = np.all(np.isfinite(hess), axis=(-2, -1))
+        lam, vecs = np.linalg.eigh(np.where(finite[:, None, None], hess, 0.0))  # ascending; columns: eigenvectors
+    lam = np.where(finite[:, None], lam, np.nan)
+    vecs = np.where(finite[:, None, None], vecs, np.nan)
     gnorm = np.linalg.norm(grad, axis=-1)
     out = []
     for k in range(len(xy)):
         kind, reason = _verdict(float(value[k]), float(gnorm[k]), lam[k], diag)
+        if lost is not None and (lost.value[k] or lost.gradient[k] or (lost.hessian[k] and kind != "regular")):
+            which = "f" if lost.value[k] else "∇f" if lost.gradient[k] else "the Hessian"
+            way = "underflows (rounds to 0)" if lost.underflow[k] or not lost.value[k] else "overflows"
+            kind, reason = OUT_OF_RANGE, (
+                f"{which} {way} in float64 here: its true value is outside the range float64 can hold "
+                f"(about 2.2e-308 to 1.8e308), so the numbers say nothing about this point and the second-derivative "
+                f"test cannot be applied")
         out.append(PointInfo(xy[k], float(value[k]), grad[k], hess[k], lam[k], vecs[k], kind, reason))
     return out
 
@@ -442,37 +460,75 @@ def classify(landscape: Landscape, xy, bounds: Bounds | None = None) -> PointInf
 
     * ``"regular"`` if ``‖∇f‖ > 1e-6 · max(1, |f|/L, max|λ|·L)`` — not a critical point;
     * ``"degenerate"`` if ``min|λ| ≤ 1e-6 · max(1, max|λ|)`` — H is singular and the test is inconclusive;
-    * otherwise ``"minimum"`` (λ₁ > 0), ``"maximum"`` (λ₂ < 0) or ``"saddle"`` (λ₁ < 0 < λ₂).
+    * otherwise ``"minimum"`` (λ₁ > 0), ``"maximum"`` (λ₂ < 0) or ``"saddle"`` (λ₁ < 0 < λ₂);
+    * but ``"out_of_range"`` where f or ∇f (or, at a critical point, H) left the float64 range
+      (`landscapes.floatrange`): ``exp(1000x)`` at x = −1 is 1e-434, which float64 rounds to 0 with its gradient,
+      and no verdict drawn from those zeros would be true.
 
     ``reason`` spells the verdict out with the numbers.  Reference: NTU ML 2023 lecture on critical points
     (``shared/seeds/001_*``); any calculus text's second-derivative test.
     """
+    from . import floatrange
+
     lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
     pts = np.asarray(xy, dtype=np.float64).reshape(1, 2)
     value_, grad, hess = (np.asarray(a) for a in _compiled(landscape.fn).pointwise(pts, landscape.theta))
-    return _infos(pts, value_, grad, hess, float(np.hypot(*(hi - lo))))[0]
+    return _infos(pts, value_, grad, hess, float(np.hypot(*(hi - lo))), floatrange.check(landscape, pts))[0]
 
 
-def critical_points(landscape: Landscape, bounds: Bounds | None = None, n_starts: int = N_STARTS,
-                    max_points: int = MAX_POINTS, seeds=None) -> list[PointInfo]:
-    """Every point with ∇f = 0 inside ``bounds`` (default ``landscape.bounds``), classified, sorted by value.
+class Atlas(NamedTuple):
+    """Every critical point in a box, and how far the list is proven complete.
 
-    Method: Newton's method on the system ∇f = 0 (its Jacobian is the Hessian) from a jittered
-    ``n_starts × n_starts`` grid plus ``seeds`` (default: the landscape's listed minima), all starts at once
-    (``vmap``) inside one compiled ``lax.while_loop``.  Each correction is ``−(H² + μ²I)⁻¹Hg`` (Levenberg damping,
-    felt only where |λ| is tiny), clipped to a per-start trust radius, and a trial is accepted by Deuflhard's
-    natural monotonicity test (see ``_newton_atlas``).  Newton on ∇f converges to saddles and maxima as well as
-    minima; degenerate roots converge only linearly, hence the ``MAX_ITERS = 200`` budget.  A root is kept if
-    ``‖∇f‖ ≤ 1e-8 · max(1, |f|/L, max|λ|·L)`` and it lies in the box; roots within ``1e-6 · L`` are merged
-    (L = box diagonal).  At most ``max_points`` (default 400) are returned — the lowest ones — with a warning when
-    more were found.  A continuum of critical points (f = x²) comes back as a sample of it.
+    ``points``: the critical points found, classified, lowest f first (at most ``max_points``); ``found``: how many
+    there were before that cap.  ``undecided (M, 2, 2)``: boxes ``[[x0, y0], [x1, y1]]`` where the exclusion search
+    (`landscapes.exclusion`) could neither rule a critical point out nor isolate one, ``why (M,)`` the reason of
+    each (an index into `exclusion.UNDECIDED`).  ``proof`` is False when the surface's program has an operation
+    without an interval rule, so nothing beyond Newton's search was established.  Every critical point of the box
+    is in ``points`` unless it lies in an undecided box, or the cap cut it, or ``proof`` is False (`complete`).
+    """
+
+    points: tuple[PointInfo, ...]
+    found: int
+    undecided: np.ndarray
+    why: np.ndarray
+    proof: bool
+
+    @property
+    def complete(self) -> bool:
+        """Proven: no critical point of the box is missing from ``points``."""
+        return self.proof and len(self.undecided) == 0 and self.found == len(self.points)
+
+
+def _in_boxes(xy: np.ndarray, boxes: np.ndarray, slack: np.ndarray) -> np.ndarray:
+    """Which points ``(N, 2)`` lie in any of ``boxes (M, 2, 2)`` (grown by ``slack``)."""
+    if not len(boxes) or not len(xy):
+        return np.zeros(len(xy), bool)
+    lo, hi = boxes[None, :, 0] - slack, boxes[None, :, 1] + slack
+    return np.any(np.all((xy[:, None] >= lo) & (xy[:, None] <= hi), axis=2), axis=1)
+
+
+def atlas(landscape: Landscape, bounds: Bounds | None = None, n_starts: int = N_STARTS,
+          max_points: int = MAX_POINTS, seeds=None) -> Atlas:
+    """Every point with ∇f = 0 inside ``bounds`` (default ``landscape.bounds``), classified, sorted by value, and
+    the proof of how complete the list is.
+
+    1. Newton's method on the system ∇f = 0 (its Jacobian is the Hessian) from a jittered ``n_starts × n_starts``
+       grid plus ``seeds`` (default: the landscape's listed minima), all starts at once (``vmap``) inside one
+       compiled ``lax.while_loop``.  Each correction is ``−(H² + μ²I)⁻¹Hg`` (Levenberg damping, felt only where
+       |λ| is tiny), clipped to a per-start trust radius, and a trial is accepted by Deuflhard's natural
+       monotonicity test (see ``_newton_atlas``).  A root is kept if ``‖∇f‖ ≤ 1e-8 · max(1, |f|/L, max|λ|·L)``, it
+       lies in the box, and f, ∇f and H are within float64's range there (`landscapes.floatrange`: an underflowed
+       gradient is no root); roots within ``1e-6 · L`` are merged (L = box diagonal).
+    2. The exclusion search (`landscapes.exclusion`) covers the box with interval enclosures of ∇f and H: each
+       root is proven alone in a small box around it; any critical point Newton missed is isolated and found; a
+       root the search proves is none (∇f ≠ 0 all around it) is dropped; what cannot be decided is returned.
 
     The seeds matter only where Newton cannot arrive: at a kink such as Ackley's cone tip, where autodiff reports
-    ∇f = 0 but no Newton path leads; a seed is still verified like any other root.
-
-    Compiles once per (surface family, ``n_starts``, number of seeds rounded up to 8); ``theta`` and ``bounds``
-    are traced.
+    ∇f = 0 but no Newton path leads.  Newton compiles once per (surface family, ``n_starts``, number of seeds
+    rounded up to 8); ``theta`` and ``bounds`` are traced.  The search runs in NumPy on the surface's own program.
     """
+    from . import exclusion, floatrange, jaxprs
+
     lo, hi = _lohi(landscape.bounds if bounds is None else bounds)
     diag = float(np.hypot(*(hi - lo)))
     if seeds is None:
@@ -486,19 +542,54 @@ def critical_points(landscape: Landscape, bounds: Bounds | None = None, n_starts
     out = _compiled(landscape.fn).newton_atlas(landscape.theta, lo, hi, units)
     x, value_, grad, hess = (np.asarray(a) for a in out[:4])
     gnorm = np.linalg.norm(grad, axis=-1)
-    lam_absmax = np.max(np.abs(np.linalg.eigvalsh(hess)), axis=-1)
+    with np.errstate(all="ignore"):
+        finite = np.all(np.isfinite(hess), axis=(-2, -1))
+        lam_absmax = np.where(finite, np.max(np.abs(np.linalg.eigvalsh(np.where(finite[:, None, None], hess, 0.0))),
+                                             axis=-1), np.inf)
     slack = 1e-9 * (hi - lo)  # a critical point exactly on the edge (sin·sin on [0, π]²) is in the box
     with np.errstate(invalid="ignore"):
         valid = (np.all((x >= lo - slack) & (x <= hi + slack), axis=-1) & np.isfinite(value_)
                  & (gnorm <= ATLAS_RTOL * _gradient_scale(value_, lam_absmax, diag)))
     idx = np.flatnonzero(valid)
     idx = idx[merge_roots(x[idx], gnorm[idx], MERGE_RTOL * diag)]
-    idx = idx[np.argsort(value_[idx], kind="stable")]
-    if len(idx) > max_points:
-        warnings.warn(f"{landscape.name}: {len(idx)} critical points found, returning the lowest {max_points}",
+    lost = floatrange.check(landscape, x[idx]) if len(idx) else None
+    if lost is not None:
+        idx = idx[~lost.any]
+    xy, value_, grad, hess = x[idx], value_[idx], grad[idx], hess[idx]
+
+    undecided, why, proof = np.empty((0, 2, 2)), np.empty(0, np.int8), True
+    try:
+        located = exclusion.locate(landscape.fn, landscape.theta, ((lo[0], hi[0]), (lo[1], hi[1])), xy)
+    except jaxprs.Unsupported:
+        proof = False
+    else:
+        undecided, why = located.undecided, located.why
+        inside = np.all((xy > lo) & (xy < hi), axis=1)
+        disproven = located.refuted | (inside & ~located.proven & ~_in_boxes(xy, undecided, 1e-9 * diag))
+        keep = ~disproven
+        xy, value_, grad, hess = xy[keep], value_[keep], grad[keep], hess[keep]
+        if len(located.extra):
+            v, g, h = floatrange.evaluate(landscape.fn, landscape.theta, located.extra)
+            xy = np.concatenate([xy, located.extra])
+            value_, grad = np.concatenate([value_, v]), np.concatenate([grad, g])
+            hess = np.concatenate([hess, 0.5 * (h + np.swapaxes(h, 1, 2))])
+    order = np.argsort(value_, kind="stable")
+    found = len(order)
+    return Atlas(tuple(_infos(xy[order[:max_points]], value_[order[:max_points]], grad[order[:max_points]],
+                              hess[order[:max_points]], diag)), found, undecided, why, proof)
+
+
+def critical_points(landscape: Landscape, bounds: Bounds | None = None, n_starts: int = N_STARTS,
+                    max_points: int = MAX_POINTS, seeds=None) -> list[PointInfo]:
+    """Every point with ∇f = 0 inside ``bounds`` (default ``landscape.bounds``), classified, sorted by value: the
+    points of `atlas` (which says how complete they are).  At most ``max_points`` (default 400) are returned -- the
+    lowest ones -- with a warning when more were found.  A continuum of critical points (f = x²) comes back as a
+    sample of it."""
+    found = atlas(landscape, bounds, n_starts, max_points, seeds)
+    if found.found > len(found.points):
+        warnings.warn(f"{landscape.name}: {found.found} critical points found, returning the lowest {max_points}",
                       stacklevel=2)
-        idx = idx[:max_points]
-    return _infos(x[idx], value_[idx], grad[idx], hess[idx], diag)
+    return list(found.points)
 
 
 def gradient_check(landscape: Landscape, xy, hs=None) -> GradientCheck:

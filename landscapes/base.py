@@ -42,18 +42,29 @@ class Minimum:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """Something a preset shows about its runs: ``kind`` (one of `optimizers.claims.KINDS`) about the runs of
+    ``optimizers`` (empty: every run shown).  It is checked on the runs on the screen (`optimizers.claims.check`)
+    and said, with the numbers of those runs, only where it holds; `tests/test_presets.py` checks that each holds
+    at the preset's own settings."""
+
+    kind: str
+    optimizers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Preset:
     """The view a surface opens with: how many steps to run and the optimizer settings that show its lesson.
 
     The start point is the surface's own ``Landscape.start``.  ``hyperparams`` is ``((optimizer name, ((name,
     value), ...)), ...)``: values that replace an optimizer's documented defaults on this surface; an optimizer
-    that is not listed gets a learning rate derived from the surface's curvature (`optimizers.presets`).  ``why``
-    says, in one or two sentences, what the preset is meant to show.  Plain tuples keep it hashable.
+    that is not listed gets a learning rate derived from the surface's curvature (`optimizers.presets`).
+    ``claims`` are what the preset is meant to show (`Claim`).  Plain tuples keep it hashable.
     """
 
     steps: int = 200
     hyperparams: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
-    why: str = ""
+    claims: tuple[Claim, ...] = ()
 
     def for_optimizer(self, name: str) -> dict[str, float]:
         """The values this preset sets for optimizer ``name`` (``{}`` when it sets none)."""
@@ -102,7 +113,8 @@ class PointInfo(NamedTuple):
     """What the second-derivative test says about one point.
 
     ``eigenvectors[:, i]`` belongs to ``eigenvalues[i]``; eigenvalues ascend.  ``kind`` is one of ``KINDS``
-    (or ``"regular"`` when the gradient is not zero and the point is not critical); ``reason`` says why in words.
+    (or ``"regular"`` when the gradient is not zero and the point is not critical, or ``"out_of_range"`` when f, ∇f
+    or H left the float64 range there); ``reason`` says why in words.
     """
 
     xy: np.ndarray

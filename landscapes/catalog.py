@@ -29,7 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .base import Bounds, Landscape, Minimum, ParamSpec, Preset
+from .base import Bounds, Claim, Landscape, Minimum, ParamSpec, Preset
 
 __all__ = ["UnknownSurfaceError", "get", "names", "parameters"]
 
@@ -356,8 +356,12 @@ def _valley_start(theta):
     return (u * math.cos(phi) - v * math.sin(phi), u * math.sin(phi) + v * math.cos(phi))
 
 
-def _preset(steps: int, why: str, **by_optimizer: dict[str, float]) -> Preset:
-    return Preset(steps, tuple((name, tuple(values.items())) for name, values in by_optimizer.items()), why)
+def _preset(steps: int, claims: tuple[Claim, ...], **by_optimizer: dict[str, float]) -> Preset:
+    return Preset(steps, tuple((name, tuple(values.items())) for name, values in by_optimizer.items()), claims)
+
+
+_ADAPTIVE = ("adagrad", "rmsprop", "adam", "adamw")
+"""The course's per-coordinate methods (a claim about them speaks of those that are shown)."""
 
 
 # Presets: the course optimizers' settings chosen so that each surface's lesson shows within the preset's steps
@@ -369,23 +373,21 @@ def _preset(steps: int, why: str, **by_optimizer: dict[str, float]) -> Preset:
 # Nesterov's 2(1 + μ)/((1 + 2μ)λ) ≈ 9e-4.  On the saddle, small steps let GD stall by the saddle for ~80 steps
 # (x shrinks by 1 − 2η per step, y grows by 1 + 2η from 0.02) before it escapes along −y curvature.
 _VALLEY_PRESET = _preset(
-    200, "Gradient descent zig-zags across the ravine and crawls along it; momentum overshoots and arrives first; "
-         "Nesterov damps the zig-zag; the adaptive methods rescale each coordinate and head off diagonally.",
+    200, (Claim("zigzag", ("sgd",)), Claim("crawl", ("sgd",)), Claim("overshoot", ("momentum",)), Claim("arrival"),
+          Claim("diagonal", _ADAPTIVE)),
     sgd={"learning_rate": 1.8}, momentum={"learning_rate": 0.3, "momentum": 0.9},
     nesterov={"learning_rate": 0.5, "momentum": 0.9}, adagrad={"learning_rate": 1.5},
     rmsprop={"learning_rate": 0.1}, adam={"learning_rate": 0.3}, adamw={"learning_rate": 0.3},
 )
 _ROSENBROCK_PRESET = _preset(
-    500, "Every method is stable at the start; gradient descent crawls along the curved floor, momentum and the "
-         "adaptive methods get round the bend, and only some reach the minimum at (a, a²) within 500 steps.",
+    500, (Claim("stable"), Claim("crawl", ("sgd",)), Claim("arrival")),
     sgd={"learning_rate": 1e-3}, momentum={"learning_rate": 1e-3, "momentum": 0.9},
     nesterov={"learning_rate": 5e-4, "momentum": 0.9}, adagrad={"learning_rate": 0.5},
     rmsprop={"learning_rate": 0.01}, adam={"learning_rate": 0.05}, adamw={"learning_rate": 0.05},
 )
 _SADDLE_PRESET = _preset(
-    150, "Started almost on the x axis, gradient descent slides into the saddle and stalls there before the "
-         "negative curvature along y takes it away; momentum escapes sooner, and the adaptive methods, whose "
-         "steps do not shrink with the gradient, sooner still.",
+    150, (Claim("linger", ("sgd",)), Claim("leave_sooner", ("momentum", "sgd")), Claim("leave_sooner", ("nesterov", "sgd")),
+          Claim("avoid", _ADAPTIVE)),
     sgd={"learning_rate": 0.02}, momentum={"learning_rate": 0.005, "momentum": 0.9},
     nesterov={"learning_rate": 0.005, "momentum": 0.9}, adagrad={"learning_rate": 0.1},
     rmsprop={"learning_rate": 0.01}, adam={"learning_rate": 0.02}, adamw={"learning_rate": 0.02},
@@ -401,9 +403,9 @@ _REGISTRY: dict[str, _Surface] = {
         _valley_start,
         _valley_minima,
         "cs231n optimization notes (the ravine that makes SGD zig-zag)",
-        "A quadratic ravine: curvature 1 across the floor and 1/κ along it. Gradient descent zig-zags across and "
-        "crawls along; momentum and adaptive methods differ most here. Turn the valley off the axes to see which "
-        "methods rely on a per-coordinate (diagonal) scaling.",
+        "A quadratic ravine: curvature 1 across the floor and 1/κ along it, so a step size that suits one "
+        "direction is wrong for the other. Turn the valley off the axes to see which methods rely on a "
+        "per-coordinate (diagonal) scaling.",
         (
             ParamSpec("kappa", 100.0, 1.0, 1000.0, log=True,
                       help="Condition number κ = λmax/λmin of the Hessian (λmax is fixed at 1)."),

@@ -42,7 +42,7 @@ from .base import Bounds, Landscape
 
 __all__ = [
     "ALLOWED_FUNCTIONS", "ALLOWED_NAMES", "DEFAULT_BOUNDS", "ExpressionError",
-    "cache_clear", "cache_info", "from_expression", "normalise", "to_latex",
+    "cache_clear", "cache_info", "from_expression", "normalise", "to_jax", "to_latex",
 ]
 
 COMPILED_SURFACES = 32
@@ -385,6 +385,30 @@ def _render(node: tuple) -> str:
     return f"{lhs} {op} {rhs}" if op in ("+", "-") else f"{lhs}{op}{rhs}"
 
 
+_JAX_NAMES = {"sigmoid": "jax.nn.sigmoid", "softplus": "jax.nn.softplus", "pi": "jnp.pi", "e": "jnp.e"}
+
+
+def _jax(node: tuple) -> str:
+    """The tree as JAX code: `_render`'s text with each function and constant named by its module."""
+    kind = node[0]
+    if kind == "name":
+        return _JAX_NAMES.get(node[1], node[1])
+    if kind == "call":
+        return f"{_JAX_NAMES.get(node[1], 'jnp.' + node[1])}({_jax(node[2])})"
+    if kind == "num":
+        return _render(node)
+    if kind == "neg":
+        inner = _jax(node[1])
+        return f"-({inner})" if _prec(node[1]) <= _PREC["neg"] else f"-{inner}"
+    _, op, left, right = node
+    p = _PREC[op]
+    left_paren = _prec(left) < p or (op == "**" and _prec(left) == p)
+    right_paren = _prec(right) < p or (op != "**" and _prec(right) == p)
+    lhs = f"({_jax(left)})" if left_paren else _jax(left)
+    rhs = f"({_jax(right)})" if right_paren else _jax(right)
+    return f"{lhs} {op} {rhs}" if op in ("+", "-") else f"{lhs}{op}{rhs}"
+
+
 def _tex_number(value: float) -> str:
     text = _number(value)
     if "e" not in text:
@@ -521,6 +545,12 @@ cache_clear = _compile.cache_clear
 def normalise(text: str) -> str:
     """The canonical form of an expression (spacing, parentheses, numbers), or ExpressionError."""
     return _render(_parse_tree(text))
+
+
+def to_jax(text: str) -> str:
+    """An expression as JAX code in ``x`` and ``y`` (``jnp.sin(3*x)``), built from its parsed tree; or
+    ExpressionError.  For "copy as code": the formula the app compiled, runnable outside it."""
+    return _jax(_parse_tree(text))
 
 
 def to_latex(text: str) -> str:

@@ -41,12 +41,8 @@ from .base import Landscape, Preset
 
 ACTIVATIONS: dict[str, Callable] = {"tanh": jnp.tanh, "relu": jax.nn.relu, "softplus": jax.nn.softplus,
                                     "gelu": jax.nn.gelu}
-DIRECTIONS = {
-    "hessian": "Hessian eigenvectors (largest and smallest eigenvalue)",
-    "filter": "Random, filter-normalized",
-    "pca": "PCA of the training path",
-}
-INITS = {"random": "Random (Glorot)", "symmetric": "Symmetric: every hidden neuron the same"}
+DIRECTIONS = {"hessian": "Hessian eigenvectors", "filter": "Random, filter-normalized", "pca": "PCA of the path"}
+INITS = {"random": "Random (Glorot)", "symmetric": "Symmetric"}
 MAX_WIDTH, MAX_DEPTH, MAX_PARAMS = 64, 3, 2000
 MAX_STEPS = 5000
 DIVERGED = 1e6  # a loss above this (or not finite) ends a run: cross-entropy of a few hundred points is ~1

@@ -94,10 +94,13 @@ def schedule_code(name: str | None, learning_rate: float, steps: int, params: Ma
 
 def optax_code(name: str, hyperparams: Mapping[str, Any] | None = None, *, schedule: str | None = None,
                schedule_params: Mapping[str, Any] | None = None, steps: int = 200,
-               start: Sequence[float] = (0.0, 0.0), noise: float = 0.0, seed: int = 0) -> str:
+               start: Sequence[float] = (0.0, 0.0), noise: float = 0.0, seed: int = 0,
+               surface: tuple[str, str] | None = None) -> str:
     """A runnable snippet: ``tx`` (the optimizer ``name`` with these hyperparameters, and the schedule when the
-    optimizer accepts one) and ``run(f, start, steps, noise, seed)``, the loop the app runs, returning the
-    ``(steps + 1, 2)`` iterates of ``f: (2,) -> ()`` in float64."""
+    optimizer accepts one) and ``run(f, start, steps[, noise, seed])``, the loop the app runs, returning the
+    ``(steps + 1, 2)`` iterates of ``f: (2,) -> ()`` in float64 (``noise`` and ``seed`` only when σ ≠ 0: the
+    app's σ = 0 run draws no random numbers).  ``surface`` is ``(title, code defining f(xy))``
+    (`landscapes.source.python_code`): the snippet then ends by running ``tx`` on it."""
     from . import catalog  # late: the catalog's specs import `Recipe` from here
 
     spec = catalog.get(name)
@@ -120,13 +123,14 @@ def optax_code(name: str, hyperparams: Mapping[str, Any] | None = None, *, sched
     call_extras = "".join(f", {k}={v}" for k, v in extras)
     x0, y0 = (float(v) for v in start)
     noisy = float(noise) != 0.0 and not recipe.gradient_at_params_without_noise
+    noise_args = f", noise={float(noise)!r}, seed={int(seed)}" if noisy else ""
     body = [
         "",
         "",
-        f"def run(f, start=({x0!r}, {y0!r}), steps={int(steps)}, noise={float(noise)!r}, seed={int(seed)}):",
+        f"def run(f, start=({x0!r}, {y0!r}), steps={int(steps)}{noise_args}):",
         '    """Iterates x_0 .. x_steps of tx on f (a JAX function of a (2,) array), as the app runs them."""',
         "    value_and_grad = jax.value_and_grad(f)",
-        "    key = jax.random.key(seed)",
+        *(["    key = jax.random.key(seed)"] if noisy else []),
         "    params = jnp.asarray(start, dtype=jnp.float64)",
         "    state = tx.init(params)",
         "    path = [params]",
@@ -141,10 +145,12 @@ def optax_code(name: str, hyperparams: Mapping[str, Any] | None = None, *, sched
         "        params = optax.apply_updates(params, updates)",
         f"        path.append({recipe.report or 'params'})",
         "    return jnp.stack(path)",
-        "",
-        "",
-        "# path = run(lambda xy: (1 - xy[0]) ** 2 + 100 * (xy[1] - xy[0] ** 2) ** 2)  # e.g. Rosenbrock",
     ]
+    if surface is not None:
+        title, code = surface
+        body += ["", "", f"# The surface: {title}", code.rstrip("\n"), "", "", "path = run(f)"]
+    else:
+        body += ["", "", "# path = run(f)  # f: a JAX function of a (2,) array"]
     if recipe.gradient_at_params_without_noise and float(noise) != 0.0:
         body.insert(-1, "# (schedule-free methods take their gradient at their own point y: the app adds no noise "
                         "there either)")

@@ -103,13 +103,15 @@ def _typed(i: int) -> landscapes.Landscape:
 
 def _released(use) -> bool:
     """Build a fresh typed surface, ``use`` it, drop it and clear our own LRUs (every ``functools`` cache defined
-    in the expression compiler, the runner, the analysis and the flows): is its function gone?"""
+    in the expression compiler, the runner, the analysis, its interval and float-range walks, and the flows): is
+    its function gone?"""
     _typed.counter = getattr(_typed, "counter", 0) + 1
     land = _typed(1000 + _typed.counter)
     ref = weakref.ref(land.fn)
     use(land)
     del land
-    for module in (expression, run_module, analysis, importlib.import_module("optimizers.flow")):
+    for module in (expression, run_module, analysis, importlib.import_module("optimizers.flow"),
+                   importlib.import_module("landscapes.intervals"), importlib.import_module("landscapes.floatrange")):
         for obj in list(vars(module).values()):  # our own functools LRUs only; JAX's caches are left alone
             if callable(getattr(obj, "cache_clear", None)) and getattr(obj, "__module__", "") == module.__name__:
                 obj.cache_clear()

@@ -153,7 +153,7 @@ def test_every_builtin_renders_and_its_table_is_the_engines_atlas():
     at.selectbox(key="explore.surface").set_value("rastrigin")
     run(at)
     assert len(table(at)) == analysis.MAX_POINTS
-    assert "441 critical points found" in "\n".join(w.value for w in at.warning)
+    assert "441 critical points were found" in "\n".join(w.value for w in at.warning)
 
 
 def test_the_atlas_follows_the_view_box():
@@ -191,7 +191,7 @@ def test_a_typed_surface_gets_its_atlas_and_closed_form_critical_points():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("x**2", ["critical points found, returning the lowest 400", "continuum"]),  # a line of critical points
+    ("x**2", ["critical points were found; the table and the markers show the lowest 400", "continuum"]),
     ("1", ["f is constant on this view box"]),
 ])
 def test_degenerate_and_flat_typed_surfaces_get_words(text, expected):
@@ -355,17 +355,22 @@ def test_quadratic_model_is_the_second_order_taylor_expansion():
         np.testing.assert_allclose(f(gx, gy) - q, (gx - 1.0) ** 3, atol=1e-12)
 
 
-def test_eigen_arrows_follow_the_eigenvectors_with_length_by_abs_lambda_and_colour_by_sign():
+def test_eigen_arrows_follow_the_eigenvectors_all_the_same_length_and_colour_by_sign():
     hess = np.array([[1.0, 3.0], [3.0, 1.0]])  # λ = −2 along (1, −1)/√2, 4 along (1, 1)/√2
     info = _info((0.5, -0.5), 0.0, (0.0, 0.0), hess)
     arrows = views.eigen_arrows(info, length=2.0)
     assert [a["sign"] for a in arrows] == ["negative", "positive"]
     for a in arrows:
         d = np.subtract(a["end"], a["start"])
-        assert np.linalg.norm(d) == pytest.approx(2.0 * abs(a["eigenvalue"]) / 4.0)
+        assert np.linalg.norm(d) == pytest.approx(2.0)
         np.testing.assert_allclose(hess @ d, a["eigenvalue"] * d, atol=1e-12)
+    # Issue 26: at Himmelblau's saddle (λ₁ = −14.1, λ₂ = 44.6) the escape direction was drawn a third as long, inside
+    # the selected point's marker; at any ratio of |λ| both arrows are drawn in full.
+    for ratio in (1e-6, 0.3, 1.0, 1e6):
+        both = views.eigen_arrows(_info((0, 0), 0, (0, 0), [[-ratio, 0.0], [0.0, 1.0]]), 1.0)
+        assert [np.linalg.norm(np.subtract(a["end"], a["start"])) for a in both] == pytest.approx([1.0, 1.0])
     flat = views.eigen_arrows(_info((0, 0), 0, (0, 0), [[0.0, 0.0], [0.0, 5.0]]), 1.0)
-    assert [a["sign"] for a in flat] == ["zero", "positive"] and flat[0]["start"] == flat[0]["end"]
+    assert [a["sign"] for a in flat] == ["zero", "positive"]
     assert views.eigen_arrows(_info((0, 0), 0, (0, 0), [[np.nan, 0], [0, 1]]), 1.0) == []
 
 
@@ -406,10 +411,18 @@ def test_box_problems_events_and_atlas_words():
     assert views.selected_row({"selection": {"rows": [3]}}) == 3
     assert views.selected_row({"selection": {"rows": []}}) is None and views.selected_row("junk") is None
     line = [_info((0.0, y), 0.0, (0, 0), [[2, 0], [0, 0]])._replace(kind="degenerate") for y in range(30)]
-    summary, notes = views.describe_atlas(line, "31 critical points found, returning the lowest 30")
-    assert summary.startswith("30 critical points in view: 30 degenerate")
-    assert any("capped" in n for n in notes) and any("continuum" in n for n in notes)
-    assert views.describe_atlas([], None)[0] == "No critical point in view."
+    box = ((-1.0, 1.0), (0.0, 30.0))
+    undecided = np.array([[[-1e-3, 0.0], [1e-3, 30.0]]])  # along the line x = 0: a continuum
+    summary, notes = views.describe_atlas(analysis.Atlas(tuple(line), 31, undecided, np.array([0]), True), box)
+    assert summary == "30 critical points in view: 30 degenerate."  # not "all of them": the list is not complete
+    assert any("31 critical points were found" in n for n in notes) and any("continuum" in n for n in notes)
+    assert any("neither rule out nor isolate a critical point in x ∈ [−0.001, 0.001], y ∈ [0, 30]" in n
+               for n in notes)
+    empty = np.empty((0, 2, 2))
+    assert views.describe_atlas(analysis.Atlas((), 0, empty, np.empty(0), True), box)[0] == (
+        "No critical point in view: bounds on ∇f over a subdivision of the box rule out every one.")
+    assert views.describe_atlas(analysis.Atlas((), 0, empty, np.empty(0), False), box)[0] == (
+        "No critical point found in view.")
     saddle = _info((1.0, 1.0), 0.0, (0, 0), [[1, 0], [0, -1]])._replace(kind="saddle")
     minimum = _info((0.0, 0.0), -1.0, (0, 0), [[1, 0], [0, 1]])._replace(kind="minimum")
     assert views.default_point([minimum, saddle], (9, 9)) == (1.0, 1.0)

@@ -91,25 +91,38 @@ def _finite_rows(xy: np.ndarray) -> np.ndarray:
     return xy[idx]
 
 
-def _surface_args(surface: Any, log_levels: bool | None) -> dict:
+def _surface_args(surface: Any, log_levels: bool | None, blank: Any = None) -> dict:
     x = np.asarray(_field(surface, "x"), dtype=np.float64).reshape(-1)
     y = np.asarray(_field(surface, "y"), dtype=np.float64).reshape(-1)
     z = np.asarray(_field(surface, "z"), dtype=np.float64)
     if z.shape != (y.size, x.size):
         raise ValueError(f"surface z must have shape (len(y), len(x)) = {(y.size, x.size)}, got {z.shape}")
+    blank = None if blank is None else np.asarray(blank, bool)
+    if blank is not None and blank.any():
+        # Left out of the map (f left the float64 range there): not a wall, no part of the colour scale.
+        if blank.shape != z.shape:
+            raise ValueError(f"blank must have the shape of z {z.shape}, got {blank.shape}")
+        kept = ~blank & np.isfinite(z)
+        z = np.where(blank, float(z[kept].min()) if kept.any() else 0.0, z)  # inside the scale, drawn as a gap
+    else:
+        blank = None
     finite = np.isfinite(z)
     if not finite.all():
         # A non-finite grid value is a wall, not a hole: draw it at the highest finite height.
         wall = float(z[finite].max()) if finite.any() else 0.0
         z = np.where(finite, z, wall)
     z = np.clip(z, -_F32_MAX, _F32_MAX)
-    log = wants_log_levels(z) if log_levels is None else bool(log_levels)
+    shown = z if blank is None else z[~blank]
+    log = wants_log_levels(shown) if log_levels is None else bool(log_levels)
     args = {"x": encode_array(x), "y": encode_array(y), "z": encode_array(z), "log": log}
     if log:  # the shaded values, from the one home of the transform (figures.display_z); z stays for hover
         args["shade"] = encode_array(display_z(z, True)[0])
+    if blank is not None:  # the front end draws these grid points as gaps
+        args["blank"] = encode_array(blank.astype(np.float32))
     digest = hashlib.blake2b(digest_size=8)
-    for key in ("x", "y", "z"):
-        digest.update(args[key]["b64"].encode())
+    for key in ("x", "y", "z", "blank"):
+        if key in args:
+            digest.update(args[key]["b64"].encode())
     digest.update(repr(log).encode())
     args["id"] = digest.hexdigest()
     return args
@@ -134,6 +147,9 @@ def _path_args(path: Any, i: int) -> dict:
         "loss": series("loss", n),
         "grad_norm": series("grad_norm", n),
         "learning_rate": series("learning_rate", max(n - 1, 0)),
+        # The steps at which the run converged / diverged (-1: never), so the readout says the status at each step.
+        "converged_at": int(_field(path, "converged_at", -1)),
+        "diverged_at": int(_field(path, "diverged_at", -1)),
     }
     flow = _field(path, "flow_xy")
     if flow is not None and np.size(flow):
@@ -163,7 +179,7 @@ STYLE = {
 
 def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
                start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
-               title: str | None = None, pending: str = "", scrub: Mapping | None = None) -> dict:
+               title: str | None = None, pending: str = "", scrub: Mapping | None = None, blank: Any = None) -> dict:
     """Everything the front end receives, as plain JSON-ready values (no NaN or inf anywhere).  ``scrub`` is a
     `components.scrub.payload` (its arrays already encoded), or None for no live scrub."""
     if layout not in LAYOUTS:
@@ -172,7 +188,7 @@ def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", m
     if start is not None:
         marks.append((start[0], start[1], "start", "start"))
     return {
-        "surface": _surface_args(surface, log_levels),
+        "surface": _surface_args(surface, log_levels, blank),
         "paths": [_path_args(p, i) for i, p in enumerate(paths)],
         "markers": _marker_args(marks),
         "layout": layout,
@@ -225,7 +241,7 @@ def _ensure_registered(component) -> None:
 def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
            start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
            key: str = "compare.player", title: str | None = None, pending: str = "",
-           scrub: Mapping | None = None) -> dict | None:
+           scrub: Mapping | None = None, blank: Any = None) -> dict | None:
     """Show the animated player and return the last click on the surface, ``{"x", "y", "n"}``, or None.
 
     ``surface`` has ``x (nx,)``, ``y (ny,)``, ``z (ny, nx)``; each path has ``name``, ``label``, ``color``,
@@ -237,11 +253,13 @@ def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", marke
     ``pending`` (words) is shown over the surface, with a spinner, while the page is still computing the paths.
     ``scrub`` (`components.scrub.payload`) adds the live scrub: a slider in the player that redraws every path
     from precomputed runs while dragged; its release is the returned value ``{"n", "scrub": {"name", "values"}}``.
+    ``blank`` (a boolean mask shaped like ``z``) leaves those grid points out of the map: drawn as gaps, outside
+    the colour scale (where f left the float64 range, `components.cache.range_mask`).
     """
     import streamlit as st
 
     args = build_args(surface, paths, layout=layout, markers=markers, start=start, log_levels=log_levels,
-                      height=height, title=title, pending=pending, scrub=scrub)
+                      height=height, title=title, pending=pending, scrub=scrub, blank=blank)
     previous = st.session_state.get(key)
     # The click counter continues from the last value Python saw, so a reloaded iframe never repeats an old n.
     args["n0"] = int(previous["n"]) if isinstance(previous, Mapping) and "n" in previous else 0

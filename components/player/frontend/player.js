@@ -118,12 +118,13 @@
     const x = Array.from(decode(s.x)), y = Array.from(decode(s.y)), flat = decode(s.z);
     // Log levels: Python sends the shaded values (figures.display_z, log10(f - f_min + eps)); hover shows f.
     const shade = s.log ? decode(s.shade) : flat;
+    const blank = s.blank ? decode(s.blank) : null;  // grid points left out of the map (outside float64's range)
     const nx = x.length, ny = y.length;
     const zPlot = [], text = s.log ? [] : null;
     for (let r = 0; r < ny; r++) {
       const row = new Array(nx), trow = s.log ? new Array(nx) : null;
       for (let c = 0; c < nx; c++) {
-        row[c] = shade[r * nx + c];
+        row[c] = blank && blank[r * nx + c] ? null : shade[r * nx + c];
         if (trow) trow[c] = fmt(flat[r * nx + c]);
       }
       zPlot.push(row);
@@ -143,7 +144,9 @@
     const xy = unzip(decode(p.xy)), flow = p.flow_xy ? unzip(decode(p.flow_xy)) : [null, null];
     return { name: p.name, label: p.label, color: p.color, status: p.status || "", xs: xy[0], ys: xy[1],
              T: Math.max(0, xy[0].length - 1), loss: decode(p.loss), grad: decode(p.grad_norm),
-             lr: decode(p.learning_rate), flowX: flow[0], flowY: flow[1] };
+             lr: decode(p.learning_rate), flowX: flow[0], flowY: flow[1],
+             convergedAt: p.converged_at === undefined ? -1 : p.converged_at,
+             divergedAt: p.diverged_at === undefined ? -1 : p.diverged_at };
   }
 
   function fmt(v) {
@@ -500,6 +503,7 @@
       // learning_rate[t] is the step size used from step t to t+1; at the last iterate show the last one used.
       row.cells[5].textContent = p.lr.length ? fmt(p.lr[Math.min(k, p.lr.length - 1)]) : "\u2014";
     });
+    updateBadges();
   }
 
   function buildReadout() {
@@ -513,10 +517,17 @@
       tr.insertCell().textContent = p.label;
       for (let c = 0; c < 4; c++) tr.insertCell().className = "num";
       const status = document.createElement("span");
-      status.className = "status " + p.status.replace(/[^a-z_]/gi, "");
-      status.textContent = p.status.replace("_", " ");
       tr.insertCell().appendChild(status);
     }
+    updateBadges();
+  }
+
+  /** The status of path p at step k: what the run had done by then (diverged, converged), "running" before that,
+   *  and the run's outcome (the page's word: stalled, moving, ...) at its last step. */
+  function statusAt(p, k) {
+    if (p.divergedAt >= 0 && k >= p.divergedAt) return "diverged";
+    if (p.convergedAt >= 0 && k >= p.convergedAt) return "converged";
+    return k >= p.T ? p.status : "running";
   }
 
   function rate() {
@@ -574,13 +585,15 @@
     playerState.scrub = null;
     ui.hp.hidden = !s;
     if (!s) return;
-    st.scrub = { name: s.name, label: s.label, n: s.n, index: s.index, at: s.index, paths: s.paths, decoded: {} };
+    st.scrub = { name: s.name, label: s.label, n: s.n, index: s.index, at: s.index, paths: s.paths, decoded: {},
+                 titles: Object.fromEntries(st.paths.map((p) => [p.name, p.label])) };
     ui.hpScrub.max = String(s.n - 1);
     ui.hpScrub.value = String(s.index);
     ui.hpLabel.textContent = s.label;
     ui.hpScrub.setAttribute("aria-label", "Scrub " + s.label);
     for (const p of st.paths) {
-      p.base = { xs: p.xs, ys: p.ys, loss: p.loss, grad: p.grad, lr: p.lr, T: p.T, status: p.status };
+      p.base = { xs: p.xs, ys: p.ys, loss: p.loss, grad: p.grad, lr: p.lr, T: p.T, status: p.status,
+                 convergedAt: p.convergedAt, divergedAt: p.divergedAt };
     }
     showNotch(s.index);
   }
@@ -589,7 +602,8 @@
     const key = name + "\u0000" + i, sc = st.scrub;
     if (!sc.decoded[key]) {
       const d = sc.paths[name], xy = unzip(decode(d.xy[i]));
-      sc.decoded[key] = { xs: xy[0], ys: xy[1], loss: decode(d.loss[i]), grad: decode(d.grad[i]), status: d.status[i] };
+      sc.decoded[key] = { xs: xy[0], ys: xy[1], loss: decode(d.loss[i]), grad: decode(d.grad[i]), status: d.status[i],
+                          convergedAt: d.converged_at[i], divergedAt: d.diverged_at[i] };
     }
     return sc.decoded[key];
   }
@@ -604,16 +618,17 @@
       if (i === sc.index) { Object.assign(p, p.base); continue; }
       const nd = notchData(p.name, i);
       p.xs = nd.xs; p.ys = nd.ys; p.loss = nd.loss; p.grad = nd.grad; p.T = Math.max(0, nd.xs.length - 1);
-      p.status = nd.status;
+      p.status = nd.status; p.convergedAt = nd.convergedAt; p.divergedAt = nd.divergedAt;
       // Every schedule is η times a shape, so a notch of η scales the rates the released run used.
       const ratio = sc.name === "learning_rate" ? d.values[i] / d.values[sc.index] : 1;
       p.lr = ratio === 1 ? p.base.lr : p.base.lr.map((v) => v * ratio);
     }
     const first = Object.keys(sc.paths)[0];
     const values = first ? sc.paths[first].values : [];
-    const offset = i - sc.index;
-    ui.hpValue.textContent = (first ? sc.label + " = " + fmt(values[i]) : "") +
-      (offset ? " (" + (offset > 0 ? "+" : "") + offset + " slider steps)" : " (as in the sidebar)");
+    // Each optimizer has its own slider, so a notch gives each its own value: say every one.
+    const each = Object.keys(sc.paths).map((name) => (sc.titles[name] || name) + " " + fmt(sc.paths[name].values[i]));
+    ui.hpValue.textContent = "notch " + (i + 1) + " / " + sc.n + (i === sc.index ? " (as in the sidebar)" : "") +
+      ": " + sc.label + " = " + each.join(", ");
     playerState.scrub = { name: sc.name, values: values, index: i };
     drawFrame();
     updateBadges();
@@ -623,8 +638,9 @@
     st.paths.forEach(function (p, j) {
       const row = ui.rows.rows[j], badge = row && row.cells[6] && row.cells[6].firstChild;
       if (!badge) return;
-      badge.className = "status " + p.status.replace(/[^a-z_]/gi, "");
-      badge.textContent = p.status.replace("_", " ");
+      const word = statusAt(p, Math.min(st.frame, p.T));
+      badge.className = "status " + word.replace(/[^a-z_]/gi, "");
+      badge.textContent = word.replace("_", " ");
     });
   }
 
