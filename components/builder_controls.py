@@ -56,7 +56,7 @@ def section(page: str) -> str | None:
                      on_change=_apply_preset, args=(page,),
                      help="Sets the blocks to how optax composes that optimizer (optax/_src/alias.py).")
         codes = controls.choices(key, "Blocks, in order", list(builder.BLOCKS), [], max_items=builder.MAX_BLOCKS,
-                                 format_func=lambda c: builder.BLOCKS[c].title,
+                                 format_func=lambda c: builder.BLOCKS[c].title, empty_ok=True,
                                  help=f"An optax.chain: the gradient passes through the blocks in the order picked "
                                       f"(remove a block and pick it again to move it to the end). At most "
                                       f"{builder.MAX_BLOCKS} blocks, each once.")

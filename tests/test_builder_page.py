@@ -61,3 +61,13 @@ def test_bad_chains_in_the_url_are_notices_not_errors():
     at2.run()
     assert not at2.exception
     assert "is not finite" in warnings_text(at2)
+
+
+def test_no_chain_round_trips_without_a_notice():
+    at = new_app(**{"compare.optimizers": "sgd"})
+    at.run()
+    assert url(at)["compare.chain"] == ""
+    again = new_app(**url(at))
+    again.run()
+    assert not again.exception and not again.warning
+    assert set(paths_by_name(player_args(again))) == {"sgd"}
