@@ -9,11 +9,12 @@ optional 3-D view, and the exports.  All computation is in the engine, reached t
 import numpy as np
 import streamlit as st
 
-from components import cache, claim_words, controls, export, figures, first_view, scaffold, scrub, warmup
+from components import builder_controls, cache, claim_words, controls, export, figures, first_view, scaffold, scrub
+from components import warmup
 from components.outcomes import outcome as describe_outcome
 from components.player import encode_array, player
 from landscapes.source import python_code
-from optimizers import catalog, claims, codegen, presets, schedules, tune
+from optimizers import builder, catalog, claims, codegen, presets, schedules, tune
 
 PAGE = "compare"
 PLAYER = "compare.player"
@@ -162,7 +163,8 @@ with st.sidebar:
     start = scaffold.start_point(
         PAGE, box, default_start, choice.identity, help="Or click on the surface.",
         forget=lambda: [k for k in st.session_state
-                        if k == "compare.steps" or (k.startswith("compare.") and k.split(".")[1] in known)],
+                        if k == "compare.steps" or (k.startswith("compare.") and (k.split(".")[1] in known
+                                                                                  or builder.is_chain(k.split(".")[1])))],
         click=controls.take_click(PLAYER, "_compare.click_n"))
 
     st.header("Optimizers")
@@ -174,6 +176,9 @@ with st.sidebar:
         "compare.optimizers", "Optimizers", catalog.names(), DEFAULT_OPTIMIZERS, max_items=MAX_OPTIMIZERS,
         format_func=optimizer_title,
         help=f"At most {MAX_OPTIMIZERS} at once. Each one's update rule and hyperparameters are below.")
+    built = builder_controls.section(PAGE)  # your own, from optax blocks: runs as one more optimizer
+    if built is not None:
+        selected = [*selected, built]
     hyperparams, rules = {}, {}
     for name in selected:
         spec = catalog.get(name)

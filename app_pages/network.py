@@ -1,6 +1,7 @@
 """Network: the loss landscape of a real small network, the optimizers on it, and its Hessian's spectrum.
 
-The sidebar picks the data set, the network, the start (random, or symmetric: every hidden neuron the same), the
+The sidebar picks the data set (a 2-D toy set, a real one scikit-learn ships, or the visitor's own CSV file), the
+network, the start (random, or symmetric: every hidden neuron the same), the
 optimizers with their learning rates, the batch size and the steps; then the plane of the slice and the point of
 the spectrum.  Every widget key is its URL parameter (``network.*``).  The main area shows the trained network's
 decision boundary and the training losses, the slice L(θ* + α d₁ + β d₂) through the first run's end as a contour
@@ -13,10 +14,47 @@ import streamlit as st
 
 from components import cache, controls, network_views as views, scaffold
 from components.figures import PALETTE, line_figure
-from landscapes import datasets, network as N
+from landscapes import datasets, network as N, tables
 
 PAGE = "network"
 DEFAULT_RUNS = ["adam", "momentum", "sgd"]  # the first run is θ*: Adam gets there in the default steps
+UPLOAD_KEY = "network_upload.file"  # not a `network.*` key: an uploaded file never goes into the URL
+LABEL_KEY = "network_upload.label"
+PARSED = "_network.parsed"  # {file id: Sheet or TableError}: each file parsed once per session, in memory
+
+
+def uploaded_table():
+    """The uploader, the label menu, and the checked `landscapes.tables.Table` (None, with the reason shown, when
+    there is no usable file yet).  Everything stays in this session's state."""
+    st.caption(views.upload_limits())
+    file = st.file_uploader("CSV file", type=["csv", "txt"], key=UPLOAD_KEY, help=views.UPLOAD_NOTE)
+    if file is None:
+        st.info("Upload a CSV file to train on it.")
+        return None
+    parsed = st.session_state.setdefault(PARSED, {})
+    if file.file_id not in parsed:
+        parsed.clear()  # one file per session
+        try:
+            parsed[file.file_id] = tables.read(file.getvalue(), file.name)
+        except tables.TableError as err:
+            parsed[file.file_id] = err
+    sheet = parsed[file.file_id]
+    if isinstance(sheet, tables.TableError):
+        st.error(views.refusal(sheet))
+        return None
+    if st.session_state.get(LABEL_KEY) not in sheet.names:
+        st.session_state[LABEL_KEY] = sheet.names[-1]
+    label = st.selectbox("Label column (the classes)", sheet.names, key=LABEL_KEY,
+                         help="The column the network learns to predict; every other numeric column is an input.")
+    try:
+        table = tables.table(sheet, label)
+    except tables.TableError as err:
+        st.error(views.refusal(err))
+        return None
+    st.caption(f"{table.rows:,} rows, {len(table.features)} features, {len(table.classes)} classes"
+               + (f"; left out (text): {', '.join(table.ignored)}" if table.ignored else "") + ".")
+    return table
+
 
 frame = scaffold.Frame(PAGE)
 problems: list[str] = []
@@ -24,12 +62,18 @@ problems: list[str] = []
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
     st.header("Network")
-    dataset = controls.choice("network.data", "Data set", datasets.names(), "moons",
-                              format_func=lambda n: datasets.DATASETS[n][0],
-                              help=f"{views.POINTS} points, generated from the seed below.")
-    arch = controls.choice("network.hidden", "Hidden layers", list(views.ARCHITECTURES), "8",
+    dataset = controls.choice("network.data", "Data set", [*datasets.names(), *datasets.real_names(), N.UPLOAD],
+                              "moons", format_func=views.data_title,
+                              help=f"2-D sets: {views.POINTS} points generated from the seed below. Real sets "
+                                   f"(shipped inside scikit-learn): {datasets.HELD_OUT:.0%} of each class held out "
+                                   f"(drawn from the seed), inputs standardised with the training rows' mean and "
+                                   f"spread. Or your own CSV file.")
+    table = uploaded_table() if dataset == N.UPLOAD else None
+    arch = controls.choice("network.hidden", "Hidden layers", list(views.ARCHITECTURES),
+                           views.DEFAULT_HIDDEN.get(dataset, "8"),
                            format_func=lambda a: f"{a.replace('-', ' × ')} neurons",
-                           help="Widths of the hidden layers. The spirals need 16-16 to be learned.")
+                           help="Widths of the hidden layers. The spirals need 16-16 to be learned; the digits "
+                                f"train well with 32 (at most {N.MAX_PARAMS:,} parameters).")
     activation = controls.choice("network.activation", "Activation", list(N.ACTIVATIONS), "tanh")
     l2 = controls.scalar("network.l2", "Weight decay λ", 1e-3, 1e-5, 1e-1, log=True,
                          help="The loss is the softmax cross-entropy + (λ/2)‖W‖² over the weights (not the biases): "
@@ -39,10 +83,15 @@ with st.sidebar:
                                 "gradient steps keep them the same, and training ends on a saddle of the full network.")
     seed = controls.number("network.seed", "Seed", 0, 0, 9999, integer=True,
                            help="Draws the data, the start, the mini-batches and the random plane.")
-    problem = N.Problem(dataset, views.ARCHITECTURES[arch], activation, views.POINTS, int(seed), float(l2))
+    try:
+        problem = (N.Problem(dataset, views.ARCHITECTURES[arch], activation, views.POINTS, int(seed), float(l2),
+                             table) if dataset != N.UPLOAD or table is not None else None)
+        refused = None
+    except ValueError as err:  # e.g. too many parameters for an uploaded table's width
+        problem, refused = None, str(err)
 
     st.header("Training")
-    options = views.trainable(problem.n_params)
+    options = views.trainable(problem.n_params if problem is not None else 0)
     names = controls.choices("network.optimizers", "Optimizers", options, DEFAULT_RUNS, max_items=views.MAX_RUNS,
                              format_func=views.label,
                              help=f"At most {views.MAX_RUNS}, all from the same start. Newton-type rules only for "
@@ -78,9 +127,21 @@ with st.sidebar:
 controls.finish(PAGE)
 
 st.title("A real network's loss landscape")
-st.caption(f"{problem.title}: {problem.n_params} parameters, {problem.points} points, softmax cross-entropy + "
-           f"(λ/2)‖W‖². Bounds on this page: at most {N.MAX_PARAMS} parameters, {views.MAX_RUNS} runs, 2,000 steps, "
-           f"{max(views.GRIDS)} × {max(views.GRIDS)} grid points.")
+if problem is None:  # no usable upload yet (the sidebar says why), or a network too large for it
+    if refused:
+        st.error(f"This network cannot be built: {refused}.")
+    else:
+        st.info("Upload a CSV file in the sidebar (Data set: Your CSV file) to train on your own data.")
+    st.caption(views.UPLOAD_NOTE)
+    frame.show_notices(problems)
+    st.stop()
+data = N.dataset(problem)
+rows = (f"{len(data.y)} training rows, {len(data.y_test)} held out" if data.y_test.size else f"{len(data.y)} points")
+st.caption(f"{problem.title}: {problem.n_params:,} parameters, {rows}, {len(data.classes)} classes, softmax "
+           f"cross-entropy + (λ/2)‖W‖². Bounds on this page: at most {N.MAX_PARAMS:,} parameters, {views.MAX_RUNS} "
+           f"runs, 2,000 steps, {max(views.GRIDS)} × {max(views.GRIDS)} grid points.")
+if table is not None:
+    st.caption(views.UPLOAD_NOTE)
 if not runs:
     frame.show_notices(problems)
     st.info("Pick at least one optimizer in the sidebar.")
@@ -99,10 +160,26 @@ except Exception as err:  # noqa: BLE001 - the engine's refusal (or a failure) i
 left, right = st.columns(2)
 with left:
     st.subheader("What the first run learned")
-    xs, ys, p = cache.network_boundary(config, 0)
-    st.plotly_chart(views.boundary_figure(problem, p, xs, ys), key="network.chart.boundary")
-    st.caption(f"{views.label(names[0])} after {steps} steps: training accuracy "
-               f"{N.accuracy(problem, fits[0].path[-1]):.1%}; the black line is P(class 1) = 0.5.")
+    if problem.shape[0] == 2:
+        xs, ys, p = cache.network_boundary(config, 0)
+        st.plotly_chart(views.boundary_figure(problem, p, xs, ys), key="network.chart.boundary")
+        st.caption(f"{views.label(names[0])} after {steps} steps: training accuracy "
+                   f"{N.accuracy(problem, fits[0].path[-1]):.1%}; the black line is P(class 1) = 0.5.")
+    else:
+        scores = cache.network_scores(config, 0)
+        st.plotly_chart(views.confusion_figure(scores.confusion, data.classes), key="network.chart.confusion")
+        st.caption(f"{views.label(names[0])} after {steps} steps: held-out accuracy {scores.held_out:.1%} on "
+                   f"{len(data.y_test)} rows it never trained on (training accuracy {scores.train:.1%}). The matrix "
+                   f"counts the held-out rows by true class (rows) and predicted class (columns); the diagonal is "
+                   f"right.")
+        if dataset in datasets.IMAGES and scores.wrong.size:
+            shown = scores.wrong[:views.MISCLASSIFIED]
+            images = [data.raw(data.X_test[i]).reshape(datasets.IMAGES[dataset]) for i in shown]
+            titles = [f"{data.classes[data.y_test[i]]}→{data.classes[k]}"
+                      for i, k in zip(shown, scores.predicted[:views.MISCLASSIFIED])]
+            st.plotly_chart(views.images_figure(images, titles), key="network.chart.wrong")
+            st.caption(f"{len(shown)} of the {scores.wrong.size} held-out digits it gets wrong, as 8 × 8 images: "
+                       f"true → predicted.")
 with right:
     st.subheader("Training loss")
     st.plotly_chart(views.loss_figure(fits, names), key="network.chart.loss")
@@ -113,7 +190,7 @@ with right:
             end += f" (diverged at step {fit.diverged_at}; the path stops there)"
         lines.append(f"{views.label(name)}: {end}")
     st.caption("Final loss: " + "; ".join(lines) + ("." if batch == "full" else
-               f". Each step saw {batch} of the {problem.points} points; the curves are the full-batch loss."))
+               f". Each step saw {batch} of the {len(data.y)} training rows; the curves are the full-batch loss."))
 
 # ------------------------------------------------------------------------------------------------ the slice
 st.subheader("The slice through θ*")
@@ -146,7 +223,8 @@ s1, s2 = st.columns([3, 2])
 with s1:
     st.plotly_chart(views.spectrum_figure(density.grid, density.density, ext.low, ext.high),
                     key="network.chart.spectrum")
-    st.caption(f"Eigenvalue density by stochastic Lanczos quadrature (8 probes, Gaussians of width "
+    st.caption(f"Eigenvalue density by stochastic Lanczos quadrature ({density.nodes.shape[0]} probes of "
+               f"{density.nodes.shape[1]} Lanczos steps, Gaussians of width "
                f"{density.sigma:.2g}); its mean {density.moment(1):.3g} estimates trace(H)/n. Ticks: the "
                f"{len(ext.low)} smallest and largest eigenvalues by Lanczos ({ext.steps} steps"
                + (", where the Krylov space closed: they are exact)." if ext.complete else ")."))

@@ -12,6 +12,11 @@ A plain script: ``python benchmarks/network.py [--no-browser]``.
   (Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε).  Both answers and both counts of products are printed.
 * Time to the first drawn slice: a fresh Python process (import, train, plane, grid; empty JAX compilation cache)
   and, with Chromium, a fresh ``streamlit run`` of the Network page until the slice's SVG is on the page.
+* Digits (issue 32): the 64–32–9 network (2,377 parameters, 1,347 training rows): 500 full-batch Adam steps
+  (`optimizers.train_network`, one compiled scan) vs a NumPy loop of the same Adam on a NumPy backprop gradient;
+  the 51 × 51 slice (`landscapes.network.slice_grid`) vs NumPy over the grid; the Hessian's extremes
+  (`landscapes.spectrum.extremes`, k = 5, 128 Lanczos steps) vs SciPy ``eigsh`` (both ends) on NumPy FD-HVPs.
+  Target: each within a second, warm, on this 2-core machine.
 Median of ``REPEATS`` runs each; ratios are baseline / ours (target ≥ 10× warm).
 """
 
@@ -166,10 +171,105 @@ def measure(hidden: tuple[int, ...]) -> None:
     print(f"  ours, dense jax.hessian + eigvalsh             {t_dense * 1e3:8.2f} ms   ratio {t_scipy / t_dense:6.1f}x")
 
 
+def np_k_loss_grad(problem, theta, X, y):
+    """The K-class loss (logits (0, z), tanh, weight decay) and its gradient by backprop, NumPy."""
+    layers = np_layers(problem, theta)
+    hs = [X]
+    for W, b in layers[:-1]:
+        hs.append(np.tanh(hs[-1] @ W + b))
+    W, b = layers[-1]
+    z = np.concatenate([np.zeros((len(X), 1)), hs[-1] @ W + b], axis=1)
+    m = z.max(1, keepdims=True)
+    logsum = m[:, 0] + np.log(np.exp(z - m).sum(1))
+    loss = np.mean(logsum - z[np.arange(len(y)), y]) + 0.5 * problem.l2 * sum(np.sum(W * W) for W, _ in layers)
+    p = np.exp(z - logsum[:, None])
+    p[np.arange(len(y)), y] -= 1.0
+    delta = p[:, 1:] / len(y)
+    grads = []
+    for li in range(len(layers) - 1, -1, -1):
+        W, _ = layers[li]
+        grads.append(np.concatenate([(hs[li].T @ delta + problem.l2 * W).ravel(), delta.sum(0)]))
+        if li:
+            delta = (delta @ W.T) * (1.0 - hs[li] ** 2)
+    return loss, np.concatenate(grads[::-1])
+
+
+def digits() -> None:
+    import optimizers
+
+    problem = N.Problem("digits", (32,))
+    X, y = N.data(problem)
+    theta0 = N.initial(problem, 0)
+    lr = 0.01
+
+    def ours_train():
+        return optimizers.train_network(problem, "adam", theta0, steps=500, hyperparams={"learning_rate": lr})
+
+    fit = ours_train()
+    t_train = median_time(ours_train, 5)
+
+    def numpy_train(steps=500):
+        theta, m, v = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0)
+        for t in range(1, steps + 1):
+            _, g = np_k_loss_grad(problem, theta, X, y)
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            theta = theta - lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+        return theta
+
+    t0 = time.perf_counter()
+    theta_np = numpy_train()
+    t_np_train = time.perf_counter() - t0
+    assert np.allclose(theta_np, fit.path[-1], rtol=1e-6, atol=1e-8)
+    print(f"digits, {problem.architecture} ({problem.n_params:,} parameters, {len(y):,} training rows), warm:")
+    print(f"  500 Adam steps: ours {t_train:6.3f} s   NumPy loop {t_np_train:6.3f} s   ratio "
+          f"{t_np_train / t_train:5.1f}x   (target: within 1 s)")
+
+    theta = fit.path[-1]
+    surface = landscapes.network_slice(problem=problem, directions="pca", theta=theta, path=fit.path)
+    net = surface.network
+    N.slice_grid(surface, surface.bounds, GRID)
+    t_slice = median_time(lambda: N.slice_grid(surface, surface.bounds, GRID), 5)
+    (x0, x1), (y0, y1) = surface.bounds
+    A, B = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
+    thetas = net.theta + A.reshape(-1, 1) * net.d1 + B.reshape(-1, 1) * net.d2
+    t0 = time.perf_counter()
+    z_np = np.array([np_k_loss_grad(problem, t, X, y)[0] for t in thetas])
+    t_np_slice = time.perf_counter() - t0
+    assert np.allclose(N.slice_grid(surface, surface.bounds, GRID)[2].ravel(), z_np, rtol=1e-10)
+    print(f"  {GRID} x {GRID} slice: ours {t_slice:6.3f} s   NumPy loop {t_np_slice:6.3f} s   ratio "
+          f"{t_np_slice / t_slice:5.1f}x   (target: within 1 s)")
+
+    loss, data = N.objective(problem.net), (X, y)
+    ext = spectrum.extremes(loss, theta, k=5, data=data)
+    t_ext = median_time(lambda: spectrum.extremes(loss, theta, k=5, data=data), 5)
+    eps = 1e-5
+    products = [0]
+
+    def hv(v):
+        products[0] += 1
+        v = np.asarray(v).ravel()
+        return (np_k_loss_grad(problem, theta + eps * v, X, y)[1]
+                - np_k_loss_grad(problem, theta - eps * v, X, y)[1]) / (2 * eps)
+
+    op = sla.LinearOperator((theta.size, theta.size), matvec=hv, dtype=np.float64)
+    v0 = np.random.default_rng(0).standard_normal(theta.size)
+    t0 = time.perf_counter()
+    w = sla.eigsh(op, k=2, which="BE", v0=v0, tol=1e-8)[0]
+    t_scipy = time.perf_counter() - t0
+    print(f"  Hessian extremes: ours {t_ext:6.3f} s (λmin {ext.low[0]:.6g}, λmax {ext.high[-1]:.6g}, "
+          f"{ext.steps} products)   SciPy eigsh both ends {t_scipy:6.3f} s (λ {w[0]:.6g}, {w[-1]:.6g}, "
+          f"{products[0]} products)   ratio {t_scipy / t_ext:5.1f}x   (target: within 1 s)")
+
+
 def main() -> None:
     browser = "--no-browser" not in sys.argv
+    if "--digits" in sys.argv:
+        digits()
+        return
     for hidden in ((8,), (16, 16)):
         measure(hidden)
+    digits()
 
     # ---- time to the first drawn slice
     script = ("import time; t0 = time.perf_counter(); import landscapes; from landscapes import analysis; "

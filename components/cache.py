@@ -341,11 +341,34 @@ def surface_titles() -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------ Network page
-# A network travels as `components.network_views.Config` (a NamedTuple of a frozen Problem and plain values).
+# A network travels as `components.network_views.Config` (a NamedTuple of a frozen Problem and plain values).  A
+# problem with an uploaded table (`landscapes.tables`) is not shared: its results are kept in that session's state
+# only (at most `UPLOAD_ENTRIES`), so they go with the session, and no other visitor's cache ever holds the upload.
+UPLOAD_ENTRIES = 24
+_UPLOAD_MEMO = "_cache.network_upload"
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def network_training(config) -> tuple:
+def _per_session(cached, compute):
+    """``cached`` (a st.cache_resource of ``compute``) for the named data sets; for an uploaded table, ``compute``
+    memoised in this session's state."""
+
+    def call(config, *args):
+        if config.problem.table is None:
+            return cached(config, *args)
+        memo = st.session_state.setdefault(_UPLOAD_MEMO, {})
+        key = (compute.__name__, config, *args)
+        if key not in memo:
+            while len(memo) >= UPLOAD_ENTRIES:
+                memo.pop(next(iter(memo)))
+            memo[key] = compute(config, *args)
+        return memo[key]
+
+    call.__name__, call.__doc__ = compute.__name__.lstrip("_"), compute.__doc__
+    call.clear = cached.clear
+    return call
+
+
+def _network_training(config) -> tuple:
     """One `landscapes.network.Fit` per run of ``config``, every run from the same θ₀."""
     from landscapes import network
     from optimizers import network as train
@@ -361,8 +384,7 @@ def network_training(config) -> tuple:
     return tuple(fits)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def network_plane(config, reference: int, directions: str, n: int):
+def _network_plane(config, reference: int, directions: str, n: int):
     """The slice through the end of run ``reference`` (`landscapes.network_slice`), its ``n × n`` grid, and every
     run projected onto it (`components.network_views.Plane`)."""
     from components.network_views import Plane
@@ -371,15 +393,14 @@ def network_plane(config, reference: int, directions: str, n: int):
     fits = network_training(config)
     ref = fits[reference]
     p = config.problem
-    surface = landscapes.network_slice(p.dataset, p.hidden, directions, config.seed, activation=p.activation,
-                                       points=p.points, l2=p.l2, data_seed=p.data_seed, theta=ref.path[-1],
+    surface = landscapes.network_slice(problem=p, directions=directions, seed=config.seed, theta=ref.path[-1],
                                        path=ref.path)
     net = surface.network
     coords, on, off = [], [], []
     for fit in fits:
         xy, dist = network.project(fit.path, net.theta, net.d1, net.d2)
         coords.append(xy)
-        on.append(analysis.value(surface, xy))
+        on.append(network.slice_values(p, net.theta, net.d1, net.d2, xy[:, 0], xy[:, 1]))
         off.append(dist)
     # The box holds every projected path (a random plane can put them far out), except on the Hessian plane,
     # whose box is sized to the curvature at θ* (`landscapes.network._half_widths`).
@@ -392,19 +413,24 @@ def network_plane(config, reference: int, directions: str, n: int):
     return Plane(surface, xs, ys, z, tuple(coords), tuple(on), tuple(off))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def network_point(config, run: int, step: int):
+SLQ_SMALL = 500
+"""Networks up to this many parameters get 8 SLQ probes of min(n, 128) Lanczos steps; larger ones 4 probes of 48
+steps (the digits network: 1,024 Hessian-vector products took 3.9 s here, 192 take ~0.8 s)."""
+
+
+def _network_point(config, run: int, step: int):
     """`landscapes.network.classify_point` at θ_step of run ``run``, and the SLQ density there."""
     from landscapes import network, spectrum
 
     theta = network_training(config)[run].path[step]
     point = network.classify_point(config.problem, theta)
-    density = spectrum.density(network.loss_function(config.problem), theta, probes=8)
+    small = config.problem.n_params <= SLQ_SMALL
+    density = spectrum.density(network.objective(config.problem.net), theta, probes=8 if small else 4,
+                               steps=None if small else 48, data=network.data(config.problem))
     return point, density
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def network_escape(config, run: int, step: int, eps: float, steps: int):
+def _network_escape(config, run: int, step: int, eps: float, steps: int):
     """From θ_step of run ``run``: the loss along the most negative eigenvector, and the run's optimizer started
     at θ and at θ + ε v for ``steps`` more steps (the escape)."""
     from landscapes import network
@@ -424,9 +450,8 @@ def network_escape(config, run: int, step: int, eps: float, steps: int):
     return t, values, stay.loss, leave.loss
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def network_boundary(config, run: int, n: int = 101):
-    """P(class 1 | x) of the trained network of run ``run`` on an ``n × n`` grid around the data."""
+def _network_boundary(config, run: int, n: int = 101):
+    """P(class 1 | x) of the trained network of run ``run`` on an ``n × n`` grid around the data (2-D inputs)."""
     from landscapes import network
 
     X, _ = network.data(config.problem)
@@ -438,11 +463,41 @@ def network_boundary(config, run: int, n: int = 101):
     return xs, ys, p
 
 
+def _network_scores(config, run: int):
+    """What run ``run`` learned, on inputs beyond 2-D (`components.network_views.Scores`): training and held-out
+    accuracy, the held-out confusion matrix and the held-out rows it gets wrong (index, true, predicted)."""
+    from components.network_views import Scores
+    from landscapes import network
+
+    p = config.problem
+    theta = network_training(config)[run].path[-1]
+    d = network.dataset(p)
+    predicted = network.predict(p, theta, d.X_test) if d.y_test.size else np.zeros(0, np.int64)
+    wrong = np.flatnonzero(predicted != d.y_test)
+    C = network.confusion(p, theta)
+    _frozen(C, wrong)
+    return Scores(network.accuracy(p, theta), network.accuracy(p, theta, held_out=True), C, wrong,
+                  predicted[wrong])
+
+
+_network_training_cached = st.cache_resource(max_entries=16, show_spinner=False)(_network_training)
+_network_plane_cached = st.cache_resource(max_entries=16, show_spinner=False)(_network_plane)
+_network_point_cached = st.cache_resource(max_entries=64, show_spinner=False)(_network_point)
+_network_escape_cached = st.cache_resource(max_entries=64, show_spinner=False)(_network_escape)
+_network_boundary_cached = st.cache_resource(max_entries=32, show_spinner=False)(_network_boundary)
+_network_scores_cached = st.cache_resource(max_entries=32, show_spinner=False)(_network_scores)
+network_training = _per_session(_network_training_cached, _network_training)
+network_plane = _per_session(_network_plane_cached, _network_plane)
+network_point = _per_session(_network_point_cached, _network_point)
+network_escape = _per_session(_network_escape_cached, _network_escape)
+network_boundary = _per_session(_network_boundary_cached, _network_boundary)
+network_scores = _per_session(_network_scores_cached, _network_scores)
+
 
 def clear() -> None:
     """Drop every cached result of every page (tests use it to measure cold paths)."""
     for fn in (surface, grid, atlas, range_mask, classify, curvature, gradient_check, profiles, trajectory, trajectory_grid, flow,
                surface_titles, preset_hyperparams, tuning, quadratic_curvature, lr_curve, phase, search, attractors,
                basins, fair, network_training, network_plane, network_point, network_escape,
-               network_boundary):
+               network_boundary, network_scores):
         fn.clear()

@@ -212,14 +212,17 @@ def choice(key: str, label: str, options: Sequence[str], default: str, *, format
 
 
 def choices(key: str, label: str, options: Sequence[str], default: Sequence[str], *, max_items: int,
-            format_func: Callable = str, help: str | None = None) -> list[str]:
-    """A multiselect of at most ``max_items``; the URL form is comma-separated names."""
+            format_func: Callable = str, help: str | None = None, empty_ok: bool = False) -> list[str]:
+    """A multiselect of at most ``max_items``; the URL form is comma-separated names.  ``empty_ok``: an empty URL
+    value means no item (a choice the user may make), not a value to replace with the defaults."""
     options = list(options)
 
     def sanitize(v):  # an empty choice is the user's to make; only the URL falls back to the defaults
         return list(dict.fromkeys(x for x in (v or []) if x in options))[:max_items]
 
     def parse(raw):
+        if empty_ok and not raw.strip():
+            return [], None
         value, notice = validate.parse_choices(raw, options, default, label, max_items=10**6)
         if len(value) > max_items:
             notice = ((notice + " ") if notice else "") + f"{label}: at most {max_items}; kept the first {max_items}."

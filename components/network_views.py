@@ -11,20 +11,87 @@ import plotly.graph_objects as go
 
 from components.figures import LOG_TICKS, contour_figure, line_figure, optimizer_colours, surface3d_figure
 from landscapes.base import KINDS
-from landscapes import network as N
+from landscapes import datasets, network as N, tables
 from optimizers import catalog
 from optimizers.network import step_size_name
 
-ARCHITECTURES = {"4": (4,), "8": (8,), "16": (16,), "8-8": (8, 8), "16-16": (16, 16)}
+ARCHITECTURES = {"4": (4,), "8": (8,), "16": (16,), "32": (32,), "8-8": (8, 8), "16-16": (16, 16),
+                 "32-16": (32, 16)}
+DEFAULT_HIDDEN = {"digits": "32"}  # the digits' 64 inputs: 64–32–9, 2,377 parameters (else "8")
 BATCHES = {"full": None, "64": 64, "16": 16, "4": 4}
 GRIDS = (31, 51, 81)
 MAX_RUNS = 4
 POINTS = 200
 HESSIAN_PARAMS = 300  # Newton-type rules form the mini-batch Hessian every step: only for networks this small
+MISCLASSIFIED = 8  # held-out digits shown that the network gets wrong
 # Learning rates that train these networks in a few hundred steps (the surface presets do not apply here).
 LEARNING_RATES = {"sgd": 0.5, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.1, "rmsprop": 0.005, "adam": 0.05,
                   "adamw": 0.05, "nadam": 0.05, "amsgrad": 0.05, "adabelief": 0.05, "lion": 0.002,
                   "newton": 0.5, "damped_newton": 0.5, "saddle_free_newton": 0.5}
+
+
+def data_title(name: str) -> str:
+    """The data-set menu's entry."""
+    return UPLOAD_TITLE if name == N.UPLOAD else datasets.title(name)
+
+
+UPLOAD_TITLE = "Your CSV file"
+
+
+def upload_limits() -> str:
+    """The limits of an uploaded file, as the page states them."""
+    return (f"A CSV file (comma, semicolon or tab separated, UTF-8) of at most {tables.MAX_ROWS:,} rows, "
+            f"{tables.MAX_FEATURES} numeric feature columns and {tables.MAX_CLASSES} classes, "
+            f"{tables.MAX_BYTES / 1e6:g} MB; numbers within ±{tables.MAX_ABS:.0e}, no missing values. One column is the "
+            f"label (the classes); every other numeric column is a feature, text columns are left out.")
+
+
+UPLOAD_NOTE = ("The file stays in this browser session only: it is parsed in memory, nothing is written to disk, and "
+               "what is computed from it is kept in this session's state and dropped with it. A shared link cannot "
+               "carry an uploaded file: it opens with this menu on “Your CSV file” and asks for one.")
+
+
+def refusal(err) -> str:
+    """One sentence for a `landscapes.tables.TableError`: what is wrong with the file, and where."""
+    d = err.details
+    return {
+        "too_big": lambda: f"The file is {d['size'] / 1e6:.1f} MB; at most {d['limit'] / 1e6:g} MB are read.",
+        "not_text": lambda: "This is not a CSV file: it is not UTF-8 text (a spreadsheet or an image?). Save it as "
+                            "CSV and upload that.",
+        "empty": lambda: "The file has no data rows.",
+        "ragged": lambda: f"This does not read as a CSV table: line {d['line']} has {d['cells']} cells where the "
+                          f"first line has {d['expected']}.",
+        "one_column": lambda: "The file has a single column: a table needs at least one feature and a label.",
+        "too_few_rows": lambda: f"The file has {d['rows']} data rows; at least {d['limit']} are needed.",
+        "too_many_rows": lambda: f"The file has {d['rows']:,} data rows; at most {d['limit']:,} are allowed.",
+        "too_many_columns": lambda: f"The file has {d['columns']} columns; at most {d['limit']} (64 features and the "
+                                    f"label) are allowed.",
+        "unknown_label": lambda: "Pick the label column in the menu.",
+        "no_numeric": lambda: "No column other than the label holds numbers only: there are no features to learn "
+                              "from.",
+        "missing": lambda: f"Column “{d['column']}” has a missing value in data row {d['row']} ({d['count']} "
+                           f"missing in all); fill or remove them first.",
+        "huge": lambda: f"Column “{d['column']}”, data row {d['row']}, holds {d['value']:.3g}: numbers beyond "
+                        f"±{d['limit']:.0e} (an id or a timestamp?) are not used as features.",
+        "one_class": lambda: f"The label column “{d['label']}” has one value only: there is nothing to classify.",
+        "too_many_classes": lambda: f"The label column “{d['label']}” has {d['values']} classes; at most "
+                                    f"{d['limit']} are allowed.",
+        "label_values": lambda: f"The label column “{d['label']}” has {d['values']} different values: it looks like "
+                                f"a measurement, not classes. Pick a column of at most {d['limit']} classes.",
+        "tiny_class": lambda: f"Class “{d['value']}” of “{d['label']}” has a single row: every class needs at least "
+                              f"two (one to learn, one to hold out).",
+    }[err.code]()
+
+
+class Scores(NamedTuple):
+    """What a run learned on inputs beyond 2-D: accuracies (held-out: NaN when none), the held-out confusion
+    matrix ``C[true, predicted]``, and the held-out rows it gets wrong with their predicted classes."""
+
+    train: float
+    held_out: float
+    confusion: np.ndarray
+    wrong: np.ndarray
+    predicted: np.ndarray
 
 
 class Config(NamedTuple):
@@ -118,6 +185,32 @@ def boundary_figure(problem: N.Problem, probability: np.ndarray, xs, ys, height:
                                  marker=dict(color=colour, size=6, line=dict(width=1, color="white"))))
     fig.update_layout(height=height, margin=dict(l=40, r=10, t=10, b=40), xaxis_title="x₁", yaxis_title="x₂",
                       yaxis=dict(scaleanchor="x", scaleratio=1), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    return fig
+
+
+def confusion_figure(C: np.ndarray, classes: Sequence[str], height: int = 380) -> go.Figure:
+    """The held-out confusion matrix as a heat map: row = true class, column = predicted, each cell its count."""
+    names = [str(c) for c in classes]
+    fig = go.Figure(go.Heatmap(z=C, x=names, y=names, colorscale="Blues", showscale=False, xgap=1, ygap=1,
+                               text=C, texttemplate="%{text}",
+                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    fig.update_layout(height=height, margin=dict(l=60, r=10, t=10, b=50), xaxis=dict(title="predicted", type="category"),
+                      yaxis=dict(title="true class", type="category", autorange="reversed"))
+    return fig
+
+
+def images_figure(images: Sequence[np.ndarray], titles: Sequence[str], height: int = 170) -> go.Figure:
+    """Small grey images side by side (one heat map, a blank column between them), each titled underneath."""
+    rows, cols = images[0].shape
+    gap = np.full((rows, 1), np.nan)
+    strip = np.concatenate([part for img in images for part in (img, gap)][:-1], axis=1)
+    fig = go.Figure(go.Heatmap(z=strip, colorscale="Greys", showscale=False, hoverinfo="skip"))
+    for i, title in enumerate(titles):
+        fig.add_annotation(x=i * (cols + 1) + (cols - 1) / 2, y=rows + 0.4, text=title, showarrow=False,
+                           yanchor="top", font=dict(size=11))
+    fig.update_layout(height=height, margin=dict(l=5, r=5, t=5, b=5),
+                      xaxis=dict(visible=False, constrain="domain"),
+                      yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", range=[rows + 1.6, -0.6]))
     return fig
 
 

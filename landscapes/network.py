@@ -1,7 +1,7 @@
 """The loss of a real small network, and 2-D slices through its weights as `Landscape`s (pure JAX, float64).
 
-A `Problem` is a data set (`landscapes.datasets`) and a multilayer perceptron ``2 → hidden… → 1`` with one
-activation; its parameters θ are one flat vector (per layer: the weight matrix ``W`` (fan-in × fan-out) row by row,
+A `Problem` is a data set (`landscapes.datasets`: 2-D sets, real ones, or an uploaded table) and a multilayer
+perceptron ``inputs → hidden… → K − 1`` (K classes) with one activation; its parameters θ are one flat vector (per layer: the weight matrix ``W`` (fan-in × fan-out) row by row,
 then the bias).  The loss is the softmax cross-entropy of the course notes (000, 001),
 
     L(θ) = −(1/N) Σᵢ log softmax(zᵢ)_{yᵢ} + (λ/2) Σ_layers ‖W‖²,   zᵢ = (0, f_θ(xᵢ)),
@@ -13,7 +13,8 @@ The weight decay λ (cs231n's R(W), default 1e-3) keeps the minima at finite wei
 data the loss only tends to 0 as the weights grow, and there is no minimum to look at.
 
 `fit` trains θ with any optax transformation, full-batch or with sampled mini-batches, in one compiled
-``lax.scan``.  `network_slice` returns ``f(α, β) = L(θ* + α d₁ + β d₂)`` as a `Landscape` whose ``network``
+``lax.scan``; the data are arguments of every compiled function, never constants baked into it (`Net`).
+`network_slice` returns ``f(α, β) = L(θ* + α d₁ + β d₂)`` as a `Landscape` whose ``network``
 attribute (`NetworkSlice`) holds θ*, d₁, d₂ and the loss, so every tool for 2-D surfaces works on it.  Directions:
 
 * ``"filter"``: random, filter-normalized (Li et al. 2018, "Visualizing the Loss Landscape of Neural Nets", §4):
@@ -43,14 +44,35 @@ ACTIVATIONS: dict[str, Callable] = {"tanh": jnp.tanh, "relu": jax.nn.relu, "soft
                                     "gelu": jax.nn.gelu}
 DIRECTIONS = {"hessian": "Hessian eigenvectors", "filter": "Random, filter-normalized", "pca": "PCA of the path"}
 INITS = {"random": "Random (Glorot)", "symmetric": "Symmetric"}
-MAX_WIDTH, MAX_DEPTH, MAX_PARAMS = 64, 3, 2000
+MAX_WIDTH, MAX_DEPTH, MAX_PARAMS = 64, 3, 3000
 MAX_STEPS = 5000
 DIVERGED = 1e6  # a loss above this (or not finite) ends a run: cross-entropy of a few hundred points is ~1
+UPLOAD = "upload"  # the data set of a `Problem` that carries its own table (`landscapes.tables`)
+
+
+@dataclass(frozen=True)
+class Net:
+    """The function ``L(θ; X, y)`` without its data: layer sizes ``(inputs, hidden…, classes − 1)``, the
+    activation and the weight decay.  What compiled programs are keyed on: the data travel as arguments, so two
+    data sets of one shape share every program, and none holds a data set as a constant."""
+
+    sizes: tuple[int, ...]
+    activation: str
+    l2: float
+
+    @property
+    def layers(self) -> tuple[tuple[int, int], ...]:
+        """(fan-in, fan-out) of each layer."""
+        return tuple(zip(self.sizes[:-1], self.sizes[1:]))
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A data set and an MLP ``2 → hidden… → 1``: everything that fixes the function ``L(θ)``."""
+    """A data set and an MLP ``inputs → hidden… → classes − 1``: everything that fixes the function ``L(θ)``.
+
+    ``dataset``: a 2-D set of `datasets.DATASETS` (``points`` points, noise from ``data_seed``), a real set of
+    `datasets.REAL` (its held-out split drawn from ``data_seed``; ``points`` is ignored and set to 0), or `UPLOAD`
+    with ``table`` a `landscapes.tables.Table` (compared and hashed by its content digest)."""
 
     dataset: str = "moons"
     hidden: tuple[int, ...] = (8,)
@@ -58,11 +80,16 @@ class Problem:
     points: int = 200
     data_seed: int = 0
     l2: float = 1e-3  # weight decay λ of the loss: + (λ/2)‖W‖², weights only (cs231n's R(W)); biases are free
+    table: Any = None
 
     def __post_init__(self):
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
-        if self.dataset not in datasets.DATASETS:
-            raise ValueError(f"unknown data set {self.dataset!r}; choose one of {', '.join(datasets.DATASETS)}")
+        toy = self.dataset in datasets.DATASETS
+        if not toy and self.dataset not in datasets.REAL and self.dataset != UPLOAD:
+            raise ValueError(f"unknown data set {self.dataset!r}; choose one of "
+                             f"{', '.join((*datasets.DATASETS, *datasets.REAL))}")
+        if (self.dataset == UPLOAD) != (self.table is not None):
+            raise ValueError(f"a table goes with data set {UPLOAD!r}, and only with it")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {self.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
         if not 1 <= len(self.hidden) <= MAX_DEPTH or not all(1 <= h <= MAX_WIDTH for h in self.hidden):
@@ -71,17 +98,31 @@ class Problem:
             raise ValueError(f"{self.n_params} parameters is more than the {MAX_PARAMS} this page allows")
         if not (np.isfinite(self.l2) and 0.0 <= self.l2 <= 1.0):
             raise ValueError(f"l2 must be between 0 and 1, not {self.l2}")
-        if not 2 <= int(self.points) <= datasets.MAX_POINTS:
+        if not toy:
+            object.__setattr__(self, "points", 0)
+        elif not 2 <= int(self.points) <= datasets.MAX_POINTS:
             raise ValueError(f"points must be between 2 and {datasets.MAX_POINTS}")
 
     @property
+    def shape(self) -> tuple[int, int]:
+        """(inputs, classes)."""
+        if self.table is not None:
+            return self.table.X.shape[1], len(self.table.classes)
+        return datasets.SHAPES.get(self.dataset, (2, 2))
+
+    @property
+    def net(self) -> Net:
+        inputs, classes = self.shape
+        return Net((inputs, *self.hidden, classes - 1), self.activation, float(self.l2))
+
+    @property
     def sizes(self) -> tuple[int, ...]:
-        return (2, *self.hidden, 1)
+        return self.net.sizes
 
     @property
     def layers(self) -> tuple[tuple[int, int], ...]:
         """(fan-in, fan-out) of each layer."""
-        return tuple(zip(self.sizes[:-1], self.sizes[1:]))
+        return self.net.layers
 
     @property
     def n_params(self) -> int:
@@ -92,13 +133,18 @@ class Problem:
         return "–".join(str(s) for s in self.sizes) + f" {self.activation}"
 
     @property
+    def name(self) -> str:
+        """The data set's title (an uploaded table's file name)."""
+        return self.table.name if self.table is not None else datasets.title(self.dataset)
+
+    @property
     def title(self) -> str:
-        return f"{datasets.DATASETS[self.dataset][0]}, MLP {self.architecture}"
+        return f"{self.name}, MLP {self.architecture}"
 
 
 # ------------------------------------------------------------------------------------------- the model
-def _offsets(problem: Problem) -> list[tuple[int, int, int, int]]:
-    """Per layer: (start of W, start of b, fan-in, fan-out) in the flat vector."""
+def _offsets(problem) -> list[tuple[int, int, int, int]]:
+    """Per layer: (start of W, start of b, fan-in, fan-out) in the flat vector (``problem``: a Problem or Net)."""
     out, at = [], 0
     for i, o in problem.layers:
         out.append((at, at + i * o, i, o))
@@ -106,77 +152,140 @@ def _offsets(problem: Problem) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def unflatten(problem: Problem, theta) -> list[tuple[jnp.ndarray, jnp.ndarray]]:
+def unflatten(problem, theta) -> list[tuple[jnp.ndarray, jnp.ndarray]]:
     """The flat vector as ``[(W, b), …]`` per layer."""
     return [(theta[w:w + i * o].reshape(i, o), theta[b:b + o]) for w, b, i, o in _offsets(problem)]
 
 
-def forward(problem: Problem, theta, X) -> jnp.ndarray:
-    """The network's free logit f_θ(x) for each row of ``X``: shape ``(N,)``."""
+def forward(problem, theta, X) -> jnp.ndarray:
+    """The network's free logits f_θ(x) for each row of ``X``: shape ``(N, classes − 1)``."""
     act = ACTIVATIONS[problem.activation]
     h = X
     layers = unflatten(problem, theta)
     for W, b in layers[:-1]:
         h = act(h @ W + b)
     W, b = layers[-1]
-    return (h @ W + b)[:, 0]
+    return h @ W + b
+
+
+def logits(z) -> jnp.ndarray:
+    """All K logits ``(0, z)``: the first class's fixed at 0 (see the module docstring)."""
+    return jnp.concatenate([jnp.zeros_like(z[:, :1]), z], axis=1)
 
 
 def cross_entropy(z, y) -> jnp.ndarray:
-    """Mean softmax cross-entropy of logits ``(0, z)`` for labels ``y`` ∈ {0, 1}."""
-    logits = jnp.stack([jnp.zeros_like(z), z], axis=1)
-    logp = jax.nn.log_softmax(logits, axis=1)
+    """Mean softmax cross-entropy of logits ``(0, z)`` (``z``: ``(N, K − 1)``) for labels ``y`` ∈ {0, …, K − 1}."""
+    logp = jax.nn.log_softmax(logits(z), axis=1)
     return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
 
 
-@functools.lru_cache(maxsize=64)
-def data(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
-    """The problem's training set ``(X, y)``, read-only."""
-    X, y = datasets.make(problem.dataset, problem.points, seed=problem.data_seed)
-    X.setflags(write=False)
-    y.setflags(write=False)
-    return X, y
-
-
-@functools.lru_cache(maxsize=64)
-def loss_function(problem: Problem) -> Callable:
-    """``L(θ)``: the full-batch training loss as a JAX function of the flat vector (one per problem, so it can be
-    a static argument of compiled functions)."""
-    X, y = data(problem)  # NumPy: made constants of whatever trace calls this, never a tracer kept here
-
-    def loss(theta):
-        return cross_entropy(forward(problem, theta, X), y) + penalty(problem, theta)
-
-    return loss
-
-
-def penalty(problem: Problem, theta) -> jnp.ndarray:
+def penalty(problem, theta) -> jnp.ndarray:
     """(λ/2)‖W‖²: the weight decay term, over every weight matrix (no biases)."""
     if problem.l2 == 0.0:
         return jnp.zeros((), theta.dtype)
     return 0.5 * problem.l2 * sum(jnp.sum(W * W) for W, _ in unflatten(problem, theta))
 
 
-def batch_loss(problem: Problem, theta, index) -> jnp.ndarray:
-    """The loss on the points ``index`` (a mini-batch)."""
+@functools.lru_cache(maxsize=64)
+def objective(net: Net) -> Callable:
+    """``L(θ, X, y)``: the loss of ``net`` on the rows ``X``, ``y`` (one function per net, so it can be a static
+    argument of compiled functions while the data are traced)."""
+
+    def loss(theta, X, y):
+        return cross_entropy(forward(net, theta, X), y) + penalty(net, theta)
+
+    return loss
+
+
+@functools.lru_cache(maxsize=64)
+def _named_data(problem: Problem) -> datasets.Data:
+    if problem.dataset in datasets.REAL:
+        return datasets.real(problem.dataset, problem.data_seed)
+    data = datasets.toy(problem.dataset, problem.points, seed=problem.data_seed)
+    for a in data:
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
+    return data
+
+
+def dataset(problem: Problem) -> datasets.Data:
+    """The problem's `datasets.Data` (training and held-out rows, read-only).  An uploaded table's is made from the
+    table each time, never kept here: it lives as long as the caller holds the problem."""
+    if problem.table is not None:
+        return problem.table.data(problem.data_seed)
+    return _named_data(problem)
+
+
+def data(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """The problem's training set ``(X, y)``, read-only."""
+    d = dataset(problem)
+    return d.X, d.y
+
+
+def loss_function(problem: Problem) -> Callable:
+    """``L(θ)``: the full-batch training loss as a JAX function of the flat vector, the data bound in.  For
+    notebooks and tests: traced by ``jax.jit`` it makes the data constants of the program, so the app's own calls
+    pass them as arguments instead (`objective`).  Cached for the named data sets (a stable static argument)."""
+    if problem.table is None:
+        return _bound_loss(problem)
     X, y = data(problem)
-    return cross_entropy(forward(problem, theta, jnp.asarray(X)[index]), jnp.asarray(y)[index]) \
-        + penalty(problem, theta)
+    return functools.partial(_apply, objective(problem.net), X, y)
 
 
-@functools.partial(jax.jit, static_argnames=("problem",))
-def _proba(problem: Problem, theta, points):
-    return jax.nn.sigmoid(forward(problem, theta, points))
+def _apply(loss, X, y, theta):
+    return loss(theta, X, y)
+
+
+@functools.lru_cache(maxsize=64)
+def _bound_loss(problem: Problem) -> Callable:
+    X, y = data(problem)  # NumPy: made constants of whatever trace calls this, never a tracer kept here
+    return functools.partial(_apply, objective(problem.net), X, y)
+
+
+def batch_loss(problem: Problem, theta, index) -> jnp.ndarray:
+    """The loss on the training points ``index`` (a mini-batch)."""
+    X, y = data(problem)
+    return objective(problem.net)(theta, jnp.asarray(X)[index], jnp.asarray(y)[index])
+
+
+@functools.partial(jax.jit, static_argnames=("net",))
+def _proba(net: Net, theta, points):
+    return jax.nn.softmax(logits(forward(net, theta, points)), axis=1)
+
+
+def probabilities(problem: Problem, theta, points) -> np.ndarray:
+    """P(class k | x) = softmax((0, f_θ(x)))_k for each row of ``points``: ``(N, K)``."""
+    return np.asarray(_proba(problem.net, jnp.asarray(theta, jnp.float64), jnp.asarray(points, jnp.float64)))
 
 
 def probability(problem: Problem, theta, points) -> np.ndarray:
-    """P(class 1 | x) = sigmoid(f_θ(x)) for each row of ``points``."""
-    return np.asarray(_proba(problem, jnp.asarray(theta, jnp.float64), jnp.asarray(points, jnp.float64)))
+    """P(class 1 | x) = sigmoid(f_θ(x)) for each row of ``points`` (two classes)."""
+    return probabilities(problem, theta, points)[:, 1]
 
 
-def accuracy(problem: Problem, theta) -> float:
-    X, y = data(problem)
-    return float(np.mean((probability(problem, theta, X) > 0.5) == (y == 1)))
+def predict(problem: Problem, theta, points) -> np.ndarray:
+    """The most probable class of each row (ties: the lowest)."""
+    return np.argmax(probabilities(problem, theta, points), axis=1)
+
+
+def accuracy(problem: Problem, theta, held_out: bool = False) -> float:
+    """The fraction of training rows (or held-out rows) classified correctly; NaN when there are none."""
+    d = dataset(problem)
+    X, y = (d.X_test, d.y_test) if held_out else (d.X, d.y)
+    if y.size == 0:
+        return float("nan")
+    return float(np.mean(predict(problem, theta, X) == y))
+
+
+def confusion(problem: Problem, theta, held_out: bool = True) -> np.ndarray:
+    """``C[i, j]``: how many rows of class i (held-out, else training) the network assigns to class j."""
+    d = dataset(problem)
+    X, y = (d.X_test, d.y_test) if held_out else (d.X, d.y)
+    K = problem.shape[1]
+    C = np.zeros((K, K), np.int64)
+    if y.size:
+        np.add.at(C, (y, predict(problem, theta, X)), 1)
+    return C
 
 
 def initial(problem: Problem, seed: int = 0, kind: str = "random") -> np.ndarray:
@@ -201,7 +310,7 @@ def initial(problem: Problem, seed: int = 0, kind: str = "random") -> np.ndarray
     return np.concatenate(parts)
 
 
-def neurons(problem: Problem) -> list[np.ndarray]:
+def neurons(problem) -> list[np.ndarray]:
     """Index sets of the flat vector, one per neuron: its incoming weights (the 'filters' of Li et al.)."""
     out = []
     for w, _, i, o in _offsets(problem):
@@ -210,7 +319,7 @@ def neurons(problem: Problem) -> list[np.ndarray]:
     return out
 
 
-def biases(problem: Problem) -> np.ndarray:
+def biases(problem) -> np.ndarray:
     return np.concatenate([np.arange(b, b + o) for _, b, _, o in _offsets(problem)])
 
 
@@ -228,39 +337,39 @@ class Fit(NamedTuple):
     diverged_at: int
 
 
-@functools.partial(jax.jit, static_argnames=("problem", "make_tx", "needs", "steps", "batch_size"))
-def _fit(problem, make_tx, needs, floats, theta0, steps, batch_size, seed):
-    full = loss_function(problem)
-    grad_full = jax.value_and_grad(full)
+@functools.partial(jax.jit, static_argnames=("net", "make_tx", "needs", "steps", "batch_size"))
+def _fit(net, make_tx, needs, floats, theta0, steps, batch_size, seed, X, y):
+    loss_of = objective(net)
+    grad_full = jax.value_and_grad(lambda p: loss_of(p, X, y))
     tx = optax.with_extra_args_support(make_tx(**floats))
-    N = problem.points
+    N = X.shape[0]
     key = jax.random.key(seed)
-
-    def batch(t):
-        if batch_size >= N:
-            return jnp.arange(N)
-        return jax.random.permutation(jax.random.fold_in(key, t), N)[:batch_size]
+    full = batch_size >= N
 
     def body(c, t):
-        theta, state, dead = c
-        index = batch(t)
-        value_fn = lambda p: batch_loss(problem, p, index)  # noqa: E731
-        value, g = jax.value_and_grad(value_fn)(theta)
-        extra = dict(value=value, grad=g, value_fn=value_fn)
+        theta, state, dead, f, g = c  # f, g: the full-batch loss and gradient at theta
+        if full:  # the step's gradient is the one already known at theta: one gradient per step, not two
+            index = None
+            value_fn = lambda p: loss_of(p, X, y)  # noqa: E731
+            value, gb = f, g
+        else:
+            index = jax.random.permutation(jax.random.fold_in(key, t), N)[:batch_size]
+            value_fn = lambda p: loss_of(p, X[index], y[index])  # noqa: E731
+            value, gb = jax.value_and_grad(value_fn)(theta)
+        extra = dict(value=value, grad=gb, value_fn=value_fn)
         if "hessian" in needs:
             extra["hessian"] = jax.hessian(value_fn)(theta)
-        updates, new_state = tx.update(g, state, theta, **extra)
+        updates, new_state = tx.update(gb, state, theta, **extra)
         new = optax.apply_updates(theta, updates)
-        f, gf = grad_full(new)
-        ok = ~dead & jnp.isfinite(f) & (f <= DIVERGED) & jnp.all(jnp.isfinite(new)) & jnp.all(jnp.isfinite(gf))
-        keep = lambda a, b: jax.tree.map(lambda x, y: jnp.where(ok, x, y), a, b)  # noqa: E731
-        theta1, state1 = keep(new, theta), keep(new_state, state)
-        f1, g1 = grad_full(theta1)
-        return (theta1, state1, ~ok), (theta1, f1, jnp.linalg.norm(g1), value, ~ok & ~dead)
+        f1, g1 = grad_full(new)
+        ok = ~dead & jnp.isfinite(f1) & (f1 <= DIVERGED) & jnp.all(jnp.isfinite(new)) & jnp.all(jnp.isfinite(g1))
+        keep = lambda a, b: jax.tree.map(lambda u, v: jnp.where(ok, u, v), a, b)  # noqa: E731
+        theta1, state1, f1, g1 = keep((new, new_state, f1, g1), (theta, state, f, g))
+        return (theta1, state1, ~ok, f1, g1), (theta1, f1, jnp.linalg.norm(g1), value, ~ok & ~dead)
 
     f0, g0 = grad_full(theta0)
-    (_, _, _), (path, loss, gnorm, seen, died) = jax.lax.scan(
-        body, (theta0, tx.init(theta0), jnp.asarray(False)), jnp.arange(steps))
+    _, (path, loss, gnorm, seen, died) = jax.lax.scan(
+        body, (theta0, tx.init(theta0), jnp.asarray(False), f0, g0), jnp.arange(steps))
     path = jnp.concatenate([theta0[None], path])
     loss = jnp.concatenate([f0[None], loss])
     gnorm = jnp.concatenate([jnp.linalg.norm(g0)[None], gnorm])
@@ -274,20 +383,23 @@ def fit(problem: Problem, make_tx: Callable[..., optax.GradientTransformation], 
         needs: frozenset[str] = frozenset()) -> Fit:
     """Train from ``theta0`` for ``steps`` steps of ``make_tx(**floats)`` (an optax transformation).
 
-    Each step draws a mini-batch of ``batch_size`` distinct points (``None`` or ≥ N: the full batch) from a
-    permutation seeded by ``(seed, t)`` and steps on that batch's gradient; ``needs`` names the extra arguments
+    Each step draws a mini-batch of ``batch_size`` distinct training points (``None`` or ≥ N: the full batch) from
+    a permutation seeded by ``(seed, t)`` and steps on that batch's gradient; ``needs`` names the extra arguments
     the rule's ``update`` takes (``"hessian"`` is the mini-batch loss's dense Hessian).  ``make_tx`` must be
     hashable and stable (a module-level function or a frozen dataclass) so equal calls share one compiled run;
-    ``floats`` are traced, so new values never recompile."""
+    ``floats`` and the data are traced, so new values never recompile."""
     steps = int(steps)
     if not 1 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be between 1 and {MAX_STEPS}")
-    batch = problem.points if batch_size is None else max(1, min(int(batch_size), problem.points))
+    X, y = data(problem)
+    n = X.shape[0]
+    batch = n if batch_size is None else max(1, min(int(batch_size), n))
     floats = {k: jnp.asarray(v, jnp.float64) for k, v in (floats or {}).items()}
     theta0 = jnp.asarray(theta0, jnp.float64).reshape(-1)
     if theta0.size != problem.n_params:
         raise ValueError(f"θ₀ has {theta0.size} entries; this network has {problem.n_params}")
-    out = _fit(problem, make_tx, frozenset(needs), floats, theta0, steps, batch, jnp.asarray(seed, jnp.uint32))
+    out = _fit(problem.net, make_tx, frozenset(needs), floats, theta0, steps, batch, jnp.asarray(seed, jnp.uint32),
+               X, y)
     path, loss, gnorm, seen, diverged_at = (np.asarray(a) for a in out)
     return Fit(path, loss, gnorm, seen, int(diverged_at))
 
@@ -364,7 +476,7 @@ def _slice_fn(loss, theta, d1, d2):
     return fn
 
 
-def _half_widths(directions: str, coords, eigenvalues, loss=None, theta=None, d2=None) -> tuple[float, float]:
+def _half_widths(directions: str, coords, eigenvalues, problem=None, theta=None, d2=None) -> tuple[float, float]:
     """Half-widths of the view box along α and β.
 
     Hessian plane: along d₁ far enough that the loss rises by 2 (½ λmax r² = 2), along d₂ as far (at most 10×)
@@ -378,10 +490,9 @@ def _half_widths(directions: str, coords, eigenvalues, loss=None, theta=None, d2
         return tuple(float(1.25 * r) if r > 0 else 1.0 for r in reach)
     lam_max, lam_min = (float(v) for v in eigenvalues)
     r1 = float(np.sqrt(4.0 / max(abs(lam_max), 1e-12)))
-    if lam_min >= 0 or loss is None:
+    if lam_min >= 0 or problem is None:
         return r1, min(float(np.sqrt(4.0 / max(abs(lam_min), 1e-12))), 10 * r1)
-    t = np.linspace(-10 * r1, 10 * r1, 401)
-    values = np.asarray(_along(loss, jnp.asarray(theta), jnp.asarray(d2), jnp.asarray(t)))
+    t, values = profile(problem, theta, d2, 10 * r1, 401)
     i = int(np.argmin(values))
     dip = float(values[200] - values[i])
     if not dip > 0 or i == 200:
@@ -391,7 +502,7 @@ def _half_widths(directions: str, coords, eigenvalues, loss=None, theta=None, d2
 
 def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), directions: str = "filter",
                   seed: int = 0, *, activation: str = "tanh", points: int = 200, l2: float = 1e-3,
-                  data_seed: int = 0, init: str = "random",
+                  data_seed: int = 0, init: str = "random", problem: Problem | None = None,
                   steps: int = 500, learning_rate: float = 0.05, batch_size: int | None = None,
                   theta=None, path=None, radius: float | None = None, lanczos_steps: int | None = None,
                   name: str | None = None) -> Landscape:
@@ -401,11 +512,13 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
     (``learning_rate``, full batch unless ``batch_size``) and θ* is where that ends; ``theta`` (and ``path``, the
     run that led there, needed for ``"pca"``) give θ* instead.  ``seed`` also draws the random directions;
     ``data_seed`` the data set's noise; ``l2`` is the weight decay λ of the loss (see `Problem`).
-    ``radius``: half-width of the view box in α and β (default: see `_half_widths`).  The result's ``network``
-    attribute is the `NetworkSlice`."""
+    ``radius``: half-width of the view box in α and β (default: see `_half_widths`).  ``problem`` replaces
+    ``dataset``, ``hidden``, ``activation``, ``points``, ``l2`` and ``data_seed`` (a real or uploaded data set).
+    The result's ``network`` attribute is the `NetworkSlice`."""
     if directions not in DIRECTIONS:
         raise ValueError(f"unknown directions {directions!r}; choose one of {', '.join(DIRECTIONS)}")
-    problem = Problem(dataset, tuple(hidden), activation, points, data_seed, l2)
+    if problem is None:
+        problem = Problem(dataset, tuple(hidden), activation, points, data_seed, l2)
     if theta is None:
         run = fit(problem, adam, initial(problem, seed, init), steps, batch_size, seed,
                   floats={"learning_rate": learning_rate})
@@ -423,7 +536,8 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
             raise ValueError("the PCA plane needs the training path")
         d1, d2, explained = pca_directions(path, theta)
     else:
-        ext = spectrum.extremes(loss, theta, k=1, steps=lanczos_steps, seed=seed)
+        ext = spectrum.extremes(objective(problem.net), theta, k=1, steps=lanczos_steps, seed=seed,
+                                data=data(problem))
         d1, d2 = ext.high_vectors[:, -1], ext.low_vectors[:, 0]
         eigenvalues = np.array([ext.high[-1], ext.low[0]])
         extra["residuals"] = np.array([ext.high_residuals[-1], ext.low_residuals[0]])
@@ -433,7 +547,7 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
     if radius:
         rx = ry = float(radius)
     else:
-        rx, ry = _half_widths(directions, coords, eigenvalues, loss, theta, d2)
+        rx, ry = _half_widths(directions, coords, eigenvalues, problem, theta, d2)
     info = NetworkSlice(problem, theta, d1, d2, loss, directions, None if path is None else np.asarray(path),
                         coords, off, explained, eigenvalues, extra)
     start = (float(coords[0, 0]), float(coords[0, 1])) if coords is not None else (-0.6 * rx, 0.6 * ry)
@@ -445,7 +559,7 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
         bounds=((-rx, rx), (-ry, ry)),
         start=start,
         reference="Li et al. 2018, Visualizing the Loss Landscape of Neural Nets (arXiv:1712.09913)",
-        description=f"The training loss of a {problem.architecture} network on {problem.points} points on the "
+        description=f"The training loss of a {problem.architecture} network on {len(data(problem)[1])} points on the "
                     f"plane through its trained weights θ* spanned by {DIRECTIONS[directions].lower()}.",
         preset=Preset(steps=200),
         network=info,
@@ -483,11 +597,9 @@ def _count(values, test) -> int:
 
 def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> NetworkPoint:
     """Classify θ by ‖∇L(θ)‖ and the signs of the top-k and bottom-k Hessian eigenvalues (Lanczos)."""
-    loss = loss_function(problem)
-    theta = jnp.asarray(theta, jnp.float64)
-    value, grad = jax.value_and_grad(loss)(theta)
-    gnorm = float(jnp.linalg.norm(grad))
-    ext = spectrum.extremes(loss, theta, k=k, seed=seed)
+    value, grad = value_and_grad(problem, theta)
+    gnorm = float(np.linalg.norm(grad))
+    ext = spectrum.extremes(objective(problem.net), theta, k=k, seed=seed, data=data(problem))
     tol = EIG_RTOL * max(ext.norm, 1e-300)
     lo, hi = float(ext.low[0]), float(ext.high[-1])
     n = problem.n_params
@@ -515,14 +627,26 @@ def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> Networ
 def profile(problem: Problem, theta, direction, span: float, n: int = 101) -> tuple[np.ndarray, np.ndarray]:
     """``t`` and ``L(θ + t d)`` for ``t`` in ``[−span, span]``: the loss along one direction."""
     t = np.linspace(-span, span, int(n))
-    loss = loss_function(problem)
-    values = _along(loss, jnp.asarray(theta, jnp.float64), jnp.asarray(direction, jnp.float64), jnp.asarray(t))
+    values = _along(problem.net, jnp.asarray(theta, jnp.float64), jnp.asarray(direction, jnp.float64),
+                    jnp.asarray(t), *data(problem))
     return t, np.asarray(values)
 
 
-@functools.partial(jax.jit, static_argnames=("loss",))
-def _along(loss, theta, direction, t):
-    return jax.vmap(lambda s: loss(theta + s * direction))(t)
+@functools.partial(jax.jit, static_argnames=("net",))
+def _along(net, theta, direction, t, X, y):
+    loss = objective(net)
+    return jax.lax.map(lambda s: loss(theta + s * direction, X, y), t, batch_size=64)
+
+
+@functools.partial(jax.jit, static_argnames=("net",))
+def _value_and_grad(net, theta, X, y):
+    return jax.value_and_grad(objective(net))(theta, X, y)
+
+
+def value_and_grad(problem: Problem, theta) -> tuple[float, np.ndarray]:
+    """``L(θ)`` and ``∇L(θ)`` on the training set."""
+    value, grad = _value_and_grad(problem.net, jnp.asarray(theta, jnp.float64), *data(problem))
+    return float(value), np.asarray(grad)
 
 
 # ------------------------------------------------------------------------------------------- the slice's grid
@@ -533,32 +657,63 @@ def _softplus_value(z):
     return jnp.maximum(z, 0.0) + jnp.log1p(jnp.exp(-jnp.abs(z)))
 
 
-@functools.partial(jax.jit, static_argnames=("problem",))
-def _slice_values(problem: Problem, theta, d1, d2, a, b):
-    """L(θ + aᵢ d₁ + bᵢ d₂) for every i."""
+SLICE_BYTES = 32e6
+"""The slice evaluates the grid in chunks whose first hidden layer takes about this much memory: the whole 51 × 51
+grid of the digits network at once would need 0.9 GB (2,601 × 1,347 points × 32 neurons in float64)."""
+
+
+def _chunk(points: int, rows: int, width: int) -> int:
+    """Grid points per chunk of `_slice_values`: as many as fit in `SLICE_BYTES`, at least one."""
+    return int(max(1, min(points, SLICE_BYTES // (8 * rows * max(width, 1)))))
+
+
+@functools.partial(jax.jit, static_argnames=("net", "chunk"))
+def _slice_values(net: Net, theta, d1, d2, a, b, X, y, chunk: int):
+    """L(θ + aᵢ d₁ + bᵢ d₂) for every i, ``chunk`` grid points at a time (``a``, ``b`` padded to a multiple)."""
     # The first layer's pre-activation is affine in (α, β): X W(α, β) + c(α, β) = Z* + α Z₁ + β Z₂, so it is
     # three (N × h) products for the whole grid instead of one per grid point.
-    X, y = data(problem)
-    act = ACTIVATIONS[problem.activation]
-    layers = [unflatten(problem, v) for v in (theta, d1, d2)]
+    act = ACTIVATIONS[net.activation]
+    layers = [unflatten(net, v) for v in (theta, d1, d2)]
     (W0, c0), (W1, c1), (W2, c2) = (lay[0] for lay in layers)
     Z0, Z1, Z2 = X @ W0 + c0, X @ W1 + c1, X @ W2 + c2  # (N, h)
-    h = act(Z0[None] + a[:, None, None] * Z1[None] + b[:, None, None] * Z2[None])  # (G, N, h)
-    for k in range(1, len(problem.layers)):
-        (W0, c0), (W1, c1), (W2, c2) = (lay[k] for lay in layers)
-        W = W0[None] + a[:, None, None] * W1[None] + b[:, None, None] * W2[None]  # (G, in, out)
-        c = c0[None] + a[:, None] * c1[None] + b[:, None] * c2[None]
-        if W.shape[-1] == 1:  # the output layer: a weighted sum, cheaper than 2,601 tiny matrix products
-            h = jnp.sum(h * W[:, None, :, 0], axis=-1, keepdims=True) + c[:, None, :]
-        else:
-            # One small product per grid point.  Tried: h W* + α h W₁ + β h W₂ as one (G·N × in) @ (in × 3·out)
-            # product: 4-5x slower on XLA:CPU (a GEMM with an inner dimension of 8-16 in float64).
-            h = jnp.einsum("gni,gio->gno", h, W) + c[:, None, :]
-        if k < len(problem.layers) - 1:
+    deep = len(net.layers)
+
+    def values(ab):
+        a, b = ab
+        h = Z0[None] + a[:, None, None] * Z1[None] + b[:, None, None] * Z2[None]  # (G, N, h)
+        for k in range(1, deep):
             h = act(h)
-    z = h[..., 0]  # (G, N)
-    ce = jnp.mean(_softplus_value(z) - y[None] * z, axis=1)  # −log softmax((0, z))_y
-    return ce + jax.vmap(lambda s, t: penalty(problem, theta + s * d1 + t * d2))(a, b)
+            (W0, c0), (W1, c1), (W2, c2) = (lay[k] for lay in layers)
+            W = W0[None] + a[:, None, None] * W1[None] + b[:, None, None] * W2[None]  # (G, in, out)
+            c = c0[None] + a[:, None] * c1[None] + b[:, None] * c2[None]
+            if W.shape[-1] == 1:  # two classes: a weighted sum, cheaper than 2,601 tiny matrix products
+                h = jnp.sum(h * W[:, None, :, 0], axis=-1, keepdims=True) + c[:, None, :]
+            else:
+                # One small product per grid point.  Tried: h W* + α h W₁ + β h W₂ as one (G·N × in) @ (in × 3·out)
+                # product: 4-5x slower on XLA:CPU (a GEMM with an inner dimension of 8-16 in float64).
+                h = jnp.einsum("gni,gio->gno", h, W) + c[:, None, :]
+        if h.shape[-1] == 1:
+            z = h[..., 0]  # (G, N)
+            ce = jnp.mean(_softplus_value(z) - y[None] * z, axis=1)  # −log softmax((0, z))_y
+        else:
+            full = jnp.concatenate([jnp.zeros_like(h[..., :1]), h], axis=-1)  # (G, N, K)
+            picked = jnp.take_along_axis(full, y[None, :, None], axis=-1)[..., 0]
+            ce = jnp.mean(jax.nn.logsumexp(full, axis=-1) - picked, axis=1)
+        return ce + jax.vmap(lambda s, t: penalty(net, theta + s * d1 + t * d2))(a, b)
+
+    G = a.shape[0]
+    return jax.lax.map(values, (a.reshape(G // chunk, chunk), b.reshape(G // chunk, chunk))).reshape(G)
+
+
+def slice_values(problem: Problem, theta, d1, d2, a, b) -> np.ndarray:
+    """``L(θ + aᵢ d₁ + bᵢ d₂)`` for each pair ``(aᵢ, bᵢ)``, in one compiled, chunked call (the data as arguments)."""
+    a, b = np.asarray(a, np.float64).reshape(-1), np.asarray(b, np.float64).reshape(-1)
+    X, y = data(problem)
+    chunk = _chunk(a.size, X.shape[0], max(problem.sizes[1:]))
+    pad = -a.size % chunk
+    z = _slice_values(problem.net, *(jnp.asarray(v, jnp.float64) for v in (theta, d1, d2)),
+                      jnp.asarray(np.pad(a, (0, pad))), jnp.asarray(np.pad(b, (0, pad))), X, y, chunk)
+    return np.asarray(z)[:a.size]
 
 
 def slice_grid(landscape: Landscape, bounds=None, n: int = 51) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -569,6 +724,4 @@ def slice_grid(landscape: Landscape, bounds=None, n: int = 51) -> tuple[np.ndarr
     (x0, x1), (y0, y1) = landscape.bounds if bounds is None else bounds
     xs, ys = np.linspace(x0, x1, int(n)), np.linspace(y0, y1, int(n))
     A, B = np.meshgrid(xs, ys)
-    z = _slice_values(net.problem, *(jnp.asarray(v, jnp.float64) for v in (net.theta, net.d1, net.d2)),
-                      jnp.asarray(A.ravel()), jnp.asarray(B.ravel()))
-    return xs, ys, np.asarray(z).reshape(A.shape)
+    return xs, ys, slice_values(net.problem, net.theta, net.d1, net.d2, A, B).reshape(A.shape)

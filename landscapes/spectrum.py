@@ -28,9 +28,12 @@ MAX_STEPS = 128  # Lanczos steps at most: extreme eigenvalues converge long befo
 BREAKDOWN = 1e-10  # β below this fraction of ‖H‖ (as seen so far) ends the Krylov space: it is invariant
 
 
-def hvp(loss: Callable, theta, v):
-    """``H(θ) v``, the Hessian of ``loss`` at ``theta`` times ``v``, by forward-over-reverse differentiation."""
-    return jax.jvp(jax.grad(loss), (theta,), (v,))[1]
+def hvp(loss: Callable, theta, v, data: tuple = ()):
+    """``H(θ) v``, the Hessian of ``loss`` at ``theta`` times ``v``, by forward-over-reverse differentiation.
+
+    ``data``: further arguments of ``loss`` (``loss(θ, *data)``), traced: a network's training set travels this way,
+    so no compiled program holds it as a constant (and a new data set of the same shape compiles nothing)."""
+    return jax.jvp(jax.grad(lambda t: loss(t, *data)), (theta,), (v,))[1]
 
 
 def _step(product: Callable, V, j, scale):
@@ -59,12 +62,12 @@ def _basis(v0, steps: int):
 
 
 @functools.partial(jax.jit, static_argnames=("loss", "steps"))
-def _lanczos(loss: Callable, theta, starts, steps: int):
+def _lanczos(loss: Callable, theta, starts, steps: int, data: tuple = ()):
     """Lanczos from each row of ``starts`` (vmapped): ``(alpha (p, k), beta (p, k), V (p, k, n))``.
 
     Row j of V is v_j; beta[j] couples v_j and v_{j+1} and is 0 from the step where the space became invariant
     (then every later v is 0 and T falls apart into blocks; `_valid` keeps the first)."""
-    product = functools.partial(hvp, loss, theta)
+    product = lambda v: hvp(loss, theta, v, data)  # noqa: E731
 
     def one(v0):
         def body(j, c):
@@ -109,11 +112,11 @@ def _theta(theta) -> jnp.ndarray:
     return jnp.asarray(theta, dtype=jnp.float64).reshape(-1)
 
 
-def lanczos(loss: Callable, theta, steps: int | None = None, seed: int = 0) -> Lanczos:
-    """Lanczos on the Hessian of ``loss`` at ``theta`` from a seeded Gaussian start."""
+def lanczos(loss: Callable, theta, steps: int | None = None, seed: int = 0, data: tuple = ()) -> Lanczos:
+    """Lanczos on the Hessian of ``loss`` at ``theta`` from a seeded Gaussian start (``data``: see `hvp`)."""
     theta = _theta(theta)
     start = jax.random.normal(jax.random.key(seed), (1, theta.size), jnp.float64)
-    alpha, beta, V = _lanczos(loss, theta, start, steps_for(theta.size, steps))
+    alpha, beta, V = _lanczos(loss, theta, start, steps_for(theta.size, steps), tuple(data))
     return _valid(alpha[0], beta[0], V[0])
 
 
@@ -137,7 +140,7 @@ def _top_ritz(alpha, beta, size: int):
 
 
 @functools.partial(jax.jit, static_argnames=("loss", "steps"))
-def _top(loss: Callable, theta, start, tol, steps: int):
+def _top(loss: Callable, theta, start, tol, steps: int, data: tuple = ()):
     """Lanczos until the top Ritz pair converges (tested after each of `CHECKS` steps and at a breakdown) or
     ``steps`` steps: ``(λ, residual, steps taken)``.  The tridiagonal eigenproblem at a check has that check's
     static size, so a test at 8 steps costs an 8 × 8 ``eigh``, not a ``steps × steps`` one."""
@@ -145,7 +148,7 @@ def _top(loss: Callable, theta, start, tol, steps: int):
     tests = [functools.partial(_top_ritz, size=c) for c in checks]
     at = jnp.asarray(checks)
     zeros = jnp.zeros(steps, theta.dtype)
-    product = functools.partial(hvp, loss, theta)
+    product = lambda v: hvp(loss, theta, v, data)  # noqa: E731
 
     def going(c):
         j, _, _, _, _, _, lam, res = c
@@ -166,10 +169,10 @@ def _top(loss: Callable, theta, start, tol, steps: int):
 
 
 @functools.partial(jax.jit, static_argnames=("loss", "steps"))
-def _top_seeded(loss: Callable, theta, seed, tol, steps: int):
+def _top_seeded(loss: Callable, theta, seed, tol, steps: int, data: tuple = ()):
     # The start is drawn inside the compiled call: drawn eagerly it cost about as much as the Lanczos run itself
     # for a small network (0.1 of 0.5 ms, measured).
-    return _top(loss, theta, jax.random.normal(jax.random.key(seed), theta.shape, theta.dtype), tol, steps)
+    return _top(loss, theta, jax.random.normal(jax.random.key(seed), theta.shape, theta.dtype), tol, steps, data)
 
 
 class Top(NamedTuple):
@@ -181,18 +184,19 @@ class Top(NamedTuple):
     steps: int
 
 
-def top(loss: Callable, theta, steps: int | None = None, seed: int = 0, tol: float = TOL) -> Top:
+def top(loss: Callable, theta, steps: int | None = None, seed: int = 0, tol: float = TOL, data: tuple = ()) -> Top:
     """λmax of the Hessian of ``loss`` at ``theta`` by Lanczos that stops once the top Ritz pair's residual is
     below ``tol · |λ|`` (at most ``steps`` steps, default ``min(n, 128)``), in one compiled call."""
     theta = np.asarray(theta, np.float64).reshape(-1)  # NumPy, not jnp: an eager jnp op costs more than 8 steps
-    lam, res, taken = jax.device_get(_top_seeded(loss, theta, seed, tol, steps_for(theta.size, steps)))
+    lam, res, taken = jax.device_get(_top_seeded(loss, theta, seed, tol, steps_for(theta.size, steps), tuple(data)))
     return Top(float(lam), float(res) / max(abs(float(lam)), np.finfo(float).tiny), int(taken))
 
 
-def top_eigenvalue(loss: Callable, theta, steps: int | None = None, seed: int = 0, tol: float = TOL) -> float:
+def top_eigenvalue(loss: Callable, theta, steps: int | None = None, seed: int = 0, tol: float = TOL,
+                   data: tuple = ()) -> float:
     """λmax of the Hessian of ``loss`` at ``theta`` (see `top`): exact to ``tol`` in the residual, and exact
     outright once the Krylov space is the whole space or invariant."""
-    return top(loss, theta, steps, seed, tol).value
+    return top(loss, theta, steps, seed, tol, data).value
 
 
 class Extremes(NamedTuple):
@@ -216,21 +220,27 @@ class Extremes(NamedTuple):
 
 
 @functools.partial(jax.jit, static_argnames=("loss",))
-def _residuals(loss: Callable, theta, vectors, values):
-    products = jax.vmap(lambda u: hvp(loss, theta, u))(vectors.T)
+def _residuals(loss: Callable, theta, vectors, values, data: tuple = ()):
+    products = jax.vmap(lambda u: hvp(loss, theta, u, data))(vectors.T)
     return jnp.linalg.norm(products - values[:, None] * vectors.T, axis=1)
 
 
-def extremes(loss: Callable, theta, k: int = 3, steps: int | None = None, seed: int = 0) -> Extremes:
-    """The top-k and bottom-k eigenpairs of the Hessian of ``loss`` at ``theta`` (Ritz pairs of one Lanczos run)."""
+def extremes(loss: Callable, theta, k: int = 3, steps: int | None = None, seed: int = 0,
+             data: tuple = ()) -> Extremes:
+    """The top-k and bottom-k eigenpairs of the Hessian of ``loss`` at ``theta`` (Ritz pairs of one Lanczos run;
+    ``data``: see `hvp`)."""
     theta = _theta(theta)
-    run = lanczos(loss, theta, steps, seed)
+    data = tuple(data)
+    run = lanczos(loss, theta, steps, seed, data)
     values, S = run.ritz()
     vectors = run.V.T @ S  # (n, m) Ritz vectors
     vectors /= np.linalg.norm(vectors, axis=0)
     k = max(1, min(int(k), values.size))
     low, high = slice(0, k), slice(values.size - k, values.size)
-    res = np.asarray(_residuals(loss, theta, jnp.asarray(vectors), jnp.asarray(values)))
+    # Only the 2k reported pairs: a residual costs one product, and m can be 128.
+    pick = np.r_[0:k, values.size - k:values.size]
+    res = np.zeros(values.size)
+    res[pick] = np.asarray(_residuals(loss, theta, jnp.asarray(vectors[:, pick]), jnp.asarray(values[pick]), data))
     taken = int(run.alpha.size)
     complete = taken < steps_for(theta.size, steps) or taken == theta.size
     return Extremes(values[low], vectors[:, low], values[high], vectors[:, high], res[low], res[high], taken,
@@ -254,12 +264,12 @@ class Density(NamedTuple):
 
 
 def quadrature(loss: Callable, theta, probes: int = 8, steps: int | None = None,
-               seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               seed: int = 0, data: tuple = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """SLQ nodes and weights for ``probes`` Rademacher probes ``v = ±1/√n``, and the probes themselves."""
     theta = _theta(theta)
     n = theta.size
     signs = jax.random.rademacher(jax.random.key(seed), (probes, n), jnp.float64)
-    alpha, beta, V = _lanczos(loss, theta, signs, steps_for(n, steps))
+    alpha, beta, V = _lanczos(loss, theta, signs, steps_for(n, steps), tuple(data))
     nodes, weights = [], []
     for p in range(probes):
         values, S = _valid(alpha[p], beta[p], V[p]).ritz()
@@ -273,12 +283,12 @@ def quadrature(loss: Callable, theta, probes: int = 8, steps: int | None = None,
 
 
 def density(loss: Callable, theta, probes: int = 8, steps: int | None = None, seed: int = 0,
-            sigma: float | None = None, points: int = 400) -> Density:
+            sigma: float | None = None, points: int = 400, data: tuple = ()) -> Density:
     """The smoothed eigenvalue density of the Hessian of ``loss`` at ``theta`` by stochastic Lanczos quadrature.
 
     ``sigma`` defaults to 1% of the spread of the nodes; the grid spans the nodes with 5σ to spare, so the
     Gaussians' mass outside it is below 1e-6."""
-    nodes, weights, _ = quadrature(loss, theta, probes, steps, seed)
+    nodes, weights, _ = quadrature(loss, theta, probes, steps, seed, data)
     lo, hi = float(nodes.min()), float(nodes.max())
     sigma = float(sigma) if sigma else max(0.01 * (hi - lo), 1e-6 * max(abs(lo), abs(hi), 1e-12))
     grid = np.linspace(lo - 5 * sigma, hi + 5 * sigma, int(points))

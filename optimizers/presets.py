@@ -95,9 +95,17 @@ def derived_learning_rate(landscape, name: str, start=None, n_steps: int | None 
 
 
 def defaults(landscape, name: str, start=None) -> dict[str, Any]:
-    """Every hyperparameter of optimizer ``name`` as the surface opens with it (see the module docstring)."""
+    """Every hyperparameter of optimizer ``name`` as the surface opens with it (see the module docstring).  A
+    chain of optax blocks that rebuilds a catalog optimizer (`optimizers.builder.twin`) opens with that optimizer's
+    values, so the two start out on the same path."""
+    from . import builder  # late: the builder imports the catalog, as this module does
+
     spec = _get(name)
     values = spec.defaults()
+    twin = builder.twin(name)
+    if twin is not None:
+        values.update({k: v for k, v in defaults(landscape, twin, start).items() if k in values})
+        return values
     chosen = landscape.preset.for_optimizer(name)
     if "learning_rate" in values and "learning_rate" not in chosen:
         derived = derived_learning_rate(landscape, name, start, momentum=chosen.get("momentum"))

@@ -13,7 +13,7 @@ EXPECTED = {
     "server.enableCORS": True,
     "server.corsAllowedOrigins": [],
     "server.enableStaticServing": False,
-    "server.maxUploadSize": 1,
+    "server.maxUploadSize": 4,  # landscapes.tables.MAX_BYTES, rounded up to whole MB
     "server.fileWatcherType": "none",
     "server.runOnSave": False,
     "server.headless": True,
@@ -53,3 +53,9 @@ def test_every_option_in_the_file_is_known_to_streamlit():
     options = config.get_config_options()
     unknown = [key for key in _file_values() if key not in options]
     assert unknown == []
+
+
+def test_the_upload_limit_lets_the_largest_allowed_csv_through():
+    from landscapes import tables
+
+    assert tables.MAX_BYTES <= EXPECTED["server.maxUploadSize"] * 1024 * 1024

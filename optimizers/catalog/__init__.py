@@ -69,10 +69,18 @@ def specs() -> tuple[OptimizerSpec, ...]:
 
 
 def get(name: str) -> OptimizerSpec:
-    """The spec called ``name``; an unknown name raises ``KeyError`` listing the known ones."""
+    """The spec called ``name``; an unknown name raises ``KeyError`` listing the known ones.  A chain name
+    (``"chain:adam-lr"``, `optimizers.builder`) is the spec built from those optax blocks."""
     try:
         return _registry()[name]
     except KeyError:
+        from .. import builder  # late: the builder uses this package's slider metadata
+
+        if builder.is_chain(name):
+            try:
+                return builder.spec(name)
+            except ValueError as err:
+                raise KeyError(str(err)) from None
         raise KeyError(f"unknown optimizer {name!r}; known: {', '.join(names())}") from None
 
 
