@@ -1,6 +1,6 @@
 """N replicas of the app behind nginx on one machine: ``make cluster REPLICAS=N PORT=…``.
 
-    python -m deploy.cluster --replicas 2 --port 8501     # nginx on 8501, replicas on 8502 and 8503
+    python -m deploy.cluster --replicas 2 --port 8501     # nginx on *:8501, replicas on 127.0.0.1:8502 and 8503
 
 Each replica is what ``make run`` runs (``python -m components.serve``): a Streamlit server with its warm-up and its
 readiness route ``/ready``.  nginx (Debian's package, run unprivileged from a scratch folder) listens on ``--port``
@@ -12,8 +12,8 @@ its configuration; a replica whose process exits is marked down at once, started
 All replicas share one persistent compilation cache (``JAX_CACHE_DIR``, default the repository's ``.jax_cache``),
 so a program one of them compiled is loaded by the others (JAX serialises reads and writes with a file lock:
 ``optimizers/compile_cache.py``), and one cookie secret, so Streamlit's cookies stay valid when a visitor moves.
-The first replica warms up alone and the others start once it is ready: they then load its programs from the
-cache instead of compiling the same ones at the same time on the same cores.
+The first replica warms up alone and nginx starts as soon as it is ready, so the cluster serves after one warm-up;
+the others start then and load its programs from the cache instead of compiling them (``benchmarks/startup.py``).
 """
 
 from __future__ import annotations
@@ -107,23 +107,23 @@ class Replica:
 
 
 class Cluster:
-    """``replicas`` replicas behind nginx on ``address:port``; a context manager that returns once every replica
+    """``replicas`` replicas on ``127.0.0.1`` behind nginx on ``listen:port``; a context manager that returns once every replica
     is ready and in the upstream, supervises them while open (restarting any that exits), and stops everything
     on exit.  ``events`` records ``(time.time(), replica index, "started" | "ready" | "exited")``."""
 
     def __init__(self, replicas: int = 2, port: int = 8501, replica_ports: list[int] | None = None,
-                 address: str = "127.0.0.1", cache_dir: str | os.PathLike | None = None,
+                 listen: str = "127.0.0.1", cache_dir: str | os.PathLike | None = None,
                  run_dir: str | os.PathLike | None = None, env: dict | None = None):
         if replicas < 1:
             raise ValueError("a cluster needs at least one replica")
         ports = replica_ports or [port + 1 + i for i in range(replicas)]
         if len(ports) != replicas:
             raise ValueError(f"{replicas} replicas need {replicas} ports, got {ports}")
-        self.port, self.address = port, address
+        self.port, self.listen = port, listen
         self.run_dir = Path(run_dir or tempfile.mkdtemp(prefix="landscapes-cluster-"))
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.run_dir.chmod(0o755)  # nginx's workers (user nobody when started by root) create temp files here
-        self.replicas = [Replica(i, address, p, self.run_dir / f"replica-{i}.log") for i, p in enumerate(ports)]
+        self.replicas = [Replica(i, "127.0.0.1", p, self.run_dir / f"replica-{i}.log") for i, p in enumerate(ports)]
         cache = Path(cache_dir or os.environ.get("JAX_CACHE_DIR") or ROOT / ".jax_cache").resolve()
         self.env = {**os.environ, **(env or {}), "JAX_CACHE_DIR": str(cache),
                     "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
@@ -135,8 +135,8 @@ class Cluster:
 
     @property
     def base(self) -> str:
-        """``host:port`` of nginx, where visitors go."""
-        return f"{self.address}:{self.port}"
+        """``host:port`` of nginx, where visitors on this machine go."""
+        return f"{'127.0.0.1' if self.listen in ('0.0.0.0', '*') else self.listen}:{self.port}"
 
     @property
     def access_log(self) -> Path:
@@ -146,7 +146,7 @@ class Cluster:
     def __enter__(self) -> "Cluster":
         binary = nginx_binary()
         if binary is None:
-            raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light)")
+            raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
         try:
             first, *others = self.replicas
             self._start(first)
@@ -216,7 +216,7 @@ class Cluster:
 
     def _write_config(self) -> None:
         servers = [(r.base, r.ready_at is not None and r.alive()) for r in self.replicas]
-        text = nginx_config(f"{self.address}:{self.port}", self.run_dir, servers)
+        text = nginx_config(f"{self.listen}:{self.port}", self.run_dir, servers)
         tmp = self.run_dir / "nginx.conf.new"
         tmp.write_text(text)
         tmp.replace(self.run_dir / "nginx.conf")
@@ -249,10 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--replicas", type=int, default=2)
     p.add_argument("--port", type=int, default=8501, help="nginx's port; the replicas take the next ones")
-    p.add_argument("--address", default="127.0.0.1", help="where nginx and the replicas listen")
+    p.add_argument("--listen", default="0.0.0.0", help="nginx's address (default: every interface, as `make run` "
+                                                         "listens; the replicas only on 127.0.0.1)")
     p.add_argument("--cache", default=None, help="the shared compilation cache (default $JAX_CACHE_DIR or .jax_cache)")
     a = p.parse_args(argv)
-    with Cluster(a.replicas, a.port, address=a.address, cache_dir=a.cache) as cluster:
+    with Cluster(a.replicas, a.port, listen=a.listen, cache_dir=a.cache) as cluster:
         print(f"{a.replicas} replicas ready behind nginx: http://{cluster.base}  (logs and config: {cluster.run_dir};"
               f" Ctrl-C stops)", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leaves the with block: everything stops

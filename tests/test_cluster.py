@@ -52,8 +52,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 def running(tmp_path_factory):
     if cluster.nginx_binary() is None:
         if os.environ.get("REQUIRE_NGINX") == "1":
-            pytest.fail("REQUIRE_NGINX=1 but nginx is not installed (apt-get install nginx-light)")
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx-light; .ci/run installs it)")
+            pytest.fail("REQUIRE_NGINX=1 but nginx is not installed (apt-get install nginx)")
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx; .ci/run installs it)")
     ports = [loadgen.free_port() for _ in range(3)]
     with cluster.Cluster(2, ports[0], replica_ports=ports[1:], run_dir=tmp_path_factory.mktemp("cluster")) as c:
         yield c
@@ -155,7 +155,10 @@ def test_stopped_replicas_visitors_reconnect_and_it_rejoins(running):
         print(f"replica {replica.index}: {len(hit)} visitors on it, {len(back_in)} noticed; their next full run "
               f"ended {max(back_in.values(), default=0):.1f} s after the fault at the latest")
         assert all(t <= RECONNECT_S for t in back_in.values()), back_in
-        # No connection reached the replica while it was down or warming up; after that, it served again.
+        # Ready only once its warm-up was done (the warm-up's own clock starts after the process's) ...
+        started, warm_up = restarted(replica, at)
+        assert back - started >= warm_up
+        # ... and no connection reached the replica while it was down or warming up; after that, it served again.
         assert [k for k in log if k.replica == replica.base and at < k.opened < back] == []
         assert [k for k in log if k.replica == replica.base and k.opened > back]
     windows = [(at, at + DROP_S) for at, _, _ in faults]
@@ -175,3 +178,16 @@ def wait_ready_again(c: cluster.Cluster, replica: cluster.Replica, since: float)
             return ready[0]
         time.sleep(0.5)
     raise AssertionError(f"replica {replica.index} not ready again {READY_S:g} s after {since}: {c.events}")
+
+
+def restarted(replica: cluster.Replica, since: float) -> tuple[float, float]:
+    """(when, warm-up seconds) of the replica's first start after ``since``: `cluster.Replica.start` writes
+    "==== start N at T" into its log, and the warm-up "warm-up: ..., done at 7.04 s" (seconds since it began)."""
+    for part in replica.log.read_text().split("==== start ")[1:]:
+        head, _, rest = part.partition("\n")
+        started = float(head.split(" at ")[1])
+        if started > since:
+            found = re.search(r"^warm-up: .*done at ([0-9.]+) s", rest, re.M)
+            assert found, f"replica {replica.index} logged no finished warm-up"
+            return started, float(found.group(1))
+    raise AssertionError(f"replica {replica.index} was not started again after {since}")
