@@ -5,7 +5,8 @@ critical points and six optimizer runs, each a program that JAX traces and XLA c
 the first visitor's page run, that is seconds of blank page.  `start` does the same work in a background thread
 as soon as the server process starts (`components.serve`, what ``make run`` runs), in the order the page needs it:
 the modules it imports, the grid (the player can show the surface), the six runs, the critical points.  Health
-checks are not held up: the server answers from its own thread.
+checks are not held up: the server answers from its own thread.  `finished` is what the readiness route
+(``/ready``, `components.serve`) reports, so a load balancer sends visitors only to a warm process.
 
 It calls the engine through the functions behind `components.cache` (their ``__wrapped__``), so it compiles exactly
 the programs the page will call -- the same surface function, optimizers, switches and step bucket -- without
