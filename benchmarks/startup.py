@@ -106,7 +106,8 @@ def main() -> int:
             visit = loadgen.warm(plain.base, [""])[0]
             visit_mb = plain.rss_mb()
         print(f"1. plain streamlit run app.py: healthy after {plain_s:.1f} s, {plain_mb:.0f} MB (nothing imported "
-              f"or compiled yet); its first visit to the default page took {visit.latency:.1f} s, then {visit_mb:.0f} MB")
+              f"or compiled yet); its first visit to the default page took {visit.latency:.1f} s, then "
+              f"{visit_mb:.0f} MB")
 
         first_s, (first_mb,) = served(tmp, tmp / "shared", "first")
         print(f"2. make run's server, empty cache: ready after {first_s:.1f} s, {first_mb:.0f} MB "

@@ -1,1 +1,2 @@
-"""Running the app on more than one process or machine: nginx in front of replicas (cluster.py), a container recipe and Kubernetes manifests."""
+"""More than one process or machine: nginx in front of replicas (cluster.py, nginx.conf), a container recipe
+(Dockerfile) and Kubernetes manifests (kubernetes.yaml).  README "Scaling out"."""

@@ -107,9 +107,9 @@ class Replica:
 
 
 class Cluster:
-    """``replicas`` replicas on ``127.0.0.1`` behind nginx on ``listen:port``; a context manager that returns once every replica
-    is ready and in the upstream, supervises them while open (restarting any that exits), and stops everything
-    on exit.  ``events`` records ``(time.time(), replica index, "started" | "ready" | "exited")``."""
+    """``replicas`` replicas on 127.0.0.1 behind nginx on ``listen:port``; a context manager that returns once every
+    replica is ready and in the upstream, supervises them while open (restarting any that exits), and stops
+    everything on exit.  ``events`` records ``(time.time(), replica index, "started" | "ready" | "exited")``."""
 
     def __init__(self, replicas: int = 2, port: int = 8501, replica_ports: list[int] | None = None,
                  listen: str = "127.0.0.1", cache_dir: str | os.PathLike | None = None,
@@ -152,10 +152,10 @@ class Cluster:
             self._start(first)
             self._await_ready([first])
             self._write_config()
-            self.nginx = subprocess.Popen(
-                [binary, "-p", str(self.run_dir), "-c", str(self.run_dir / "nginx.conf"), "-e",
-                 str(self.run_dir / "error.log"), "-g", "daemon off;"],
-                stdout=subprocess.DEVNULL, stderr=open(self.run_dir / "nginx.out", "ab"))
+            with open(self.run_dir / "nginx.out", "ab") as out:
+                self.nginx = subprocess.Popen(
+                    [binary, "-p", str(self.run_dir), "-c", str(self.run_dir / "nginx.conf"), "-e",
+                     str(self.run_dir / "error.log"), "-g", "daemon off;"], stdout=out, stderr=subprocess.STDOUT)
             for replica in others:
                 self._start(replica)
             self._await_ready(others)
