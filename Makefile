@@ -3,9 +3,10 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+REPLICAS ?= 2
 PIP    := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run test test-fast bench clean
+.PHONY: run cluster test test-fast bench clean
 
 # A stamp per requirements file: reinstall only when the file changes.
 $(VENV)/.stamp-run: requirements.txt
@@ -20,6 +21,10 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt
 
 run: $(VENV)/.stamp-run
 	$(PY) -m components.serve --server.port $(PORT)
+
+# N replicas of `make run` behind nginx on PORT (the replicas on the next ports): README "Scaling out".
+cluster: $(VENV)/.stamp-run
+	$(PY) -m deploy.cluster --replicas $(REPLICAS) --port $(PORT)
 
 test: $(VENV)/.stamp-dev
 	$(PY) -m pytest -q

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/load.py --users 20 --think 2 --duration 600      # steady users
     .venv/bin/python benchmarks/load.py --storm 500                              # typed-expression storm
+    .venv/bin/python benchmarks/load.py --replicas 1,2 --users 20,60 --duration 150   # through nginx (issue 33)
 
 Steady users (`loadgen.user`): each opens a Compare link with a random built-in surface, 2-6 optimizers, a step
 count and learning rates, then moves the start point four times (new runs for every optimizer, no recompile),
@@ -15,6 +16,13 @@ Storm: ``--others`` steady users run alone for ``--idle`` s (their idle median),
 points and two runners) while the same users keep going; reports the memory peak over the start and the users'
 median during the storm against their idle median.
 
+Replicas (``--replicas N``, a comma-separated list): the same steady users through nginx in front of N replicas of
+``make run``'s server (`deploy.cluster`, sharing one compilation cache), each visitor with the affinity cookie of
+its first page load; memory is the sum over the replicas.  Every combination of ``--replicas`` and ``--users`` runs
+in turn on a fresh cluster; the closing note compares each with the first replica count at the same users and
+says how many users a core carried within the p95 target, and so how many cores a class of 200 needs.
+``--replicas 0`` (the default) is one plain ``streamlit run app.py`` without nginx, as before.
+
 The targets (README "Deploying"): p95 <= 1.5 s, 0 errors, growth <= 50 MB after warm-up; storm peak <= start
 + 600 MB, users' median <= 2x idle.  Server and load share the machine, so the load average is printed too.
 """
@@ -22,8 +30,10 @@ The targets (README "Deploying"): p95 <= 1.5 s, 0 errors, growth <= 50 MB after 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -32,11 +42,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import loadgen  # noqa: E402
+from deploy import cluster  # noqa: E402
+
+P95_TARGET_S = 1.5
+CLASS = 200
+"""The class the closing note sizes a deployment for (issue 33)."""
 
 # The built-in surfaces, read from the catalog's source rather than imported: the load process stays light.
 SURFACES = ("elongated_valley", "saddle", "monkey_saddle", "rosenbrock", "beale", "himmelblau", "rastrigin",
             "ackley", "booth", "matyas", "goldstein_price", "styblinski_tang", "three_hump_camel", "six_hump_camel",
             "wells", "quartic")
+
+
+class Replicas(cluster.Cluster):
+    """`deploy.cluster.Cluster` on free loopback ports, measured as one server: its memory is the replicas' sum."""
+
+    def __init__(self, replicas: int, run_dir: Path):
+        ports = [loadgen.free_port() for _ in range(replicas + 1)]
+        super().__init__(replicas, ports[0], replica_ports=ports[1:], run_dir=run_dir)
+
+    def rss_mb(self) -> float:
+        return sum(loadgen.rss_mb(r.proc.pid) for r in self.replicas if r.alive())
 
 
 class Memory:
@@ -87,7 +113,7 @@ def steady(server: loadgen.Server, users: int, think: float, duration: float, wa
     print(f"  all runs:          {whole['runs']} runs, errors {whole['errors']}, p50 {whole['p50']:.3f} s, "
           f"p95 {whole['p95']:.3f} s")
     print(f"  after warm-up:     {warm['runs']} runs, errors {warm['errors']}, p50 {warm['p50']:.3f} s, "
-          f"p95 {warm['p95']:.3f} s   (target p95 <= 1.5 s, 0 errors)")
+          f"p95 {warm['p95']:.3f} s   (target p95 <= {P95_TARGET_S:g} s, 0 errors)")
     print(f"  server memory:     start {start_mb:.1f} MB, at warm-up {warm_mb:.1f} MB, end {out['end_mb']:.1f} MB, "
           f"peak after warm-up {out['peak_after_warm_mb']:.1f} MB")
     print(f"  growth after warm-up: {out['growth_mb']:+.1f} MB at the end, {out['peak_growth_mb']:+.1f} MB at peak "
@@ -149,9 +175,46 @@ def storm(server: loadgen.Server, count: int, others: int, think: float, idle: f
     return out
 
 
+def replicated(replicas: list[int], users: list[int], think: float, duration: float, warmup: float,
+               every: float) -> list[dict]:
+    """`steady` for every (replica count, users) pair, each on a fresh cluster; prints the closing note."""
+    results = []
+    for n in replicas:
+        for u in users:
+            with tempfile.TemporaryDirectory(prefix="load-cluster-") as run_dir:
+                t0 = time.monotonic()
+                with (Replicas(n, Path(run_dir)) if n else loadgen.Server()) as server:
+                    print(f"\n== {n or 'one plain'} {'replica' if n == 1 else 'replicas' if n else 'server'}"
+                          f"{' behind nginx' if n else ''}, {u} users (ready after {time.monotonic() - t0:.1f} s; "
+                          f"memory: {'the replicas summed' if n else 'the server'})", flush=True)
+                    results.append({"replicas": n, **steady(server, u, think, duration, warmup, every, seed=u)})
+    cores = os.cpu_count() or 1
+    print(f"\nclosing note (think {think:g} s, {duration:g} s each, figures after the {warmup:g} s warm-up; load "
+          f"generator and servers on the same {cores} cores):")
+    base = {r["users"]: r for r in results if r["replicas"] == replicas[0]}
+    for r in results:
+        w, b = r["after_warmup"], base[r["users"]]["after_warmup"]
+        print(f"  {r['replicas']} replica(s), {r['users']:3d} users: p50 {w['p50']:.3f} s, p95 {w['p95']:.3f} s "
+              f"({w['p95'] / b['p95']:.2f}x the {replicas[0]}-replica p95), errors {w['errors']}, memory "
+              f"{r['end_mb']:.0f} MB ({r['growth_mb']:+.1f} MB after warm-up)")
+    within = [r["users"] / min(max(r["replicas"], 1), cores) for r in results
+              if r["after_warmup"]["p95"] <= P95_TARGET_S and r["after_warmup"]["errors"] == 0]
+    if within:
+        per_core = max(within)
+        print(f"  capacity: at least {per_core:.0f} users per core within p95 <= {P95_TARGET_S:g} s, so a class of "
+              f"{CLASS} needs about {math.ceil(CLASS / per_core)} cores, one replica each (a lower bound: here "
+              f"the load generator took part of the same cores)")
+    else:
+        print(f"  capacity: no run stayed within p95 <= {P95_TARGET_S:g} s with 0 errors here: fewer than "
+              f"{min(r['users'] for r in results) / cores:.0f} users per core")
+    return results
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--users", type=int, default=20)
+    p.add_argument("--users", default="20", help="users, or a comma-separated list (with --replicas)")
+    p.add_argument("--replicas", default="0", help="replicas behind nginx, or a comma-separated list; 0: one "
+                                                   "plain server without nginx")
     p.add_argument("--think", type=float, default=2.0, help="seconds between a user's runs (±50 %%)")
     p.add_argument("--duration", type=float, default=600.0, help="seconds of steady load")
     p.add_argument("--warmup", type=float, default=None, help="seconds before the memory/latency bars apply "
@@ -166,12 +229,16 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     print(f"load average before the server starts: {' '.join(f'{v:.2f}' for v in os.getloadavg())} "
           f"on {os.cpu_count()} cores", flush=True)
+    users, replicas = [int(v) for v in a.users.split(",")], [int(v) for v in a.replicas.split(",")]
+    warmup = a.warmup if a.warmup is not None else min(120.0, a.duration / 5)
+    if replicas != [0] or len(users) > 1:
+        replicated(replicas, users, a.think, a.duration, warmup, a.every)
+        return 0
     with loadgen.Server(log=a.log) as server:
         if a.storm:
             storm(server, a.storm, a.others, a.think, a.idle, a.every, a.storm_limit)
         else:
-            warmup = a.warmup if a.warmup is not None else min(120.0, a.duration / 5)
-            steady(server, a.users, a.think, a.duration, warmup, a.every)
+            steady(server, users[0], a.think, a.duration, warmup, a.every)
     return 0
 
 

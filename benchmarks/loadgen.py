@@ -14,6 +14,11 @@ The protocol, as Streamlit 1.67's server reads it (``streamlit/web/server/starle
 * a widget is changed by sending its full ``WidgetState`` (id from the element proto; a widget created with
   ``key=K`` has an id ending in ``-K``); widgets left out keep their values.
 
+Through a load balancer (``deploy/cluster.py``: nginx in front of replicas) a visitor first loads the page, which sets
+the affinity cookie, and sends it with every websocket, as a browser does (`page_cookie`).  When a connection drops
+(its replica stopped), the visitor reconnects as a reloaded tab does: a new session on the same URL, which the app
+keeps up to date with the whole view (``page_info_changed``), and checks that the view came back.
+
 `Session` is one browser tab; `Server` starts ``streamlit run app.py`` on a free port; `rss_mb` sums the resident
 memory of a process and its children from ``/proc``; `user` is one simulated visitor; `run_users` runs many.
 """
@@ -132,13 +137,22 @@ class Rerun:
     elements: int  # deltas received
 
 
-class Session:
-    """One browser tab: a websocket session that reruns the app and keeps track of its widgets' ids."""
+def page_cookie(base: str, timeout: float = 30.0) -> str:
+    """Load the page as a browser's first visit does; returns the cookie it set (``name=value``), "" if none."""
+    with urllib.request.urlopen(f"http://{base}/", timeout=timeout) as r:
+        r.read()
+        return "; ".join(c.split(";", 1)[0].strip() for c in r.headers.get_all("Set-Cookie") or ())
 
-    def __init__(self, base: str, timeout: float = 120.0):
+
+class Session:
+    """One browser tab: a websocket session that reruns the app and keeps track of its widgets' ids and of its URL
+    (``query_string``: what it asked for, then what the app wrote into the URL)."""
+
+    def __init__(self, base: str, timeout: float = 120.0, cookie: str = ""):
         self.ws = websocket.create_connection(f"ws://{base}/_stcore/stream", subprotocols=["streamlit"],
-                                              timeout=timeout)
+                                              timeout=timeout, cookie=cookie or None)
         self.page_script_hash = ""
+        self.query_string = ""
         self.widgets: dict[str, object] = {}  # user key -> the widget's element proto (has .id)
 
     def rerun(self, query_string: str = "", page_name: str = "", widgets: dict[str, dict] | None = None) -> Rerun:
@@ -148,7 +162,7 @@ class Session:
         {"double_value": 1.0}}``); the key must have been seen in an earlier run of this session."""
         msg = BackMsg()
         cs = msg.rerun_script
-        cs.query_string = query_string
+        cs.query_string = self.query_string = query_string if widgets is None else self.query_string
         cs.page_script_hash = self.page_script_hash
         cs.page_name = page_name
         for key, fields in (widgets or {}).items():
@@ -164,6 +178,8 @@ class Session:
                 frame = self.ws.recv()
             except (websocket.WebSocketException, OSError) as err:
                 return Rerun(time.perf_counter() - t0, -1, [f"connection: {err!r}"], elements)
+            if not isinstance(frame, bytes):  # the server closed the socket (a close frame reads as "")
+                return Rerun(time.perf_counter() - t0, -1, [f"connection: closed ({frame!r})"], elements)
             fm = ForwardMsg()
             fm.ParseFromString(frame)
             kind = fm.WhichOneof("type")
@@ -175,6 +191,8 @@ class Session:
                 self.page_script_hash = fm.new_session.page_script_hash
             elif kind == "navigation" and fm.navigation.page_script_hash:
                 self.page_script_hash = fm.navigation.page_script_hash
+            elif kind == "page_info_changed":
+                self.query_string = fm.page_info_changed.query_string
             elif kind == "script_finished" and fm.script_finished != EARLY:
                 return Rerun(time.perf_counter() - t0, fm.script_finished, exceptions, elements)
 
@@ -204,8 +222,9 @@ class Sample:
     user: int
     latency: float
     ok: bool
-    what: str  # "open" (a new tab on a link) or "move" (a changed start point)
+    what: str  # "open" (a new tab on a link), "move" (a changed start point), "reconnect" (a dropped tab reloaded)
     detail: str = ""
+    cookie: str = ""  # the visitor's cookie (the load balancer's affinity key), "" without one
 
 
 @dataclasses.dataclass
@@ -249,44 +268,77 @@ def expression_link(i: int) -> str:
                                    "compare.optimizers": "sgd,adam", "compare.steps": "200"})
 
 
-def user(base: str, uid: int, links: Callable[[random.Random], str], think: float, stop: float, t0: float,
-         record: Callable[[Sample], None], moves: int = 4, seed: int = 0) -> None:
-    """One visitor until ``stop`` (a time.monotonic deadline): open a link in a new tab, then move the start
-    point ``moves`` times (as if typing x₀, y₀), thinking ``think`` seconds (±50 %) between runs; repeat."""
+def user(base: str, uid: int, links: Callable[[random.Random], str], think: float, running: Callable[[], bool],
+         t0: float, record: Callable[[Sample], None], moves: int = 4, seed: int = 0) -> None:
+    """One visitor while ``running()``: load the page (its cookie), open a link in a new tab,
+    then move the start point ``moves`` times (as if typing x₀, y₀), thinking ``think`` seconds (±50 %) between
+    runs; repeat.  A run whose connection dropped counts as an error and is followed by a reconnect (`reconnect`)."""
     rng = random.Random(seed * 1000 + uid)
     time.sleep(rng.uniform(0, think))  # stagger the arrivals
+    cookie = ""
 
-    def note(r: Rerun, what: str) -> bool:
-        ok = r.status == 0 and not r.exceptions
-        record(Sample(time.monotonic() - t0, uid, r.latency, ok, what, "; ".join(r.exceptions)
-                      or ("" if ok else f"status {r.status}")))
+    def note(r: Rerun, what: str, problem: str = "") -> bool:
+        ok = r.status == 0 and not r.exceptions and not problem
+        record(Sample(time.monotonic() - t0, uid, r.latency, ok, what, "; ".join(r.exceptions) or problem
+                      or ("" if ok else f"status {r.status}"), cookie))
         return r.status >= 0
 
-    while time.monotonic() < stop:
+    while running():
         try:
-            tab = Session(base)
+            cookie = cookie or page_cookie(base)
+            tab = Session(base, cookie=cookie)
         except (websocket.WebSocketException, OSError) as err:
-            record(Sample(time.monotonic() - t0, uid, 0.0, False, "open", f"connect: {err!r}"))
+            record(Sample(time.monotonic() - t0, uid, 0.0, False, "open", f"connect: {err!r}", cookie))
             time.sleep(think)
             continue
         try:
-            if not note(tab.rerun(links(rng)), "open"):
-                continue
-            for _ in range(moves):
+            run, what = tab.rerun(links(rng)), "open"
+            for i in range(moves + 1):
+                if not note(run, what):  # the connection dropped: reload the tab on its URL, as a browser would
+                    url = tab.query_string
+                    tab.close()
+                    tab = reconnect(base, cookie)
+                    run = tab.rerun(url)
+                    if not note(run, "reconnect", restored(tab)):
+                        break
+                if i == moves:
+                    break
                 time.sleep(think * rng.uniform(0.5, 1.5))
-                if time.monotonic() >= stop:
+                if not running():
                     break
                 x, y = tab.widgets.get("compare.x0"), tab.widgets.get("compare.y0")
                 if x is None or y is None:
-                    record(Sample(time.monotonic() - t0, uid, 0.0, False, "move", "no start-point inputs"))
+                    record(Sample(time.monotonic() - t0, uid, 0.0, False, "move", "no start-point inputs", cookie))
                     break
                 move = {"compare.x0": {"double_value": rng.uniform(x.min, x.max)},
                         "compare.y0": {"double_value": rng.uniform(y.min, y.max)}}
-                if not note(tab.rerun(widgets=move), "move"):
-                    break
+                run, what = tab.rerun(widgets=move), "move"
+        except (websocket.WebSocketException, OSError) as err:  # the reconnect itself failed
+            record(Sample(time.monotonic() - t0, uid, 0.0, False, "reconnect", f"connect: {err!r}", cookie))
         finally:
             tab.close()
         time.sleep(think * rng.uniform(0.5, 1.5))
+
+
+def reconnect(base: str, cookie: str, tries: int = 3) -> Session:
+    """A new websocket for a tab whose connection dropped; a second or third try after a second (a balancer may
+    need a moment to route around a replica that just went away)."""
+    for i in range(tries):
+        try:
+            return Session(base, cookie=cookie)
+        except (websocket.WebSocketException, OSError):
+            if i == tries - 1:
+                raise
+            time.sleep(1.0)
+
+
+def restored(tab: Session) -> str:
+    """"" when the tab's start-point inputs show the values in its URL (the view came back), else what differs."""
+    query = urllib.parse.parse_qs(tab.query_string)
+    wrong = [f"{key} {widget.value!r} (URL {query.get(key)})" for key in ("compare.x0", "compare.y0")
+             if (widget := tab.widgets.get(key)) is not None and key in query
+             and not (widget.set_value and widget.value == float(query[key][0]))]
+    return f"view not restored: {', '.join(wrong)}" if wrong else ""
 
 
 def warm(base: str, links: list[str]) -> list[Rerun]:
@@ -299,11 +351,16 @@ def warm(base: str, links: list[str]) -> list[Rerun]:
 
 
 def run_users(base: str, users: int, think: float, duration: float, links: Callable[[random.Random], str],
-              on_sample: Callable[[Sample], None] | None = None, seed: int = 0) -> list[Sample]:
-    """``users`` concurrent visitors for ``duration`` seconds; returns every run's `Sample`."""
+              on_sample: Callable[[Sample], None] | None = None, seed: int = 0,
+              stop: threading.Event | None = None) -> list[Sample]:
+    """``users`` concurrent visitors for ``duration`` seconds (or until ``stop`` is set); returns every run's
+    `Sample`."""
     samples: list[Sample] = []
     lock = threading.Lock()
     t0 = time.monotonic()
+
+    def running() -> bool:
+        return time.monotonic() < t0 + duration and not (stop is not None and stop.is_set())
 
     def record(s: Sample) -> None:
         with lock:
@@ -311,8 +368,13 @@ def run_users(base: str, users: int, think: float, duration: float, links: Calla
         if on_sample:
             on_sample(s)
 
-    threads = [threading.Thread(target=user, args=(base, i, links, think, t0 + duration, t0, record),
-                                kwargs={"seed": seed}, daemon=True) for i in range(users)]
+    def visitor(uid: int) -> None:
+        try:
+            user(base, uid, links, think, running, t0, record, seed=seed)
+        except Exception as err:  # a visitor that stops counts as an error, never silently
+            record(Sample(time.monotonic() - t0, uid, 0.0, False, "crash", repr(err)))
+
+    threads = [threading.Thread(target=visitor, args=(i,), daemon=True) for i in range(users)]
     for th in threads:
         th.start()
     for th in threads:

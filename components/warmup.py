@@ -5,7 +5,8 @@ critical points and six optimizer runs, each a program that JAX traces and XLA c
 the first visitor's page run, that is seconds of blank page.  `start` does the same work in a background thread
 as soon as the server process starts (`components.serve`, what ``make run`` runs), in the order the page needs it:
 the modules it imports, the grid (the player can show the surface), the six runs, the critical points.  Health
-checks are not held up: the server answers from its own thread.
+checks are not held up: the server answers from its own thread.  `finished` is what the readiness route
+(``/ready``, `components.serve`) reports, so a load balancer sends visitors only to a warm process.
 
 It calls the engine through the functions behind `components.cache` (their ``__wrapped__``), so it compiles exactly
 the programs the page will call -- the same surface function, optimizers, switches and step bucket -- without
@@ -47,6 +48,11 @@ def start() -> threading.Thread:
 def running() -> bool:
     """A warm-up was started and has not finished."""
     return _thread is not None and not _events["done"].is_set()
+
+
+def finished() -> bool:
+    """A warm-up was started in this process and has finished (or given up): the readiness a load balancer asks."""
+    return _events["done"].is_set()
 
 
 def wait(stage: str = "done", timeout: float = 120.0) -> bool:
@@ -121,21 +127,29 @@ def _reached(stage: str, t0: float) -> None:
 def _run_stages(t0: float) -> None:
     import pandas  # noqa: F401  Streamlit imports it to inspect a component's arguments (~0.6 s)
 
-    import landscapes
     from components import cache, export, first_view, outcomes, player  # noqa: F401  (the page's imports)
-    from optimizers import presets
 
     _reached("imports", t0)
-    params = {p.name: p.default for p in landscapes.parameters(first_view.SURFACE)}
-    key = cache.surface_key(first_view.SURFACE, params)
+    view(first_view.SURFACE, lambda stage: _reached(stage, t0))
+
+
+def view(name: str, reached=lambda stage: None) -> None:
+    """Compute what the Compare page opens with on the built-in surface ``name`` (its preset): the grid, the
+    default optimizers' runs, the critical points; ``reached("grid" | "runs" | "done")`` after each part."""
+    import landscapes
+    from components import cache, first_view
+    from optimizers import presets
+
+    params = {p.name: p.default for p in landscapes.parameters(name)}
+    key = cache.surface_key(name, params)
     surface = cache.surface.__wrapped__(key)
     cache.grid.__wrapped__(key)
-    _reached("grid", t0)
+    reached("grid")
     steps = presets.steps(surface)
-    for name in first_view.OPTIMIZERS:
-        hyperparams = tuple(presets.defaults(surface, name).items())
-        cache.trajectory.__wrapped__(key, name, surface.start, steps, hyperparams, "constant", (), 0.0, 0)
-    _reached("runs", t0)
+    for optimizer in first_view.OPTIMIZERS:
+        hyperparams = tuple(presets.defaults(surface, optimizer).items())
+        cache.trajectory.__wrapped__(key, optimizer, surface.start, steps, hyperparams, "constant", (), 0.0, 0)
+    reached("runs")
     cache.atlas.__wrapped__(key)
     cache.classify.__wrapped__(key, surface.start)
-    _reached("done", t0)
+    reached("done")

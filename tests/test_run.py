@@ -439,6 +439,64 @@ def test_compile_cache_writes_compiled_runners_to_disk(tmp_path):
     assert any("simulate" in name for name in entries), entries
 
 
+SHARED = textwrap.dedent("""
+    import json, sys, warnings
+    import jax
+    events = []
+    jax.monitoring.register_event_listener(lambda name, **kw: events.append(name))
+    import landscapes, optimizers
+    from optimizers import compile_cache
+    compile_cache.enable(sys.argv[1])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        runs = [optimizers.run(landscapes.get("rosenbrock"), name, steps=30) for name in ("sgd", "adam", "lion")]
+    print(json.dumps({"hits": events.count("/jax/compilation_cache/cache_hits"),
+                      "writes": events.count("/jax/compilation_cache/cache_misses"),
+                      "warnings": [str(w.message)[:200] for w in caught if "cache" in str(w.message)],
+                      "xy": [r.xy.tolist() for r in runs]}))
+""")
+
+
+def _share(cache) -> subprocess.Popen:
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    return subprocess.Popen([sys.executable, "-c", SHARED, str(cache)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _result(proc: subprocess.Popen) -> dict:
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err[-3000:]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_replicas_share_one_compile_cache(tmp_path):
+    """Two processes compiling the same programs into one empty cache at the same time (two replicas starting
+    together) both succeed without a cache error: JAX's LRUCache takes a file lock (``filelock``, i.e. flock)
+    around every read and write once a size cap is set, which `compile_cache.enable` does.  A third process then
+    loads every program from the cache and compiles none, with the same numbers."""
+    cache = tmp_path / "shared"
+    first, second = [_result(p) for p in [_share(cache), _share(cache)]]
+    for r in (first, second):
+        assert r["warnings"] == [] and r["writes"] + r["hits"] >= 3
+    assert first["writes"] >= 3  # the first to compile a program writes it; a later one may load it instead
+    third = _result(_share(cache))
+    assert third["writes"] == 0 and third["hits"] >= 3 and third["warnings"] == []
+    assert third["xy"] == first["xy"] == second["xy"]
+
+
+def test_a_truncated_cache_entry_costs_a_compile_not_a_wrong_answer(tmp_path):
+    """JAX writes an entry in place (no temporary file and rename): a replica killed in the middle of a write leaves
+    a truncated file.  Another process then warns, compiles that program itself and computes the same numbers."""
+    cache = tmp_path / "shared"
+    whole = _result(_share(cache))
+    for entry in cache.glob("*-cache"):
+        entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    broken = _result(_share(cache))
+    assert broken["hits"] == 0 and broken["warnings"]
+    assert all("Error reading persistent compilation cache entry" in w for w in broken["warnings"])
+    assert broken["xy"] == whole["xy"]
+
+
 # --------------------------------------------------------------------------------------- x and y as two params
 PER_COORDINATE_SURFACES = ("rosenbrock", "himmelblau", "elongated_valley")
 

@@ -90,3 +90,23 @@ def test_niced_raises_the_error_in_the_caller():
 
     with pytest.raises(ValueError, match="no"):
         warmup.niced(fail)
+
+
+def test_the_ready_route_answers_503_until_the_warm_up_is_done(monkeypatch):
+    """``/ready`` (components/serve.py), what nginx's supervisor and a Kubernetes readinessProbe ask: unlike
+    Streamlit's ``/_stcore/health``, it fails while the warm-up runs."""
+    import asyncio
+
+    import streamlit.config
+
+    # Importing serve builds its st.App, which records the main script in Streamlit's config: undone afterwards.
+    monkeypatch.setattr(streamlit.config, "_main_script_path", streamlit.config._main_script_path)
+    from components import serve
+
+    done = threading.Event()
+    monkeypatch.setitem(warmup._events, "done", done)
+    assert not warmup.finished()
+    assert asyncio.run(serve.ready(None)).status_code == 503
+    done.set()
+    answer = asyncio.run(serve.ready(None))
+    assert warmup.finished() and answer.status_code == 200 and answer.body == b"ready\n"
