@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import style, warmup
 from components.memory import collect_now_and_then
+from optimizers import compile_cache
 
 warmup.wait("imports")  # a visitor early after a start: let the warm-up finish its imports (see components.serve)
 
@@ -18,6 +19,7 @@ PAGES = [
 
 
 def run() -> None:
+    compile_cache.enable()  # the process's compiled programs kept on disk: a restarted server loads, not compiles
     st.set_page_config(page_title="Loss landscapes", page_icon="⛰️", layout="wide")
     style.apply()
     pages = [st.Page(path, title=title, icon=icon, url_path=url, default=i == 0)

@@ -3,18 +3,20 @@
 The sidebar holds every control (built from the registries; each widget key is also its URL parameter, so a copied
 link reproduces the view).  The main area shows the player (surface, critical points, paths; a click on the
 surface picks the start), each run's outcome in words, four diagnostics per step, the update rules that ran, an
-optional 3-D view, and the exports.  All computation is in the engine, reached through `components.cache`.
+optional 3-D view, and the exports.  All computation is in the engine, reached through `components.surfaces`
+and `components.runs`.
 """
 
 import numpy as np
 import streamlit as st
 
-from components import builder_controls, cache, claim_words, controls, export, figures, first_view, scaffold, scrub
-from components import warmup
+from components import builder_controls, claim_words, controls, export, figures, first_view, runs, scaffold, scrub
+from components import surfaces, titles, warmup
+from optimizers import base
 from components.outcomes import outcome as describe_outcome
 from components.player import encode_array, player
 from landscapes.source import python_code
-from optimizers import builder, catalog, claims, codegen, presets, schedules, tune
+from optimizers import builder, catalog, claims, codegen, flow, presets, schedules, tune
 
 PAGE = "compare"
 PLAYER = "compare.player"
@@ -33,10 +35,6 @@ NOISE_RANGE = (0.0, 100.0)  # the noise slider's bounds (also the noise scrub's 
 frame = scaffold.Frame(PAGE)
 
 
-def optimizer_title(name: str) -> str:
-    return catalog.get(name).title
-
-
 def narrow(latex: str) -> str:
     """The same formula for the narrow sidebar: small type, one statement per line."""
     if latex.startswith(r"\begin{aligned}"):
@@ -52,7 +50,7 @@ def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedul
     """Button callback (runs before the widgets exist, so it may set their values): tune and set each η."""
     tuned = []
     for name in names:
-        rate = next((h for h in cache.preset_hyperparams(key, name) if h.name == "learning_rate"), None)
+        rate = next((h for h in runs.preset_hyperparams(key, name) if h.name == "learning_rate"), None)
         if rate is None or rate.kind != "float":
             tuned.append((name, None, None, "it has no learning rate"))
             continue
@@ -60,7 +58,7 @@ def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedul
         candidates = controls.log_grid(rate.min, rate.max, rate.default)
         others = tuple((k, v) for k, v in hyperparams.get(name, {}).items() if k != "learning_rate")
         try:
-            result = cache.tuning(key, name, start, steps, others, candidates, schedule, schedule_params, noise, seed)
+            result = runs.tuning(key, name, start, steps, others, candidates, schedule, schedule_params, noise, seed)
         except Exception as err:  # the engine refused this configuration: say so in the report, keep the page
             tuned.append((name, None, None, f"the runs failed ({type(err).__name__})"))
             continue
@@ -80,10 +78,10 @@ def tuning_report(key, start, steps, schedule, noise) -> str | None:
     lines = []
     for name, before, after, why in tuned["rows"]:
         if after is None:
-            lines.append(f"- {optimizer_title(name)}: not tuned, {why}.")
+            lines.append(f"- {titles.optimizer(name)}: not tuned, {why}.")
         else:
             was = f" (was {controls.fmt(before)})" if before is not None and before != after else ""
-            lines.append(f"- {optimizer_title(name)}: η = {controls.fmt(after)}{was}")
+            lines.append(f"- {titles.optimizer(name)}: η = {controls.fmt(after)}{was}")
     return (f"**Tuned η** on this surface: for each optimizer, every learning rate on its slider ran {steps} steps "
             f"from this start and {tune.JITTER_STARTS} jittered starts (σ = {tune.JITTER_SPREAD:.0%} of the box), "
             f"the other settings (schedule, noise) as they were; the η with the lowest mean final loss among those that "
@@ -107,17 +105,18 @@ def apply_released_scrub(selected) -> None:
             st.session_state[f"compare.{optimizer}.{name}"] = value
 
 
-def scrub_view(key: tuple, name: str, runs: dict, hyperparams: dict, start, steps, schedule, schedule_params,
+def scrub_view(key: tuple, name: str, trajectories: dict, hyperparams: dict, start, steps, schedule, schedule_params,
                noise, seed) -> tuple[dict | None, str]:
     """The live scrub's data for the player, and a sentence for the page (what it moves, its bound)."""
     label = SCRUB_LABELS.get(name, name)
     if name == scrub.NOISE:
-        owners = list(runs)
+        owners = list(trajectories)
         options = {n: controls.slider_options(*NOISE_RANGE, 0.0, log=True) for n in owners}
         current = {n: noise for n in owners}
     else:
-        owners = [n for n in runs if any(h.name == name and h.kind == "float" for h in catalog.get(n).hyperparams)]
-        shown = {n: next(h for h in cache.preset_hyperparams(key, n) if h.name == name) for n in owners}
+        owners = [n for n in trajectories
+                  if any(h.name == name and h.kind == "float" for h in catalog.get(n).hyperparams)]
+        shown = {n: next(h for h in runs.preset_hyperparams(key, n) if h.name == name) for n in owners}
         options = {n: controls.slider_options(h.min, h.max, h.default, h.log) for n, h in shown.items()}
         current = {n: float(hyperparams[n][name]) for n in owners}
     if not owners:
@@ -132,17 +131,17 @@ def scrub_view(key: tuple, name: str, runs: dict, hyperparams: dict, start, step
     for n in owners:
         fixed = tuple((k, v) for k, v in hyperparams[n].items() if k != name)
         try:
-            runs_by_notch[n] = cache.trajectory_grid(key, n, start, steps, fixed, schedule,
+            runs_by_notch[n] = runs.trajectory_grid(key, n, start, steps, fixed, schedule,
                                                      tuple(schedule_params.items()), noise, seed, name,
                                                      tuple(float(v) for v in s.values[n]))
         except Exception as err:  # the engine refused a notch's configuration: no scrub for this optimizer
-            scaffold.engine_failed(f"The live scrub of {optimizer_title(n)}", err)
+            scaffold.engine_failed(f"The live scrub of {titles.optimizer(n)}", err)
     if not runs_by_notch:
         return None, "The live scrub has nothing to show: the engine refused every optimizer's notches (above)."
     payload = scrub.payload(s, runs_by_notch, encode_array)
     size = scrub.payload_bytes(payload)
     moved = "the noise σ of every path" if name == scrub.NOISE else (
-        f"{label} of {', '.join(optimizer_title(n) for n in runs_by_notch)}, each along its own slider")
+        f"{label} of {', '.join(titles.optimizer(n) for n in runs_by_notch)}, each along its own slider")
     return payload, (f"**Live scrub** (the slider under Play): drag it to see the paths for {count} values of "
                      f"{moved}, computed at once; nothing is sent to the server until you let go, which sets the "
                      f"sidebar. The charts below show the released values. Data: {size / 1e6:.2f} MB "
@@ -174,7 +173,7 @@ with st.sidebar:
                             help=f"At most {MAX_STEPS} steps (the player animates every one).")
     selected = controls.choices(
         "compare.optimizers", "Optimizers", catalog.names(), DEFAULT_OPTIMIZERS, max_items=MAX_OPTIMIZERS,
-        format_func=optimizer_title,
+        format_func=titles.optimizer,
         help=f"At most {MAX_OPTIMIZERS} at once. Each one's update rule and hyperparameters are below.")
     built = builder_controls.section(PAGE)  # your own, from optax blocks: runs as one more optimizer
     if built is not None:
@@ -183,7 +182,7 @@ with st.sidebar:
     for name in selected:
         spec = catalog.get(name)
         with st.expander(spec.title):
-            shown = cache.preset_hyperparams(key, name) if surface is not None else spec.hyperparams
+            shown = runs.preset_hyperparams(key, name) if surface is not None else spec.hyperparams
             hyperparams[name] = controls.hyperparameters(f"compare.{name}", shown, context=spec.title)
             switches = {h.name: hyperparams[name][h.name] for h in spec.hyperparams if h.kind != "float"}
             rules[name] = catalog.latex_for(name, **switches)
@@ -237,11 +236,11 @@ def show_surface_first(slot) -> None:
     if st.session_state.pop("_compare.surface_first", False):
         return
     waiting = [n for n in selected
-               if not cache.trajectory_ready(key, n, steps, tuple(hyperparams[n].items()), schedule, noise)]
+               if not runs.trajectory_ready(key, n, steps, tuple(hyperparams[n].items()), schedule, noise)]
     if not waiting:
         return
     st.session_state["_compare.surface_first"] = True
-    names = ", ".join(optimizer_title(n) for n in waiting)
+    names = ", ".join(titles.optimizer(n) for n in waiting)
     with slot:
         player(grid, [], layout=layout, start=start, key=PLAYER, title=surface.title, blank=blank,
                height=560 if layout == "overlay" else 420,
@@ -251,7 +250,7 @@ def show_surface_first(slot) -> None:
     def compute():
         for name in waiting:
             try:
-                cache.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
+                runs.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
                                  tuple(schedule_params.items()), noise, seed)
             except Exception:  # reported by the full run that follows
                 pass
@@ -275,53 +274,54 @@ if report:
     st.info(report, icon=":material/tune:")
 
 warmup.wait("grid")  # a server warming up computes the grid first; compiling it twice would only slow both
-grid = cache.grid(key)
-lost = cache.range_mask(key)
+grid = surfaces.grid(key)
+lost = surfaces.range_mask(key)
 blank = lost.any if lost.any.any() else None
 player_slot = st.empty()
 show_surface_first(player_slot)
-critical = cache.critical_points(key)
+critical = surfaces.critical_points(key)
 markers = [(p.xy[0], p.xy[1], p.kind, f"{p.kind}, f = {p.value:.4g}") for p in critical]
 minima = [p.xy for p in critical if p.kind == "minimum"] + [m.xy for m in surface.minima]
 global_minima = [m.xy for m in surface.minima if m.kind == "global"] or [
     p.xy for p in critical if p.kind == "minimum" and p.value <= min(q.value for q in critical) + 1e-9]
 diagonal = float(np.hypot(xhi - xlo, yhi - ylo))
-start_curvature = cache.classify(key, start).eigenvalues
+start_curvature = surfaces.classify(key, start).eigenvalues
 
-runs, outcomes, paths = {}, {}, []
+trajectories, outcomes, paths = {}, {}, []
 colours = figures.optimizer_colours(selected)
 for name in selected:
     try:
-        runs[name] = cache.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
+        trajectories[name] = runs.trajectory(key, name, start, steps, tuple(hyperparams[name].items()), schedule,
                                       tuple(schedule_params.items()), noise, seed)
     except Exception as err:  # the engine refused this configuration: say which and why, keep the page
-        scaffold.engine_failed(optimizer_title(name), err)
+        scaffold.engine_failed(titles.optimizer(name), err)
         continue
-    traj = runs[name]
-    scheduled = cache.schedule_applies(name, schedule)
-    end = cache.classify(key, (float(traj.xy[-1, 0]), float(traj.xy[-1, 1])))
+    traj = trajectories[name]
+    scheduled = base.schedule_applies(catalog.get(name), schedule)
+    end = surfaces.classify(key, (float(traj.xy[-1, 0]), float(traj.xy[-1, 1])))
     outcomes[name] = describe_outcome(
         traj, end_kind=end.kind, critical=[(p.xy, p.kind) for p in critical], global_minima=global_minima,
         box_diagonal=diagonal, name=name, hyperparams=hyperparams[name], start_eigenvalues=start_curvature,
         scheduled=scheduled)
-    path = {"name": name, "label": optimizer_title(name), "color": colours[name],
+    path = {"name": name, "label": titles.optimizer(name), "color": colours[name],
             "xy": traj.xy, "loss": traj.loss, "grad_norm": traj.grad_norm, "learning_rate": traj.learning_rate,
             "status": outcomes[name].status, "diverged_at": traj.diverged_at,
             # A run out of float64's range "converged" only on numbers that lost their digits: not said at any step.
             "converged_at": -1 if outcomes[name].status == "out of range" else traj.converged_at}
     if show_flow and name == "sgd":
-        path["flow_xy"] = cache.flow(key, start, "gradient", float(np.sum(traj.learning_rate)))
+        path["flow_xy"] = runs.flow(key, start, "gradient", float(np.sum(traj.learning_rate)))
     elif show_flow and name == "momentum" and not scheduled:
         eta, mu = hyperparams[name]["learning_rate"], hyperparams[name]["momentum"]
-        path["flow_xy"] = cache.flow(key, start, "heavy_ball", steps * np.sqrt(eta), (1 - mu) / np.sqrt(eta))
+        step_time, friction = flow.momentum_time_and_friction(eta, mu)
+        path["flow_xy"] = runs.flow(key, start, "heavy_ball", steps * step_time, friction)
     paths.append(path)
 
 if not selected:
     st.info("Pick at least one optimizer in the sidebar.")
 scrub_payload, scrub_note = None, ""
-if scrub_name != SCRUB_OFF and runs:
-    scrub_payload, scrub_note = scrub_view(key, scrub_name, runs, hyperparams, start, steps, schedule, schedule_params,
-                                           noise, seed)
+if scrub_name != SCRUB_OFF and trajectories:
+    scrub_payload, scrub_note = scrub_view(key, scrub_name, trajectories, hyperparams, start, steps, schedule,
+                                           schedule_params, noise, seed)
 with player_slot:
     player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,
            height=560 if layout == "overlay" else 420, scrub=scrub_payload, blank=blank)
@@ -330,18 +330,18 @@ if range_note:
     st.caption(range_note)
 if scrub_note:
     st.caption(scrub_note)
-elif scrub_name == SCRUB_OFF and runs:
+elif scrub_name == SCRUB_OFF and trajectories:
     st.caption("Tip: **Live scrub** (sidebar, View) adds a slider to the player that moves η, or another "
                "hyperparameter, and redraws every path while you drag.")
 if show_flow:
     st.caption("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σₖ ηₖ "
                "(drawn with GD), and momentum's heavy-ball ODE ẍ + aẋ + ∇f = 0, a = (1 − μ)/√η, up to "
                "t = steps·√η (drawn with momentum, constant η only)."
-               if {"sgd", "momentum"} & set(runs) else
+               if {"sgd", "momentum"} & set(trajectories) else
                "The continuous-time limits belong to gradient descent and momentum: select one of them.")
 
 if surface.description or surface.preset.claims:
-    facts = claim_words.shown(surface.preset.claims, claims.scene(runs, surface, critical), optimizer_title)
+    facts = claim_words.shown(surface.preset.claims, claims.scene(trajectories, surface, critical), titles.optimizer)
     description_slot.caption(surface.description + ("\n\n**What these runs show:**\n" + "".join(
         f"\n- {fact}" for fact in facts) if facts else ""))
 
@@ -351,20 +351,20 @@ sentences = []
 for name, result in outcomes.items():
     why = ("" if catalog.get(name).converges or result.status == "converged"
            else " This rule is not expected to settle with a constant η (see its notes in the sidebar).")
-    sentences.append(f"**{optimizer_title(name)}**: :{colour[result.status]}[{result.text}]{why}")
+    sentences.append(f"**{titles.optimizer(name)}**: :{colour[result.status]}[{result.text}]{why}")
 if sentences:
     st.markdown("  \n".join(sentences))
 
 # Diagnostics per step, one line per optimizer.
-if runs:
-    tables = {name: export.table(traj, minima) for name, traj in runs.items()}
+if trajectories:
+    tables = {name: export.table(traj, minima) for name, traj in trajectories.items()}
     stride = max(1, int(np.ceil((steps + 1) / CHART_POINTS)))
     reference = min((m.value for m in surface.minima), default=None)
     losses, loss_note = export.log_axis_losses([t["loss"] for t in tables.values()], reference)
 
     def lines(column_values):
         return [{"x": tables[n]["step"][::stride].astype(np.int32), "y": np.asarray(v[::stride], np.float32),
-                 "label": optimizer_title(n), "color": colours[n]}
+                 "label": titles.optimizer(n), "color": colours[n]}
                 for n, v in column_values]
 
     # Lazy tabs: only the open tab is built and sent.  The first one holds no chart, so that a slider move
@@ -373,7 +373,7 @@ if runs:
         ["Update rules", "Loss", "Distance to a minimum", "Gradient norm", "Update / parameter ratio"],
         key="compare.charts", on_change="rerun")
     if rules_tab.open:
-        shown = [(optimizer_title(name), rules[name]) for name in runs]
+        shown = [(titles.optimizer(name), rules[name]) for name in trajectories]
         if schedule != "constant":
             shown.append((f"Schedule: {schedule_spec.title} (for every optimizer that takes one)", schedule_spec.latex))
         rules_tab.markdown("\n\n".join(f"**{title}**\n\n$$\n{latex}\n$$" for title, latex in shown))
@@ -407,14 +407,14 @@ if runs:
                        "for a network's weights; on a 2-D surface it also depends on where the origin is).")
 
 view3d = st.expander("3-D view", key="compare.view3d", on_change="rerun")
-if view3d.open and runs:
-    coarse = cache.grid(key, None, 81)
+if view3d.open and trajectories:
+    coarse = surfaces.grid(key, None, 81)
     with view3d:
         st.plotly_chart(figures.surface3d_figure(coarse.x, coarse.y, coarse.z, paths=paths),
                         key="compare.chart.3d")
 
 # Exports (the data is generated only when a button is pressed; the code only while its expander is open).
-if runs:
+if trajectories:
     config = controls.values(PAGE)
     results = {n: o.text for n, o in outcomes.items()}
     row = st.container(horizontal=True)
@@ -426,8 +426,8 @@ if runs:
     code_box = st.expander("Copy as optax code", key="compare.code", on_change="rerun")
     if code_box.open:
         with code_box:
-            chosen = controls.choice("compare.export", "Optimizer", list(runs), next(iter(runs)),
-                                     format_func=optimizer_title)
+            chosen = controls.choice("compare.export", "Optimizer", list(trajectories), next(iter(trajectories)),
+                                     format_func=titles.optimizer)
             st.code(codegen.optax_code(chosen, hyperparams[chosen], schedule=schedule,
                                       schedule_params=schedule_params, steps=steps, start=start, noise=noise,
                                       seed=seed, surface=(surface.title, python_code(surface))), language="python")

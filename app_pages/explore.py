@@ -5,8 +5,8 @@ sections below; each widget key is also its URL parameter (``explore.*``), so a 
 The main area shows the atlas (contour map and 3-D view with every critical point marked by kind, and the same
 points as a table), then the selected point (click the map, pick a table row, or type x and y): its gradient,
 Hessian, eigenvectors and verdict, and four tabs: the local quadratic model, escaping a saddle, curvature maps and
-the gradient check.  All computation is in the engine, reached through `components.explore_views` and
-`components.cache`.
+the gradient check.  All computation is in the engine, reached through `components.explore` and
+`components.surfaces` / `components.runs`.
 """
 
 import json
@@ -14,8 +14,10 @@ import json
 import numpy as np
 import streamlit as st
 
-from components import cache, controls, explore_views as views, figures, scaffold
+from components import controls, figures, runs, scaffold, surfaces
+from components.explore import compute, figures as charts, words
 from landscapes.expression import DEFAULT_BOUNDS
+from optimizers import analytic
 
 PAGE = "explore"
 CUSTOM = scaffold.CUSTOM
@@ -85,7 +87,7 @@ with st.sidebar:
         ymax = controls.number("explore.ymax", "y max", default_box[1][1], -LIMIT, LIMIT, format="%.4g")
     st.button("Reset the view box", on_click=set_box, args=(default_box,), key="explore.reset_box",
               help="The surface's own box. The atlas, the maps and the tolerances follow the view box.")
-    problem = views.box_problem(xmin, xmax, ymin, ymax)
+    problem = words.box_problem(xmin, xmax, ymin, ymax)
     if problem:
         problems.append(f"View box: {problem}; using the surface's box instead.")
         box = default_box
@@ -98,19 +100,19 @@ with st.sidebar:
         usable = typed is not None
 
     if usable:
-        atlas = cache.atlas(key, box)
+        atlas = surfaces.atlas(key, box)
         points = atlas.points
         # A click on the map or a row of the table (from the last run) moves the selected point, before its inputs.
         if st.session_state.get("_explore.point_for", identity) != identity:
-            set_point(views.default_point(points, cache.surface(key).start))
+            set_point(compute.default_point(points, surfaces.surface(key).start))
         st.session_state["_explore.point_for"] = identity
-        clicked = views.selected_xy(new_event(MAP))
+        clicked = compute.selected_xy(new_event(MAP))
         if clicked is not None:
-            set_point(views.snap(clicked, points, box))
-        row = views.selected_row(new_event(TABLE))
+            set_point(compute.snap(clicked, points, box))
+        row = compute.selected_row(new_event(TABLE))
         if row is not None and row < len(points):
             set_point(points[row].xy)
-        start = views.default_point(points, cache.surface(key).start)
+        start = compute.default_point(points, surfaces.surface(key).start)
     else:
         points, start = (), (0.0, 0.0)
 
@@ -125,7 +127,7 @@ with st.sidebar:
     saddles = [p for p in points if p.kind == "saddle"]
     if saddles:
         st.button("Go to the nearest saddle", key="explore.to_saddle", on_click=set_point,
-                  args=(views.nearest(saddles, xy).xy,))
+                  args=(compute.nearest(saddles, xy).xy,))
 
     st.header("Sections")
     radius = controls.scalar("explore.radius", "Local window (fraction of the box)", 0.25, 0.02, 1.0,
@@ -138,8 +140,8 @@ with st.sidebar:
                             help="Saddle escape: each step sees ∇f + σξ, ξ ~ N(0, I).")
     steps = controls.scalar("explore.steps", "Steps", 200, 20, 2000, integer=True)
     seed = controls.number("explore.seed", "Noise seed", 0, 0, 2**31 - 1, integer=True)
-    shade = controls.choice("explore.shade", "Curvature map: shade by", list(views.CURVATURE_MODES), "shape",
-                            format_func=views.CURVATURE_MODES.get)
+    shade = controls.choice("explore.shade", "Curvature map: shade by", list(words.CURVATURE_MODES), "shape",
+                            format_func=words.CURVATURE_MODES.get)
 
 controls.finish(PAGE)
 
@@ -150,17 +152,17 @@ if not usable:
     show_notices()
     st.stop()
 
-surface = cache.surface(key)
+surface = surfaces.surface(key)
 st.latex(surface.latex)  # built-in LaTeX, or built from the parsed tree of a typed formula
 if surface.name != CUSTOM and surface.description:
     st.caption(surface.description)
 
-summary, atlas_notes = views.describe_atlas(atlas, box)
+summary, atlas_notes = words.describe_atlas(atlas, box)
 st.markdown(f"**{summary}**")
 for note in atlas_notes:
     st.warning(note)
-g = cache.grid(key, box, views.GRID_N)
-lost = cache.range_mask(key, box, views.GRID_N)
+g = surfaces.grid(key, box, compute.GRID_N)
+lost = surfaces.range_mask(key, box, compute.GRID_N)
 if np.all(np.isfinite(g.z)) and np.ptp(g.z) == 0 and not lost.any.any():
     st.warning("f is constant on this view box: every point is a critical point and the Hessian is zero, so the "
                "second-derivative test says nothing anywhere.")
@@ -171,41 +173,41 @@ elif not np.all(np.isfinite(g.z)):
     st.caption(f"f is not finite (inf or NaN) at {np.mean(~np.isfinite(g.z)):.0%} of the map's grid: those "
                f"regions are left blank.")
 
-info = cache.classify(key, xy, box)
-arrows = views.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
+info = surfaces.classify(key, xy, box)
+arrows = compute.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
 map_col, view3d_col = st.columns([3, 2])
 with map_col:
-    st.plotly_chart(views.atlas_map(g, points, box, selected=info, arrows=arrows, blank=lost.any,
+    st.plotly_chart(charts.atlas_map(g, points, box, selected=info, arrows=arrows, blank=lost.any,
                                     undecided=atlas.undecided), key=MAP, on_select="rerun", selection_mode="points")
 with view3d_col:
-    coarse = cache.grid(key, box, views.SURFACE3D_N)
-    st.plotly_chart(views.atlas_3d(coarse, points, selected=info), key="explore.chart3d")
+    coarse = surfaces.grid(key, box, compute.SURFACE3D_N)
+    st.plotly_chart(charts.atlas_3d(coarse, points, selected=info), key="explore.chart3d")
 st.caption("Markers: ★ minimum, ▲ maximum, ✕ saddle, ◇ degenerate (test inconclusive). The arrows are the "
            "Hessian's eigenvectors at the selected point, drawn the same length (the legend gives each λ), blue "
            "where λ > 0 (f curves up), red where λ < 0 (f curves down).")
 if points:
-    st.dataframe(views.atlas_table(points), key=TABLE, on_select="rerun", selection_mode="single-row",
+    st.dataframe(words.atlas_table(points), key=TABLE, on_select="rerun", selection_mode="single-row",
                  hide_index=True, height=min(38 + 35 * len(points), 320),
-                 column_config={c: st.column_config.NumberColumn(c, format="%.6g") for c in views.TABLE_COLUMNS[:5]})
+                 column_config={c: st.column_config.NumberColumn(c, format="%.6g") for c in words.TABLE_COLUMNS[:5]})
 
 # ------------------------------------------------------------------------------------------------ the selected point
-st.header(f"Point ({views.fmt(xy[0], 6)}, {views.fmt(xy[1], 6)})")
-if not views.inside(xy, box):
+st.header(f"Point ({words.fmt(xy[0], 6)}, {words.fmt(xy[1], 6)})")
+if not compute.inside(xy, box):
     st.caption("This point lies outside the view box, so it is not on the map.")
-headline, reason = views.verdict(info)
+headline, reason = words.verdict(info)
 colour = {"minimum": "green", "maximum": "red", "saddle": "violet", "degenerate": "orange"}.get(info.kind, "gray")
 st.markdown(f"#### :{colour}[{headline}]")
 st.text(reason)  # plain text: the engine's sentence, with its arrows and numbers
-finite = views.nonfinite_problem(info) is None
+finite = words.nonfinite_problem(info) is None
 if finite:
     grad_col, hess_col = st.columns(2)
-    grad_col.latex(r"f(p) = " + views.latex_number(info.value) + r",\qquad \nabla f(p) = "
-                   + views.latex_matrix([[info.gradient[0]], [info.gradient[1]]]))
-    hess_col.latex(r"H(p) = \nabla^2 f(p) = " + views.latex_matrix(info.hessian))
+    grad_col.latex(r"f(p) = " + words.latex_number(info.value) + r",\qquad \nabla f(p) = "
+                   + words.latex_matrix([[info.gradient[0]], [info.gradient[1]]]))
+    hess_col.latex(r"H(p) = \nabla^2 f(p) = " + words.latex_matrix(info.hessian))
     vec = info.eigenvectors
-    st.latex(r"H v_i = \lambda_i v_i:\qquad \lambda_1 = " + views.latex_number(info.eigenvalues[0]) + r",\ v_1 = "
-             + views.latex_matrix([[vec[0, 0]], [vec[1, 0]]]) + r"\qquad \lambda_2 = "
-             + views.latex_number(info.eigenvalues[1]) + r",\ v_2 = " + views.latex_matrix([[vec[0, 1]], [vec[1, 1]]]))
+    st.latex(r"H v_i = \lambda_i v_i:\qquad \lambda_1 = " + words.latex_number(info.eigenvalues[0]) + r",\ v_1 = "
+             + words.latex_matrix([[vec[0, 0]], [vec[1, 0]]]) + r"\qquad \lambda_2 = "
+             + words.latex_number(info.eigenvalues[1]) + r",\ v_2 = " + words.latex_matrix([[vec[0, 1]], [vec[1, 1]]]))
 
 # ------------------------------------------------------------------------------------------------ sections
 model_tab, escape_tab, curvature_tab, check_tab = st.tabs(
@@ -220,12 +222,12 @@ if model_tab.open:
             st.info("The quadratic model needs a finite gradient and Hessian at p.")
         else:
             window = ((xy[0] - half, xy[0] + half), (xy[1] - half, xy[1] + half))
-            local = cache.grid(key, window, views.LOCAL_N)
-            model = views.quadratic_model(info, local.x, local.y)
-            st.plotly_chart(views.local_model_figure(local.x, local.y, local.z, model, info,
-                                                     views.eigen_arrows(info, 0.6 * half)), key="explore.chart.model")
-            st.caption(f"Filled: the true f around p (window ±{views.fmt(half)}). Dashed: the model q at the same "
-                       f"levels. Inside the red line q is within {views.MODEL_TOLERANCE:.0%} of f's range over the "
+            local = surfaces.grid(key, window, compute.LOCAL_N)
+            model = compute.quadratic_model(info, local.x, local.y)
+            st.plotly_chart(charts.local_model_figure(local.x, local.y, local.z, model, info,
+                                                     compute.eigen_arrows(info, 0.6 * half)), key="explore.chart.model")
+            st.caption(f"Filled: the true f around p (window ±{words.fmt(half)}). Dashed: the model q at the same "
+                       f"levels. Inside the red line q is within {compute.MODEL_TOLERANCE:.0%} of f's range over the "
                        f"window: there the second-order Taylor picture holds. Shrink the window in the sidebar to "
                        f"see the two agree.")
 
@@ -239,13 +241,13 @@ if escape_tab.open:
         else:
             lam1, lam2 = (float(v) for v in info.eigenvalues)
             vectors = (tuple(map(float, info.eigenvectors[:, 0])), tuple(map(float, info.eigenvectors[:, 1])))
-            t, change = cache.profiles(key, xy, vectors, half, views.PROFILE_N)
-            st.plotly_chart(views.profile_figure(t, change, (lam1, lam2)), key="explore.chart.profile")
-            st.caption(f"Along v₁ (λ₁ = {views.fmt(lam1)} < 0) f falls like ½λ₁t²: the eigenvector of the negative "
+            t, change = surfaces.profiles(key, xy, vectors, half, compute.PROFILE_N)
+            st.plotly_chart(charts.profile_figure(t, change, (lam1, lam2)), key="explore.chart.profile")
+            st.caption(f"Along v₁ (λ₁ = {words.fmt(lam1)} < 0) f falls like ½λ₁t²: the eigenvector of the negative "
                        f"eigenvalue points downhill out of the saddle, though the gradient there is zero.")
-            eta = eta_fraction * 2.0 / lam2
-            st.markdown(f"Four runs of {steps} steps from the saddle: gradient descent with η = {views.fmt(eta)} "
-                        f"(= {eta_fraction:g} · 2/λ₂, growth 1 + η|λ₁| = {views.fmt(1 + eta * abs(lam1))} per step "
+            eta = eta_fraction * analytic.learning_rate_limit("sgd", lam2)  # a fraction of 2/λ₂
+            st.markdown(f"Four runs of {steps} steps from the saddle: gradient descent with η = {words.fmt(eta)} "
+                        f"(= {eta_fraction:g} · 2/λ₂, growth 1 + η|λ₁| = {words.fmt(1 + eta * abs(lam1))} per step "
                         f"along v₁), the second-order rules with their full step η = 1; the noisy ones see "
                         f"∇f + σξ with σ = {noise:g} (seed {seed}).")
             paths, lines = [], []
@@ -254,53 +256,53 @@ if escape_tab.open:
                 colour_ = escape_colours[name]
                 hyper = (("learning_rate", float(eta)),) if name == "sgd" else ()
                 try:
-                    traj = cache.trajectory(key, name, xy, steps, hyper, noise=noise if noisy else 0.0, seed=seed)
+                    traj = runs.trajectory(key, name, xy, steps, hyper, noise=noise if noisy else 0.0, seed=seed)
                 except Exception as err:  # the engine refused this configuration: say which and why
                     scaffold.engine_failed(label, err)
                     continue
-                outcome, sentence = views.escape_summary(traj.xy, traj.loss, traj.status, traj.diverged_at, xy,
+                outcome, sentence = words.escape_summary(traj.xy, traj.loss, traj.status, traj.diverged_at, xy,
                                                          info.value, box)
                 st.markdown(f"**{label}**: :{'green' if outcome == 'escaped' else 'red'}[{sentence}]. {expect}")
                 paths.append({"xy": traj.xy, "label": label, "color": colour_, "dash": dash})
                 lines.append({"x": np.arange(len(traj.loss)), "y": traj.loss, "label": label, "color": colour_,
                               "dash": dash})
             if paths:
-                st.plotly_chart(views.paths_figure(g, box, xy, paths), key="explore.chart.paths")
+                st.plotly_chart(charts.paths_figure(g, box, xy, paths), key="explore.chart.paths")
                 st.plotly_chart(figures.line_figure(lines, ytitle="f(x_t)", title="f along each run"),
                                 key="explore.chart.escape_loss")
 
 if curvature_tab.open:
     with curvature_tab:
-        maps = cache.curvature(key, box, views.CURVATURE_N)
-        st.plotly_chart(views.curvature_figure(maps, shade, points, info), key="explore.chart.curvature")
+        maps = surfaces.curvature(key, box, compute.CURVATURE_N)
+        st.plotly_chart(charts.curvature_figure(maps, shade, points, info), key="explore.chart.curvature")
         if shade == "shape":
-            st.caption(views.shape_shares(maps))
+            st.caption(words.shape_shares(maps))
         elif shade == "condition":
             st.caption("κ = max|λ| / min|λ|: the ratio of the steepest to the flattest curvature; gradient descent "
                        "slows down by about this factor where it is large (white where min|λ| = 0).")
         else:
             st.caption("λmin < 0 (red): some direction curves down, as on a saddle or a dome.")
         st.subheader("Gradient descent's stability limit at p")
-        st.markdown(views.stability(info.eigenvalues).replace("*", "\\*"))
+        st.markdown(words.stability(info.eigenvalues).replace("*", "\\*"))
 
 if check_tab.open:
     with check_tab:
         st.latex(r"n_i(h) = \frac{f(p + h e_i) - f(p - h e_i)}{2h},\qquad "
                  r"\text{relative error} = \frac{\|a - n\|}{\|a\| + \|n\|}")
-        check, value = cache.gradient_check(key, xy), info.value
-        for sentence in views.gradient_check_words(check, value, box):
+        check, value = surfaces.gradient_check(key, xy), info.value
+        for sentence in words.gradient_check_words(check, value, box):
             st.markdown(sentence)
-        if views.gradient_vanishes(check, value, box):
+        if compute.gradient_vanishes(check, value, box):
             # At a critical point the check is meaningless; show the V-shape a little way off instead.
             (x0, x1), (y0, y1) = box
             near = (xy[0] + 0.05 * (x1 - x0), xy[1] + 0.05 * (y1 - y0))
-            check, value = cache.gradient_check(key, near), float(cache.classify(key, near, box).value)
-            st.markdown(f"Here instead is the check at a nearby point q = ({views.fmt(near[0])}, "
-                        f"{views.fmt(near[1])}), 5 % of the box away:")
-            for sentence in views.gradient_check_words(check, value, box):
+            check, value = surfaces.gradient_check(key, near), float(surfaces.classify(key, near, box).value)
+            st.markdown(f"Here instead is the check at a nearby point q = ({words.fmt(near[0])}, "
+                        f"{words.fmt(near[1])}), 5 % of the box away:")
+            for sentence in words.gradient_check_words(check, value, box):
                 st.markdown(sentence)
-        if np.all(np.isfinite(check.analytic)) and not views.gradient_vanishes(check, value, box):
-            st.plotly_chart(views.gradient_check_figure(check), key="explore.chart.check")
+        if np.all(np.isfinite(check.analytic)) and not compute.gradient_vanishes(check, value, box):
+            st.plotly_chart(charts.gradient_check_figure(check), key="explore.chart.check")
             st.dataframe({"component": ["∂f/∂x", "∂f/∂y"], "autodiff a": check.analytic,
                           "centred difference n (best h)": check.numeric,
                           "relative error": check.relative_error}, hide_index=True, key="explore.check_table",

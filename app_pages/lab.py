@@ -4,14 +4,15 @@ The sidebar picks the surface, the start and the run length; a row of sections (
 URL) picks the experiment: the learning-rate curve, a phase diagram over two hyperparameters, random against grid
 search, basins of attraction, a fair comparison of tuned optimizers, and learning-rate schedules.  Only the open
 section computes.  Every widget key starts with ``lab.`` and is also its URL parameter.  The computations, their
-caches and their figures live in `components.lab_views`; closed-form limits in `optimizers.analytic`.
+caches and their figures live in `components.lab` (compute, sweeps, words, figures); closed-form limits in
+`optimizers.analytic`.
 """
 
 import numpy as np
 import streamlit as st
 
-from components import cache, controls, figures, scaffold
-from components import lab_views as lv
+from components import controls, figures, outcomes, runs, scaffold, surfaces, titles
+from components.lab import compute, figures as charts, sweeps, words
 from landscapes.expression import MAX_LENGTH
 from optimizers import analytic, catalog, schedules
 
@@ -28,12 +29,8 @@ SECTIONS = {
 }
 METRICS = {"loss": "Final loss", "steps": "Steps to converge"}
 
-lv.restore_widget_state()
+controls.restore_widget_state(PAGE)
 frame = scaffold.Frame(PAGE)
-
-
-def optimizer_title(name: str) -> str:
-    return catalog.get(name).title
 
 
 def ordered(lo: float, hi: float, label: str, log: bool) -> tuple[float, float]:
@@ -76,38 +73,37 @@ with st.sidebar:
         start = scaffold.start_point(PAGE, surface.bounds, surface.start, choice.identity,
                                      help="Start of every run except the basin map's grid and the fair "
                                           "comparison's random starts.")
-        steps = controls.scalar("lab.steps", "Steps per run", 500, 10, lv.MAX_STEPS, integer=True,
-                                help=f"At most {lv.MAX_STEPS:,}. Sweeps keep only where each run ended, so memory "
+        steps = controls.scalar("lab.steps", "Steps per run", 500, 10, compute.MAX_STEPS, integer=True,
+                                help=f"At most {compute.MAX_STEPS:,}. Sweeps keep only where each run ended, so memory "
                                      "does not grow with the steps.")
-    st.caption(f"Bounds, so that no request can exhaust the server: {lv.LIMITS}.")
+    st.caption(f"Bounds, so that no request can exhaust the server: {words.LIMITS}.")
 
 # ------------------------------------------------------------------------------------------------ main area
 st.title("Lab: sweeps at scale")
 if surface is None:
     st.info("Fix the expression in the sidebar to run the sweeps.")
     controls.finish(PAGE)
-    lv.remember_widget_state(controls.values(PAGE))
+    controls.remember_widget_state(PAGE, controls.values(PAGE))
     frame.show_notices()
     st.stop()
 
 st.latex(surface.latex)
 with st.spinner("Finding the critical points…", show_time=True):
-    critical = cache.critical_points(key)
-    curvature = cache.quadratic_curvature(key)  # (λmin, λmax) on a quadratic, else None
-f_star = lv.lowest_minimum(critical, surface.minima)
+    critical = surfaces.critical_points(key)
+    curvature = sweeps.quadratic_curvature(key)  # (λmin, λmax) on a quadratic, else None
+f_star = compute.lowest_minimum(critical, surface.minima)
 quadratic_pd = curvature is not None and curvature[0] > 0
 section = controls.choice("lab.section", "Section", list(SECTIONS), "curve", format_func=SECTIONS.get, radio=True)
 
 
-STATUS_WORDS = {"converged": "converged", "diverged": "diverged", "max_steps": "still moving after the last step"}
 
 
 def gap_caption() -> None:
     if f_star is None:
         st.caption("No minimum is known on this surface: losses are shown as they are.")
     else:
-        st.caption(f"f* = {f_star:.6g}, the lowest known minimum; gaps below {lv.GAP_FLOOR:g} are drawn at "
-                   f"{lv.GAP_FLOOR:g}.")
+        st.caption(f"f* = {f_star:.6g}, the lowest known minimum; gaps below {compute.GAP_FLOOR:g} are drawn at "
+                   f"{compute.GAP_FLOOR:g}.")
 
 
 def curvature_note() -> None:
@@ -125,19 +121,19 @@ def curve_section() -> None:
     st.markdown("Each optimizer runs once per learning rate η, all from the same start; ✕ marks the η whose run "
                 "diverged (|x| or f passed 10⁶, or a value became non-finite). Dashed: the closed-form stability "
                 "limit on a quadratic.")
-    with_lr = [n for n in catalog.names() if lv.has_learning_rate(n)]
+    with_lr = [n for n in catalog.names() if compute.has_learning_rate(n)]
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
     with c1:
         chosen = controls.choices("lab.curve.optimizers", "Optimizers", with_lr, ("sgd", "momentum", "adam"),
-                                  max_items=lv.MAX_CURVE_OPTIMIZERS, format_func=optimizer_title,
-                                  help=f"At most {lv.MAX_CURVE_OPTIMIZERS}.")
+                                  max_items=compute.MAX_CURVE_OPTIMIZERS, format_func=titles.optimizer,
+                                  help=f"At most {compute.MAX_CURVE_OPTIMIZERS}.")
     with c2:
-        lo = controls.scalar("lab.curve.lo", "η from", 1e-3, *lv.LR_RANGE, log=True)
+        lo = controls.scalar("lab.curve.lo", "η from", 1e-3, *compute.LR_RANGE, log=True)
     with c3:
-        hi = controls.scalar("lab.curve.hi", "η to", 10.0, *lv.LR_RANGE, log=True)
+        hi = controls.scalar("lab.curve.hi", "η to", 10.0, *compute.LR_RANGE, log=True)
     with c4:
-        n = controls.scalar("lab.curve.points", "Points", 80, 10, lv.MAX_LR_POINTS, integer=True,
-                            help=f"At most {lv.MAX_LR_POINTS} learning rates, log-spaced.")
+        n = controls.scalar("lab.curve.points", "Points", 80, 10, compute.MAX_LR_POINTS, integer=True,
+                            help=f"At most {compute.MAX_LR_POINTS} learning rates, log-spaced.")
     lo, hi = ordered(lo, hi, "η range", log=True)
     fixed = {name: other_hyperparams("lab.curve", name, skip=("learning_rate",)) for name in chosen}
     curves, limits = [], []
@@ -146,25 +142,25 @@ def curve_section() -> None:
         for name in chosen:
             colour = palette[name]
             try:
-                r = cache.lr_curve(key, name, float(lo), float(hi), int(n), int(steps), start, frozen(fixed[name]))
+                r = sweeps.lr_curve(key, name, float(lo), float(hi), int(n), int(steps), start, frozen(fixed[name]))
             except Exception as err:  # noqa: BLE001 -- any refusal of the engine is shown, not raised
-                scaffold.engine_failed(optimizer_title(name), err)
+                scaffold.engine_failed(titles.optimizer(name), err)
                 continue
             curves.append(dict(eta=np.geomspace(lo, hi, n), loss=r.loss, converged_at=r.converged_at,
-                               diverged=r.diverged_at >= 0, label=optimizer_title(name), color=colour, name=name))
+                               diverged=r.diverged_at >= 0, label=titles.optimizer(name), color=colour, name=name))
             if quadratic_pd and name in analytic.RULES:
                 mu = float(fixed[name].get("momentum", 0.0))
                 limit = analytic.learning_rate_limit(name, curvature[1], curvature[0], momentum=mu)
                 expr = analytic.eta_text(name)
-                limits.append(dict(eta=limit, label=f"{optimizer_title(name)}: η = {expr} = {limit:.4g}",
+                limits.append(dict(eta=limit, label=f"{titles.optimizer(name)}: η = {expr} = {limit:.4g}",
                                    color=colour))
     if not curves:
         return
-    st.plotly_chart(lv.learning_rate_figure(curves, f_star, limits), key="lab.chart.curve")
+    st.plotly_chart(charts.learning_rate_figure(curves, f_star, limits), key="lab.chart.curve")
     curvature_note()
     lines = []
     for c in curves:
-        onset = lv.divergence_onset(c["eta"], c["diverged"])
+        onset = compute.divergence_onset(c["eta"], c["diverged"])
         limit = next((lim["eta"] for lim in limits if lim["label"].startswith(c["label"] + ":")), None)
         said = f"first diverges at η = {onset:.4g}" if onset is not None else "never diverges on this range"
         if limit is not None:
@@ -180,12 +176,12 @@ def curve_section() -> None:
 def phase_settings() -> dict:
     """The optimizer, the two hyperparameters, their ranges and the grid: shared by the phase diagram and the
     search section, so switching between the two keeps them."""
-    eligible = [n for n in catalog.names() if len(lv.float_hyperparams(n)) >= 2]
+    eligible = [n for n in catalog.names() if len(compute.float_hyperparams(n)) >= 2]
     c1, c2, c3 = st.columns(3)
     with c1:
-        name = controls.choice("lab.phase.optimizer", "Optimizer", eligible, "momentum", format_func=optimizer_title,
+        name = controls.choice("lab.phase.optimizer", "Optimizer", eligible, "momentum", format_func=titles.optimizer,
                                help="Any optimizer with two or more real-valued hyperparameters.")
-    floats = {h.name: h for h in lv.float_hyperparams(name)}
+    floats = {h.name: h for h in compute.float_hyperparams(name)}
     with c2:
         x_name = controls.choice("lab.phase.x", "x axis", list(floats),
                                  "learning_rate" if "learning_rate" in floats else next(iter(floats)))
@@ -197,8 +193,8 @@ def phase_settings() -> dict:
     columns = st.columns(4)
     for j, h_name in enumerate((x_name, y_name)):
         h = floats[h_name]
-        lo_lim, hi_lim, log = lv.axis_limits(h)
-        d_lo, d_hi = lv.default_range(h)
+        lo_lim, hi_lim, log = compute.axis_limits(h)
+        d_lo, d_hi = compute.default_range(h)
         with columns[2 * j]:
             lo = controls.scalar(f"lab.phase.{h_name}.lo", f"{h_name} from", d_lo, lo_lim, hi_lim, log=log)
         with columns[2 * j + 1]:
@@ -212,8 +208,8 @@ def phase_settings() -> dict:
 def phase_grid_controls() -> tuple[int, str]:
     c1, c2 = st.columns([1, 2])
     with c1:
-        size = controls.scalar("lab.phase.size", "Cells per side", 40, 5, lv.MAX_PHASE, integer=True,
-                               help=f"At most {lv.MAX_PHASE} × {lv.MAX_PHASE} = {lv.MAX_CONFIGS:,} runs.")
+        size = controls.scalar("lab.phase.size", "Cells per side", 40, 5, compute.MAX_PHASE, integer=True,
+                               help=f"At most {compute.MAX_PHASE} × {compute.MAX_PHASE} = {compute.MAX_CONFIGS:,} runs.")
     with c2:
         metric = controls.choice("lab.phase.metric", "Colour by", list(METRICS), "loss", format_func=METRICS.get,
                                  radio=True)
@@ -223,12 +219,12 @@ def phase_grid_controls() -> tuple[int, str]:
 def compute_phase(p: dict, size: int):
     (xlo, xhi, xlog), (ylo, yhi, ylog) = p["x_axis"], p["y_axis"]
     with st.spinner(f"Sweeping {size * size:,} configurations of {steps:,} steps…", show_time=True):
-        return cache.phase(key, p["name"], (p["x"], xlo, xhi, size, xlog), (p["y"], ylo, yhi, size, ylog),
+        return sweeps.phase(key, p["name"], (p["x"], xlo, xhi, size, xlog), (p["y"], ylo, yhi, size, ylog),
                                int(steps), start, frozen(p["fixed"]))
 
 
 def boundary_for(p: dict):
-    boundary = lv.stability_boundary(p["name"], p["x"], p["y"], curvature if quadratic_pd else None)
+    boundary = compute.stability_boundary(p["name"], p["x"], p["y"], curvature if quadratic_pd else None)
     label = ""
     if boundary is not None:
         label = f"analytic boundary η = {analytic.eta_text(p['name'])}"
@@ -243,10 +239,10 @@ def phase_section() -> None:
     try:
         phase = compute_phase(p, size)
     except Exception as err:  # noqa: BLE001
-        scaffold.engine_failed(optimizer_title(p["name"]), err)
+        scaffold.engine_failed(titles.optimizer(p["name"]), err)
         return
     boundary, label = boundary_for(p)
-    st.plotly_chart(lv.phase_figure(phase, p["x"], p["y"], p["x_axis"][2], p["y_axis"][2], metric, f_star,
+    st.plotly_chart(charts.phase_figure(phase, p["x"], p["y"], p["x_axis"][2], p["y_axis"][2], metric, f_star,
                                     boundary, label), key="lab.chart.phase")
     if metric == "loss":
         gap_caption()
@@ -274,7 +270,7 @@ def search_section() -> None:
     c1, c2 = st.columns(2)
     with c1:
         budget = int(controls.choice("lab.search.budget", "Budget (runs per method)",
-                                     [str(b) for b in lv.SEARCH_BUDGETS], "25",
+                                     [str(b) for b in compute.SEARCH_BUDGETS], "25",
                                      help="A perfect square, so that the grid is k × k."))
     with c2:
         seed = int(controls.number("lab.search.seed", "Random seed", 0, 0, 2**31 - 1, integer=True))
@@ -282,13 +278,13 @@ def search_section() -> None:
     try:
         phase = compute_phase(p, size)
         with st.spinner(f"Running {2 * budget} searches…", show_time=True):
-            s = cache.search(key, p["name"], (p["x"], xlo, xhi, xlog), (p["y"], ylo, yhi, ylog), budget, seed,
+            s = sweeps.search(key, p["name"], (p["x"], xlo, xhi, xlog), (p["y"], ylo, yhi, ylog), budget, seed,
                                  int(steps), start, frozen(p["fixed"]))
     except Exception as err:  # noqa: BLE001
-        scaffold.engine_failed(optimizer_title(p["name"]), err)
+        scaffold.engine_failed(titles.optimizer(p["name"]), err)
         return
     boundary, label = boundary_for(p)
-    st.plotly_chart(lv.phase_figure(phase, p["x"], p["y"], xlog, ylog, metric, f_star, boundary, label,
+    st.plotly_chart(charts.phase_figure(phase, p["x"], p["y"], xlog, ylog, metric, f_star, boundary, label,
                                     search_result=s), key="lab.chart.search")
 
     def describe(loss, conv, div, i):
@@ -307,7 +303,7 @@ def search_section() -> None:
                      describe(s.random_loss, s.random_converged_at, s.random_diverged, s.random_best)],
     }
     st.dataframe(rows, hide_index=True)
-    order = lv.best_index(np.array([s.grid_loss[s.grid_best], s.random_loss[s.random_best]]),
+    order = compute.best_index(np.array([s.grid_loss[s.grid_best], s.random_loss[s.random_best]]),
                           np.array([s.grid_converged_at[s.grid_best], s.random_converged_at[s.random_best]]),
                           np.array([s.grid_diverged[s.grid_best], s.random_diverged[s.random_best]]))
     st.caption(f"With {budget} runs each, {'grid' if order == 0 else 'random'} search found the better "
@@ -316,18 +312,18 @@ def search_section() -> None:
 
 
 def basins_section() -> None:
-    att = cache.attractors(key)
+    att = sweeps.attractors(key)
     st.markdown("Every start of a grid over the box runs once; its colour says where the run ended: at which "
                 "minimum (within " f"{att.tol:.3g} of it), stalled at a saddle or another stationary point, "
                 "diverged, or still moving when the steps ran out.")
     c1, c2 = st.columns([3, 1])
     with c1:
         chosen = controls.choices("lab.basins.optimizers", "Optimizers", catalog.names(), ("sgd", "momentum"),
-                                  max_items=lv.MAX_BASIN_OPTIMIZERS, format_func=optimizer_title,
-                                  help=f"At most {lv.MAX_BASIN_OPTIMIZERS}, side by side.")
+                                  max_items=compute.MAX_BASIN_OPTIMIZERS, format_func=titles.optimizer,
+                                  help=f"At most {compute.MAX_BASIN_OPTIMIZERS}, side by side.")
     with c2:
-        n = int(controls.scalar("lab.basins.size", "Starts per side", 100, 10, lv.MAX_GRID, integer=True,
-                                help=f"At most {lv.MAX_GRID} × {lv.MAX_GRID} = {lv.MAX_GRID ** 2:,} starts per "
+        n = int(controls.scalar("lab.basins.size", "Starts per side", 100, 10, compute.MAX_GRID, integer=True,
+                                help=f"At most {compute.MAX_GRID} × {compute.MAX_GRID} = {compute.MAX_GRID ** 2:,} starts per "
                                      "optimizer, in one sweep."))
     fixed = {name: other_hyperparams("lab.basins", name) for name in chosen}
     if len(att.minima) < 2:
@@ -337,13 +333,13 @@ def basins_section() -> None:
     with st.spinner(f"Running {n * n * len(chosen):,} starts of {steps:,} steps…", show_time=True):
         for name in chosen:
             try:
-                maps[optimizer_title(name)] = cache.basins(key, name, n, int(steps), frozen(fixed[name]))
+                maps[titles.optimizer(name)] = sweeps.basins(key, name, n, int(steps), frozen(fixed[name]))
             except Exception as err:  # noqa: BLE001
-                scaffold.engine_failed(optimizer_title(name), err)
+                scaffold.engine_failed(titles.optimizer(name), err)
     if not maps:
         return
-    st.plotly_chart(lv.basin_figure(maps, att), key="lab.chart.basins")
-    st.dataframe(lv.basin_table(maps, att), hide_index=True)
+    st.plotly_chart(charts.basin_figure(maps, att), key="lab.chart.basins")
+    st.dataframe(words.basin_table(maps, att), hide_index=True)
     st.caption("Shares of starts, in %. Minima are the surface's listed minima and every minimum the critical-point "
                "atlas finds in the box; white dots mark them.")
 
@@ -352,16 +348,16 @@ def fair_section() -> None:
     st.markdown("One lucky run proves little. Here each optimizer's learning rate is tuned with the same budget "
                 "(log-spaced over its slider's range, each η scored by the median final loss over random starts), "
                 "then the chosen η runs from as many *other* random starts; the violins show those final losses.")
-    with_lr = [n for n in catalog.names() if lv.has_learning_rate(n)]
+    with_lr = [n for n in catalog.names() if compute.has_learning_rate(n)]
     chosen = controls.choices("lab.fair.optimizers", "Optimizers", with_lr, ("sgd", "momentum", "rmsprop", "adam"),
-                              max_items=lv.MAX_FAIR_OPTIMIZERS, format_func=optimizer_title,
-                              help=f"At most {lv.MAX_FAIR_OPTIMIZERS}.")
+                              max_items=compute.MAX_FAIR_OPTIMIZERS, format_func=titles.optimizer,
+                              help=f"At most {compute.MAX_FAIR_OPTIMIZERS}.")
     c1, c2, c3 = st.columns(3)
     with c1:
-        budget = int(controls.scalar("lab.fair.budget", "Tuning budget (η values)", 12, 2, lv.MAX_TUNING_BUDGET,
+        budget = int(controls.scalar("lab.fair.budget", "Tuning budget (η values)", 12, 2, compute.MAX_TUNING_BUDGET,
                                      integer=True))
     with c2:
-        m = int(controls.scalar("lab.fair.starts", "Random starts", 100, 10, lv.MAX_STARTS, integer=True))
+        m = int(controls.scalar("lab.fair.starts", "Random starts", 100, 10, compute.MAX_STARTS, integer=True))
     with c3:
         seed = int(controls.number("lab.fair.seed", "Seed", 0, 0, 2**31 - 1, integer=True))
     fixed = {name: other_hyperparams("lab.fair", name, skip=("learning_rate",)) for name in chosen}
@@ -371,16 +367,16 @@ def fair_section() -> None:
         palette = figures.optimizer_colours(chosen)
         for name in chosen:
             try:
-                results[optimizer_title(name)] = cache.fair(key, name, budget, m, int(steps), seed, f_star,
+                results[titles.optimizer(name)] = sweeps.fair(key, name, budget, m, int(steps), seed, f_star,
                                                                 frozen(fixed[name]))
-                colours[optimizer_title(name)] = palette[name]
+                colours[titles.optimizer(name)] = palette[name]
             except Exception as err:  # noqa: BLE001
-                scaffold.engine_failed(optimizer_title(name), err)
+                scaffold.engine_failed(titles.optimizer(name), err)
     if not results:
         return
-    st.plotly_chart(lv.fair_figure(results, f_star, colours), key="lab.chart.fair")
+    st.plotly_chart(charts.fair_figure(results, f_star, colours), key="lab.chart.fair")
     with st.expander("Tuning curves"):
-        st.plotly_chart(lv.tuning_figure(results, f_star, colours), key="lab.chart.tuning")
+        st.plotly_chart(charts.tuning_figure(results, f_star, colours), key="lab.chart.tuning")
     ref = f_star or 0.0
     rows = {"optimizer": list(results), "tuned η": [f"{r.best_eta:.3g}" for r in results.values()],
             "median final f − f*" if f_star is not None else "median final f":
@@ -394,11 +390,11 @@ def fair_section() -> None:
 def schedules_section() -> None:
     st.markdown("A schedule replaces the constant η by η(t). Top: η(t) as the run used it; bottom: the loss per "
                 "step with the schedule and with the constant peak η, from the same start.")
-    schedulable = [n for n in catalog.names() if catalog.accepts_schedule(n) and lv.has_learning_rate(n)]
+    schedulable = [n for n in catalog.names() if catalog.accepts_schedule(n)]  # a float η that scales every step
     c1, c2, c3 = st.columns(3)
     with c1:
         name = controls.choice("lab.schedules.optimizer", "Optimizer", schedulable, "sgd",
-                               format_func=optimizer_title)
+                               format_func=titles.optimizer)
     with c2:
         names = [s for s in schedules.names() if s != "constant"]
         sched = controls.choice("lab.schedules.schedule", "Schedule", names, "warmup_cosine",
@@ -411,16 +407,16 @@ def schedules_section() -> None:
     hp = {"learning_rate": float(eta), **other_hyperparams("lab.schedules", name, skip=("learning_rate",))}
     try:
         with st.spinner("Running with and without the schedule…", show_time=True):
-            scheduled = cache.trajectory(key, name, start, int(steps), frozen(hp), sched, frozen(params))
-            constant = cache.trajectory(key, name, start, int(steps), frozen(hp), "constant", ())
+            scheduled = runs.trajectory(key, name, start, int(steps), frozen(hp), sched, frozen(params))
+            constant = runs.trajectory(key, name, start, int(steps), frozen(hp), "constant", ())
     except Exception as err:  # noqa: BLE001
-        scaffold.engine_failed(optimizer_title(name), err)
+        scaffold.engine_failed(titles.optimizer(name), err)
         return
     t = np.arange(len(scheduled.loss))
-    st.plotly_chart(lv.schedule_figure(t, scheduled.learning_rate, float(eta), scheduled.loss, constant.loss, f_star,
+    st.plotly_chart(charts.schedule_figure(t, scheduled.learning_rate, float(eta), scheduled.loss, constant.loss, f_star,
                                        spec.title), key="lab.chart.schedule")
-    st.markdown(f"**{spec.title}**: {STATUS_WORDS[scheduled.status]}, final f = {scheduled.loss[-1]:.4g}. "
-                f"**Constant η**: {STATUS_WORDS[constant.status]}, final f = {constant.loss[-1]:.4g}.")
+    st.markdown(f"**{spec.title}**: {outcomes.ENGINE_WORDS[scheduled.status]}, final f = {scheduled.loss[-1]:.4g}. "
+                f"**Constant η**: {outcomes.ENGINE_WORDS[constant.status]}, final f = {constant.loss[-1]:.4g}.")
     if spec.reference:
         st.caption(spec.reference)
 
@@ -431,5 +427,5 @@ VIEWS = {"curve": curve_section, "phase": phase_section, "search": search_sectio
 VIEWS[section]()
 
 controls.finish(PAGE)
-lv.remember_widget_state(controls.values(PAGE))
+controls.remember_widget_state(PAGE, controls.values(PAGE))
 frame.show_notices()

@@ -7,12 +7,13 @@ the spectrum.  Every widget key is its URL parameter (``network.*``).  The main 
 decision boundary and the training losses, the slice L(θ* + α d₁ + β d₂) through the first run's end as a contour
 map and in 3-D with every run's path projected onto it, and the spectrum at a chosen step with the verdict of the
 second-order test and the escape along the most negative eigenvector.  All computation is in the engine
-(`landscapes.network`, `landscapes.spectrum`, `optimizers.network`), reached through `components.cache`.
+(`landscapes.network`, `landscapes.spectrum`, `optimizers.network`), reached through `components.network.compute`.
 """
 
 import streamlit as st
 
-from components import cache, controls, network_views as views, scaffold
+from components import controls, scaffold, titles
+from components.network import compute, figures as charts, words
 from components.figures import PALETTE, line_figure
 from landscapes import datasets, network as N, tables
 
@@ -26,8 +27,8 @@ PARSED = "_network.parsed"  # {file id: Sheet or TableError}: each file parsed o
 def uploaded_table():
     """The uploader, the label menu, and the checked `landscapes.tables.Table` (None, with the reason shown, when
     there is no usable file yet).  Everything stays in this session's state."""
-    st.caption(views.upload_limits())
-    file = st.file_uploader("CSV file", type=["csv", "txt"], key=UPLOAD_KEY, help=views.UPLOAD_NOTE)
+    st.caption(words.upload_limits())
+    file = st.file_uploader("CSV file", type=["csv", "txt"], key=UPLOAD_KEY, help=words.UPLOAD_NOTE)
     if file is None:
         st.info("Upload a CSV file to train on it.")
         return None
@@ -40,7 +41,7 @@ def uploaded_table():
             parsed[file.file_id] = err
     sheet = parsed[file.file_id]
     if isinstance(sheet, tables.TableError):
-        st.error(views.refusal(sheet))
+        st.error(words.refusal(sheet))
         return None
     if st.session_state.get(LABEL_KEY) not in sheet.names:
         st.session_state[LABEL_KEY] = sheet.names[-1]
@@ -49,7 +50,7 @@ def uploaded_table():
     try:
         table = tables.table(sheet, label)
     except tables.TableError as err:
-        st.error(views.refusal(err))
+        st.error(words.refusal(err))
         return None
     st.caption(f"{table.rows:,} rows, {len(table.features)} features, {len(table.classes)} classes"
                + (f"; left out (text): {', '.join(table.ignored)}" if table.ignored else "") + ".")
@@ -63,14 +64,14 @@ problems: list[str] = []
 with st.sidebar:
     st.header("Network")
     dataset = controls.choice("network.data", "Data set", [*datasets.names(), *datasets.real_names(), N.UPLOAD],
-                              "moons", format_func=views.data_title,
-                              help=f"2-D sets: {views.POINTS} points generated from the seed below. Real sets "
+                              "moons", format_func=words.data_title,
+                              help=f"2-D sets: {compute.POINTS} points generated from the seed below. Real sets "
                                    f"(shipped inside scikit-learn): {datasets.HELD_OUT:.0%} of each class held out "
                                    f"(drawn from the seed), inputs standardised with the training rows' mean and "
                                    f"spread. Or your own CSV file.")
     table = uploaded_table() if dataset == N.UPLOAD else None
-    arch = controls.choice("network.hidden", "Hidden layers", list(views.ARCHITECTURES),
-                           views.DEFAULT_HIDDEN.get(dataset, "8"),
+    arch = controls.choice("network.hidden", "Hidden layers", list(compute.ARCHITECTURES),
+                           compute.DEFAULT_HIDDEN.get(dataset, "8"),
                            format_func=lambda a: f"{a.replace('-', ' × ')} neurons",
                            help="Widths of the hidden layers. The spirals need 16-16 to be learned; the digits "
                                 f"train well with 32 (at most {N.MAX_PARAMS:,} parameters).")
@@ -84,28 +85,28 @@ with st.sidebar:
     seed = controls.number("network.seed", "Seed", 0, 0, 9999, integer=True,
                            help="Draws the data, the start, the mini-batches and the random plane.")
     try:
-        problem = (N.Problem(dataset, views.ARCHITECTURES[arch], activation, views.POINTS, int(seed), float(l2),
+        problem = (N.Problem(dataset, compute.ARCHITECTURES[arch], activation, compute.POINTS, int(seed), float(l2),
                              table) if dataset != N.UPLOAD or table is not None else None)
         refused = None
     except ValueError as err:  # e.g. too many parameters for an uploaded table's width
         problem, refused = None, str(err)
 
     st.header("Training")
-    options = views.trainable(problem.n_params if problem is not None else 0)
-    names = controls.choices("network.optimizers", "Optimizers", options, DEFAULT_RUNS, max_items=views.MAX_RUNS,
-                             format_func=views.label,
-                             help=f"At most {views.MAX_RUNS}, all from the same start. Newton-type rules only for "
-                                  f"networks of at most {views.HESSIAN_PARAMS} parameters.")
+    options = compute.trainable(problem.n_params if problem is not None else 0)
+    names = controls.choices("network.optimizers", "Optimizers", options, DEFAULT_RUNS, max_items=compute.MAX_RUNS,
+                             format_func=titles.optimizer,
+                             help=f"At most {compute.MAX_RUNS}, all from the same start. Newton-type rules only for "
+                                  f"networks of at most {compute.HESSIAN_PARAMS} parameters.")
     runs = []
     for name in names:
-        spec, default = views.step_size(name)
+        spec, default = compute.step_size(name)
         if spec is None:
             runs.append((name, 0.0))
             continue
-        lr = controls.scalar(f"network.{name}.lr", f"{views.label(name)}: {spec.name.replace('_', ' ')}", default,
+        lr = controls.scalar(f"network.{name}.lr", f"{titles.optimizer(name)}: {spec.name.replace('_', ' ')}", default,
                              spec.min, spec.max, log=True, help=spec.help)
         runs.append((name, float(lr)))
-    batch = controls.choice("network.batch", "Batch size", list(views.BATCHES), "full",
+    batch = controls.choice("network.batch", "Batch size", list(compute.BATCHES), "full",
                             format_func=lambda b: "full batch" if b == "full" else f"{b} points",
                             help="Each step's gradient is on a batch drawn without replacement: real mini-batch "
                                  "noise.")
@@ -119,7 +120,7 @@ with st.sidebar:
                                       "et al. 2018). PCA of the path: the two main directions of the training path. "
                                       "Random planes rarely show a saddle as a saddle (Böttcher & Wheeler 2022); the "
                                       "Hessian's extreme eigenvectors do.")
-    grid_n = int(controls.choice("network.grid", "Grid", [str(g) for g in views.GRIDS], "51",
+    grid_n = int(controls.choice("network.grid", "Grid", [str(g) for g in compute.GRIDS], "51",
                                  format_func=lambda g: f"{g} × {g}"))
     step_at = controls.scalar("network.at", "Spectrum at step", steps, 0, steps, integer=True,
                               help="A point of the first run's path: its Hessian's spectrum and verdict.")
@@ -132,25 +133,25 @@ if problem is None:  # no usable upload yet (the sidebar says why), or a network
         st.error(f"This network cannot be built: {refused}.")
     else:
         st.info("Upload a CSV file in the sidebar (Data set: Your CSV file) to train on your own data.")
-    st.caption(views.UPLOAD_NOTE)
+    st.caption(words.UPLOAD_NOTE)
     frame.show_notices(problems)
     st.stop()
 data = N.dataset(problem)
 rows = (f"{len(data.y)} training rows, {len(data.y_test)} held out" if data.y_test.size else f"{len(data.y)} points")
 st.caption(f"{problem.title}: {problem.n_params:,} parameters, {rows}, {len(data.classes)} classes, softmax "
-           f"cross-entropy + (λ/2)‖W‖². Bounds on this page: at most {N.MAX_PARAMS:,} parameters, {views.MAX_RUNS} "
-           f"runs, 2,000 steps, {max(views.GRIDS)} × {max(views.GRIDS)} grid points.")
+           f"cross-entropy + (λ/2)‖W‖². Bounds on this page: at most {N.MAX_PARAMS:,} parameters, {compute.MAX_RUNS} "
+           f"runs, 2,000 steps, {max(compute.GRIDS)} × {max(compute.GRIDS)} grid points.")
 if table is not None:
-    st.caption(views.UPLOAD_NOTE)
+    st.caption(words.UPLOAD_NOTE)
 if not runs:
     frame.show_notices(problems)
     st.info("Pick at least one optimizer in the sidebar.")
     st.stop()
 
-config = views.Config(problem, tuple(runs), init, int(seed), int(steps), views.BATCHES[batch])
+config = compute.Config(problem, tuple(runs), init, int(seed), int(steps), compute.BATCHES[batch])
 try:
     with st.spinner(f"Training {len(runs)} network{'s' if len(runs) > 1 else ''} for {steps} steps…"):
-        fits = cache.network_training(config)
+        fits = compute.training(config)
 except Exception as err:  # noqa: BLE001 - the engine's refusal (or a failure) is shown, never a traceback
     frame.show_notices(problems)
     scaffold.engine_failed("train these networks", err)
@@ -161,67 +162,67 @@ left, right = st.columns(2)
 with left:
     st.subheader("What the first run learned")
     if problem.shape[0] == 2:
-        xs, ys, p = cache.network_boundary(config, 0)
-        st.plotly_chart(views.boundary_figure(problem, p, xs, ys), key="network.chart.boundary")
-        st.caption(f"{views.label(names[0])} after {steps} steps: training accuracy "
+        xs, ys, p = compute.boundary(config, 0)
+        st.plotly_chart(charts.boundary_figure(problem, p, xs, ys), key="network.chart.boundary")
+        st.caption(f"{titles.optimizer(names[0])} after {steps} steps: training accuracy "
                    f"{N.accuracy(problem, fits[0].path[-1]):.1%}; the black line is P(class 1) = 0.5.")
     else:
-        scores = cache.network_scores(config, 0)
-        st.plotly_chart(views.confusion_figure(scores.confusion, data.classes), key="network.chart.confusion")
-        st.caption(f"{views.label(names[0])} after {steps} steps: held-out accuracy {scores.held_out:.1%} on "
+        scores = compute.scores(config, 0)
+        st.plotly_chart(charts.confusion_figure(scores.confusion, data.classes), key="network.chart.confusion")
+        st.caption(f"{titles.optimizer(names[0])} after {steps} steps: held-out accuracy {scores.held_out:.1%} on "
                    f"{len(data.y_test)} rows it never trained on (training accuracy {scores.train:.1%}). The matrix "
                    f"counts the held-out rows by true class (rows) and predicted class (columns); the diagonal is "
                    f"right.")
         if dataset in datasets.IMAGES and scores.wrong.size:
-            shown = scores.wrong[:views.MISCLASSIFIED]
+            shown = scores.wrong[:compute.MISCLASSIFIED]
             images = [data.raw(data.X_test[i]).reshape(datasets.IMAGES[dataset]) for i in shown]
-            titles = [f"{data.classes[data.y_test[i]]}→{data.classes[k]}"
-                      for i, k in zip(shown, scores.predicted[:views.MISCLASSIFIED])]
-            st.plotly_chart(views.images_figure(images, titles), key="network.chart.wrong")
+            captions = [f"{data.classes[data.y_test[i]]}→{data.classes[k]}"
+                      for i, k in zip(shown, scores.predicted[:compute.MISCLASSIFIED])]
+            st.plotly_chart(charts.images_figure(images, captions), key="network.chart.wrong")
             st.caption(f"{len(shown)} of the {scores.wrong.size} held-out digits it gets wrong, as 8 × 8 images: "
                        f"true → predicted.")
 with right:
     st.subheader("Training loss")
-    st.plotly_chart(views.loss_figure(fits, names), key="network.chart.loss")
+    st.plotly_chart(charts.loss_figure(fits, names), key="network.chart.loss")
     lines = []
     for name, fit in zip(names, fits):
         end = f"{fit.loss[-1]:.4g}"
         if fit.diverged_at >= 0:
             end += f" (diverged at step {fit.diverged_at}; the path stops there)"
-        lines.append(f"{views.label(name)}: {end}")
+        lines.append(f"{titles.optimizer(name)}: {end}")
     st.caption("Final loss: " + "; ".join(lines) + ("." if batch == "full" else
                f". Each step saw {batch} of the {len(data.y)} training rows; the curves are the full-batch loss."))
 
 # ------------------------------------------------------------------------------------------------ the slice
 st.subheader("The slice through θ*")
 with st.spinner("Computing the plane and the slice…"):
-    plane = cache.network_plane(config, 0, directions, grid_n)
+    plane = compute.plane(config, 0, directions, grid_n)
 net = plane.landscape.network
-centre, _ = cache.network_point(config, 0, int(steps))
-contour, surface3d = views.plane_figures(plane, names, centre.kind)
+centre, _ = compute.point(config, 0, int(steps))
+contour, surface3d = charts.plane_figures(plane, names, centre.kind)
 c1, c2 = st.columns(2)
 with c1:
     st.plotly_chart(contour, key="network.chart.slice")
 with c2:
     st.plotly_chart(surface3d, key="network.chart.slice3d")
 st.latex(r"f(\alpha, \beta) = L(\theta^\ast + \alpha\, d_1 + \beta\, d_2)")
-about = views.plane_words(directions, net)
+about = words.plane_words(directions, net)
 off = [float(o.max()) for o in plane.off_plane]
-st.caption(f"θ* is where {views.label(names[0])} ended. {about} The paths are each θₜ's nearest point on the "
+st.caption(f"θ* is where {titles.optimizer(names[0])} ended. {about} The paths are each θₜ's nearest point on the "
            f"plane; they lie off it by up to {max(off):.3g} (the start by {plane.off_plane[0][0]:.3g}), and off the "
            f"plane the loss is not what the contours show. In 3-D the paths are drawn at "
            f"the slice's loss, not at the loss they had.")
 
 # ------------------------------------------------------------------------------------------------ the spectrum
-st.subheader(f"The Hessian at step {step_at} of {views.label(names[0])}")
+st.subheader(f"The Hessian at step {step_at} of {titles.optimizer(names[0])}")
 with st.spinner("Lanczos and stochastic Lanczos quadrature on Hessian-vector products…"):
-    point, density = cache.network_point(config, 0, int(step_at))
+    point, density = compute.point(config, 0, int(step_at))
 ext = point.extremes
-message = views.verdict_text(point, int(step_at))
+message = words.verdict_text(point, int(step_at))
 {"saddle": st.warning, "minimum": st.success}.get(point.kind, st.info)(message)
 s1, s2 = st.columns([3, 2])
 with s1:
-    st.plotly_chart(views.spectrum_figure(density.grid, density.density, ext.low, ext.high),
+    st.plotly_chart(charts.spectrum_figure(density.grid, density.density, ext.low, ext.high),
                     key="network.chart.spectrum")
     st.caption(f"Eigenvalue density by stochastic Lanczos quadrature ({density.nodes.shape[0]} probes of "
                f"{density.nodes.shape[1]} Lanczos steps, Gaussians of width "
@@ -229,27 +230,27 @@ with s1:
                f"{len(ext.low)} smallest and largest eigenvalues by Lanczos ({ext.steps} steps"
                + (", where the Krylov space closed: they are exact)." if ext.complete else ")."))
 with s2:
-    st.dataframe(views.eigen_table(ext), key="network.table.eigen", hide_index=True)
+    st.dataframe(words.eigen_table(ext), key="network.table.eigen", hide_index=True)
 if point.kind == "saddle":
     st.markdown("**Escaping along v, the eigenvector of λmin**: near θ, L(θ + t v) ≈ L(θ) + t ∇L·v + ½ λmin t², "
                 "so a step along ±v goes down.")
     eps = 0.05
-    t, values, stay, leave = cache.network_escape(config, 0, int(step_at), eps, 300)
+    t, values, stay, leave = compute.escape(config, 0, int(step_at), eps, 300)
     e1, e2 = st.columns(2)
     with e1:
-        st.plotly_chart(views.profile_figure(t, values), key="network.chart.profile")
+        st.plotly_chart(charts.profile_figure(t, values), key="network.chart.profile")
     with e2:
         st.plotly_chart(line_figure([dict(x=range(stay.size), y=stay, label="from θ", color=PALETTE[0]),
                                      dict(x=range(leave.size), y=leave, label=f"from θ + {eps:g} v",
                                           color=PALETTE[3])], ytitle="training loss", log_y=True, height=300),
                         key="network.chart.escape")
-    st.caption(f"{views.label(names[0])} for 300 more steps: from θ the loss goes from {stay[0]:.4g} to "
+    st.caption(f"{titles.optimizer(names[0])} for 300 more steps: from θ the loss goes from {stay[0]:.4g} to "
                f"{stay[-1]:.4g}; from θ + {eps:g} v, from {leave[0]:.4g} to {leave[-1]:.4g}.")
 elif point.kind == "regular" and ext.low[0] < -point.tol:
     st.caption("The Hessian has a negative eigenvalue here, but the gradient is not zero: the run is still on its "
                "way, not stuck. Pick a later step, or a symmetric start, to see a saddle.")
 if not (init == "symmetric" and dataset == "xor"):
-    st.button("Show me a saddle: XOR from a symmetric start", key="network.saddle", on_click=views.saddle_example,
+    st.button("Show me a saddle: XOR from a symmetric start", key="network.saddle", on_click=compute.saddle_example,
               args=(st.session_state,),
               help="Every hidden neuron starts the same and stays the same: training ends on a saddle of the full "
                    "network, and a step along the negative-curvature eigenvector escapes it.")

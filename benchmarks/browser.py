@@ -276,7 +276,7 @@ def player_payload_bytes() -> int:
 
     from optimizers import engine as run
     surface = landscapes.get("elongated_valley")
-    xs, ys, z = analysis.evaluate_grid(surface, n=importlib.import_module("components.cache").GRID_N)
+    xs, ys, z = analysis.evaluate_grid(surface, n=importlib.import_module("components.surfaces").GRID_N)
     paths = []
     for i, name in enumerate(EIGHT):
         traj = run.run(surface, name, steps=1000)

@@ -1,7 +1,7 @@
 """Builder benchmark (issue 32): a slider move on an optimizer built from optax blocks costs what it costs on the
 catalog optimizer it rebuilds.  A plain script: ``python benchmarks/builder.py``.
 
-A slider move on Compare is one `components.cache.trajectory` miss: `optimizers.engine.run` with new float values,
+A slider move on Compare is one `components.runs.trajectory` miss: `optimizers.engine.run` with new float values,
 warm (compiled).  Timed here for each preset chain and its catalog twin on the default surface through the shared
 family (as the page runs them), 500 steps, new values every call; median of ``REPEATS``; the ratio is
 built / catalog (target: about 1).

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/explore.py``
 
 "The atlas appears" is the page's own work for it, through the same functions the page calls
-(`components.explore_views`): the critical points on the view box, the contour grid, the selected point's
+(`components.explore`): the critical points on the view box, the contour grid, the selected point's
 classification, the map figure (markers, click lattice, eigenvector arrows) and the table.  Three timings per
 surface, in this process:
 
@@ -42,8 +42,12 @@ import jax  # noqa: E402
 import jax.monitoring  # noqa: E402
 
 import landscapes  # noqa: E402
-from components import cache, explore_views as views  # noqa: E402
+from components import cache  # noqa: E402
 from landscapes import analysis  # noqa: E402
+from components.explore import figures as ex_charts
+from components.explore import compute as ex_compute
+from components.explore import words as ex_words
+from components import surfaces
 
 SURFACES = ("himmelblau", "six_hump_camel", "rastrigin")
 WARM_REPEATS = 7
@@ -67,20 +71,20 @@ def scipy_baseline():
 
 
 def clear_page_caches() -> None:
-    for fn in (cache.atlas, cache.grid, cache.classify):
+    for fn in (surfaces.atlas, surfaces.grid, surfaces.classify):
         fn.clear()
     cache.clear()
 
 
 def atlas_appears(key: tuple, box) -> int:
     """The page's work for the atlas of ``key`` on ``box``; returns the number of points."""
-    atlas = cache.atlas(key, box)
-    grid = cache.grid(key, box, views.GRID_N)
-    xy = views.default_point(atlas.points, cache.surface(key).start)
-    info = cache.classify(key, xy, box)
-    arrows = views.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
-    views.atlas_map(grid, atlas.points, box, selected=info, arrows=arrows).to_json()
-    views.atlas_table(atlas.points)
+    atlas = surfaces.atlas(key, box)
+    grid = surfaces.grid(key, box, ex_compute.GRID_N)
+    xy = ex_compute.default_point(atlas.points, surfaces.surface(key).start)
+    info = surfaces.classify(key, xy, box)
+    arrows = ex_compute.eigen_arrows(info, 0.2 * min(box[0][1] - box[0][0], box[1][1] - box[1][0]))
+    ex_charts.atlas_map(grid, atlas.points, box, selected=info, arrows=arrows).to_json()
+    ex_words.atlas_table(atlas.points)
     return len(atlas.points)
 
 
@@ -92,18 +96,18 @@ def jit_entries(fn) -> dict[str, int]:
 
 def main() -> None:
     warnings.simplefilter("ignore")  # Rastrigin's capped atlas warns each time; the page shows it, here it is noise
-    print(f"Explore atlas: {analysis.N_STARTS}² Newton starts, {views.GRID_N}² contour grid; JAX {jax.__version__}, "
+    print(f"Explore atlas: {analysis.N_STARTS}² Newton starts, {ex_compute.GRID_N}² contour grid; JAX {jax.__version__}, "
           f"backend {jax.default_backend()}, {os.cpu_count()} CPUs")
     scipy_atlas = scipy_baseline()
     # One-time process costs (backend start-up, LLVM) paid on a fourth surface, so "cold" is switching surfaces.
     start = time.perf_counter()
-    atlas_appears(cache.surface_key("booth"), landscapes.get("booth").bounds)
+    atlas_appears(surfaces.surface_key("booth"), landscapes.get("booth").bounds)
     print(f"first atlas in this process (booth, includes JAX start-up): {time.perf_counter() - start:.2f} s")
     print(f"{'surface':16s} {'points':>6s} {'cold':>8s} {'warm':>9s} {'SciPy loop':>11s} {'SciPy/warm':>10s} "
           f"{'within 1 s warm':>16s}")
     slow = []
     for name in SURFACES:
-        key, box = cache.surface_key(name), landscapes.get(name).bounds
+        key, box = surfaces.surface_key(name), landscapes.get(name).bounds
         start = time.perf_counter()
         n = atlas_appears(key, box)
         cold = time.perf_counter() - start
@@ -126,17 +130,17 @@ def main() -> None:
 
     print("\nchanging the view box (zoom in, then shift), engine warm:")
     for name in SURFACES:
-        key = cache.surface_key(name)
+        key = surfaces.surface_key(name)
         (x0, x1), (y0, y1) = landscapes.get(name).bounds
         boxes = [((x0 / 2, x1 / 2), (y0 / 2, y1 / 2)), ((x0 / 2 + 0.3, x1 / 2 + 0.3), (y0 / 2 - 0.2, y1 / 2 - 0.2))]
-        before, jits_before = COMPILES[0], jit_entries(cache.surface(key).fn)
+        before, jits_before = COMPILES[0], jit_entries(surfaces.surface(key).fn)
         times = []
         for box in boxes:
             clear_page_caches()
             start = time.perf_counter()
             atlas_appears(key, box)
             times.append(time.perf_counter() - start)
-        after, jits_after = COMPILES[0], jit_entries(cache.surface(key).fn)
+        after, jits_after = COMPILES[0], jit_entries(surfaces.surface(key).fn)
         print(f"  {name:16s} XLA compiles: {before} → {after} (+{after - before}); jit cache entries "
               + ", ".join(f"{k} {jits_before[k]} → {jits_after[k]}" for k in JITS)
               + f"; atlas in {', '.join(f'{t * 1e3:.0f} ms' for t in times)}")

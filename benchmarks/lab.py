@@ -44,11 +44,11 @@ import logging  # noqa: E402
 import numpy as np  # noqa: E402
 
 import landscapes  # noqa: E402
-from components import lab_views as lv  # noqa: E402
 from optimizers.base import STATUSES  # noqa: E402
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 from optimizers import engine as R
+from components.lab import compute as lab_compute
 
 STEPS = 500
 BASIN_N = 200
@@ -153,10 +153,10 @@ def compare(title, jax_call, numpy_call):
 
 def basin_benchmark():
     surface = landscapes.get("himmelblau")
-    _, _, starts = lv.basin_starts(surface.bounds, BASIN_N)
+    _, _, starts = lab_compute.basin_starts(surface.bounds, BASIN_N)
 
     def jax_call():
-        return lv.padded_sweep(surface, "sgd", {}, starts, STEPS, {"learning_rate": GD_ETA})
+        return lab_compute.padded_sweep(surface, "sgd", {}, starts, STEPS, {"learning_rate": GD_ETA})
 
     def numpy_call():
         return numpy_sweep(himmelblau, starts[:, 0], starts[:, 1], GD_ETA, 0.0, STEPS)
@@ -173,7 +173,7 @@ def phase_inputs():
 
 def phase_sweep():
     surface, eta, mu = phase_inputs()
-    return lv.padded_sweep(surface, "momentum", {"learning_rate": eta, "momentum": mu}, surface.start, STEPS)
+    return lab_compute.padded_sweep(surface, "momentum", {"learning_rate": eta, "momentum": mu}, surface.start, STEPS)
 
 
 def phase_benchmark():
@@ -193,7 +193,7 @@ def sharded_child(out: str) -> None:
     import jax
 
     surface, eta, mu = phase_inputs()
-    n_pad = lv.bucket(len(eta)) - len(eta)
+    n_pad = lab_compute.bucket(len(eta)) - len(eta)
     configs = {"learning_rate": np.concatenate([eta, np.repeat(eta[-1:], n_pad)]),
                "momentum": np.concatenate([mu, np.repeat(mu[-1:], n_pad)])}
     rows, _ = R._sweep_on_devices(surface, "momentum", configs, surface.start, STEPS, None, 0.0, 0, None)

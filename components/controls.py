@@ -349,3 +349,20 @@ def take_click(player_key: str, seen_key: str) -> tuple[float, float] | None:
         return None
     st.session_state[seen_key] = n
     return x, y
+
+
+# ------------------------------------------------------------------------------------------------ widget memory
+def restore_widget_state(page: str) -> None:
+    """Give back the values of ``page``'s widgets that Streamlit dropped while they were not shown (another section
+    or page was open): Streamlit deletes a widget's state after a run that does not draw it."""
+    for key, value in st.session_state.get(f"_{page}.memory", {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def remember_widget_state(page: str, keys) -> None:
+    """Store the current values of ``keys`` (this run's widgets of ``page``) for `restore_widget_state`."""
+    memory = st.session_state.setdefault(f"_{page}.memory", {})
+    for key in keys:
+        if key in st.session_state:
+            memory[key] = st.session_state[key]

@@ -31,6 +31,8 @@ SURFACE_COLORSCALE = [[0.0, "#f8fafc"], [0.25, "#e2e8f0"], [0.5, "#cbd5e1"], [0.
 """Every map of f (the player, Explore's maps, the 3-D views): a neutral light-to-slate ramp, low f light.  Lightness
 alone encodes f and no hue is taken, so every path colour and marker colour drawn on top stays readable."""
 CONTOUR_LINE = dict(width=0.6, color="rgba(55,65,81,0.35)")
+CONTOURS = 30
+"""Contour levels of every map of f (the player's too)."""
 
 
 def marker_style(kind: str) -> dict:
@@ -124,7 +126,7 @@ def contour_figure(xs, ys, z, *, log_levels: bool | None = None, markers=(), tit
     shaded, bar_title = display_z(z, log_levels, axes)
     a, b = axes
     fig = go.Figure(go.Contour(
-        x=np.asarray(xs), y=np.asarray(ys), z=shaded, colorscale=SURFACE_COLORSCALE, ncontours=30, line=CONTOUR_LINE,
+        x=np.asarray(xs), y=np.asarray(ys), z=shaded, colorscale=SURFACE_COLORSCALE, ncontours=CONTOURS, line=CONTOUR_LINE,
         colorbar=dict(title=dict(text=bar_title, side="right")), customdata=np.asarray(z),
         hovertemplate=f"{a}=%{{x:.4g}}<br>{b}=%{{y:.4g}}<br>f=%{{customdata:.6g}}<extra></extra>", name="surface",
         showlegend=False,

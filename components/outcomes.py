@@ -13,6 +13,12 @@ from landscapes.analysis import OUT_OF_RANGE
 from optimizers import analytic
 
 
+ENGINE_WORDS = {"converged": "converged", "diverged": "diverged", "max_steps": "moving"}
+"""The engine's run statuses (`optimizers.base.STATUSES`) in the readout's words, where only those are known (the
+live scrub's notches); a released run gets the finer `outcome` (stalled, out of range, ...).  With the player's
+"running" (before a run has done anything) these are the one status vocabulary of the pages."""
+
+
 class Outcome(NamedTuple):
     """A run's outcome: ``status`` is a short word for the player's readout (converged, diverged, stalled,
     moving, out of range), ``text`` the sentence for the page."""
@@ -68,7 +74,8 @@ def divergence_cause(name: str, hyperparams: Mapping[str, Any], traj: Any, start
         return (f"η·λmax = {_f(product)} is below the limit {expr} at the start, but the curvature grows along the "
                 f"path (λmax is larger where the run went)")
     return (f"the step size is probably too large for the curvature: η = {_f(eta)}, and at the start "
-            f"λmax = {_f(lam)}, where plain gradient descent would need η < {_f(2 / lam)}")
+            f"λmax = {_f(lam)}, where plain gradient descent would need η < "
+            f"{_f(analytic.learning_rate_limit('sgd', lam))}")
 
 
 def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, float], str]],

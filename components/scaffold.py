@@ -13,8 +13,9 @@ import numpy as np
 import streamlit as st
 
 import landscapes
-from components import cache, controls
+from components import controls
 from landscapes.expression import MAX_LENGTH
+from components import surfaces
 
 CUSTOM = "custom"
 """The surface menu's last entry: a formula the user types."""
@@ -56,14 +57,14 @@ def surface_picker(page: str, default: str, default_expression: str, *, expressi
     parameters, or the formula and (with ``box_help``) its box half-width.  Without ``box_help`` the page
     gives a typed formula its box itself and calls `typed_surface`; ``caret`` as there."""
     st.header("Surface")
-    titles = cache.surface_titles()
+    titles = surfaces.titles()
     name = controls.choice(f"{page}.surface", "Surface", [*landscapes.names(), CUSTOM], default,
                            format_func=lambda n: "Type your own…" if n == CUSTOM else titles[n],
                            help="A built-in surface, or type a formula in x and y.")
     if name != CUSTOM:
         values = controls.hyperparameters(f"{page}.{name}", landscapes.parameters(name), context=titles[name])
-        key = cache.surface_key(name, values)
-        surface = cache.surface(key)
+        key = surfaces.surface_key(name, values)
+        surface = surfaces.surface(key)
         return SurfaceChoice(name, None, key, surface, surface.bounds, name)
     text = controls.text(f"{page}.expression", "f(x, y) =", default_expression, max_chars=MAX_LENGTH,
                          help=expression_help)
@@ -80,9 +81,9 @@ def typed_surface(text: str, box: landscapes.Bounds, *,
     """The cache key of a typed formula on ``box`` and its `Landscape`, or None after showing why it cannot be
     used: the message in a code block (never rendered as markdown), with ``caret`` the formula above it and a
     caret under the column at fault (the Compare page, whose sidebar has room for it)."""
-    key = cache.custom_key(text, box)
+    key = surfaces.custom_key(text, box)
     try:
-        return key, cache.surface(key)
+        return key, surfaces.surface(key)
     except landscapes.ExpressionError as err:
         st.error("This expression cannot be used:", icon="⚠️")
         pointer = f"{text}\n{' ' * (err.column - 1)}^\n" if caret and err.column and len(text) <= 120 else ""
@@ -118,7 +119,7 @@ def start_point(page: str, box: landscapes.Bounds, default: Sequence[float], ide
 
 
 def range_note(lost) -> str | None:
-    """The sentence a map owes its reader where f leaves float64's range on it (``lost``: a `cache.RangeMask`),
+    """The sentence a map owes its reader where f leaves float64's range on it (``lost``: a `surfaces.RangeMask`),
     else None: those grid points are left blank, and nothing is claimed there."""
     under, over = float(np.mean(lost.underflow)), float(np.mean(lost.overflow))
     if not (under or over):

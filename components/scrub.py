@@ -20,15 +20,14 @@ from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from components import outcomes
+
 MAX_NOTCHES = 64
 MIN_NOTCHES = 8
 PAYLOAD_BYTES = 2_000_000
 """Bound on the scrub's share of one rerun's message (base64 of its float32 arrays)."""
 NOISE = "noise"
 SERIES = 4  # x, y, loss, gradient norm per step
-STATUS_WORDS = {"converged": "converged", "diverged": "diverged", "max_steps": "moving"}
-"""The badge while scrubbing: the engine's status (the page's finer verdict, e.g. "stalled", is for the released
-value only)."""
 
 
 class Scrub(NamedTuple):
@@ -102,7 +101,7 @@ def payload(scrub: Scrub, runs: Mapping[str, Sequence[Any]], encode) -> dict:
                     "xy": [encode(np.asarray(t.xy[:e], np.float64)) for t, e in zip(trajectories, ends)],
                     "loss": [encode(np.asarray(t.loss[:e], np.float64)) for t, e in zip(trajectories, ends)],
                     "grad": [encode(np.asarray(t.grad_norm[:e], np.float64)) for t, e in zip(trajectories, ends)],
-                    "status": [STATUS_WORDS.get(str(t.status), str(t.status)) for t in trajectories],
+                    "status": [outcomes.ENGINE_WORDS.get(str(t.status), str(t.status)) for t in trajectories],
                     "converged_at": [int(t.converged_at) for t in trajectories],
                     "diverged_at": [int(t.diverged_at) for t in trajectories]}
     return {"name": scrub.name, "label": scrub.label, "n": scrub.n, "index": scrub.index, "paths": paths}

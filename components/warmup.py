@@ -8,7 +8,7 @@ the modules it imports, the grid (the player can show the surface), the six runs
 checks are not held up: the server answers from its own thread.  `finished` is what the readiness route
 (``/ready``, `components.serve`) reports, so a load balancer sends visitors only to a warm process.
 
-It calls the engine through the functions behind `components.cache` (their ``__wrapped__``), so it compiles exactly
+It calls the engine through the cached functions' own bodies (their ``__wrapped__``), so it compiles exactly
 the programs the page will call -- the same surface function, optimizers, switches and step bucket -- without
 touching Streamlit's caches (which only a running script may fill).  The page then finds every program compiled
 and its calls take milliseconds.  A page that arrives while the warm-up is still going waits for the stage it needs
@@ -127,7 +127,11 @@ def _reached(stage: str, t0: float) -> None:
 def _run_stages(t0: float) -> None:
     import pandas  # noqa: F401  Streamlit imports it to inspect a component's arguments (~0.6 s)
 
-    from components import cache, export, first_view, outcomes, player  # noqa: F401  (the page's imports)
+    from optimizers import compile_cache
+
+    compile_cache.enable()  # before the first compile, so what the warm-up compiles is kept on disk
+
+    from components import export, first_view, outcomes, player, runs, surfaces  # noqa: F401  (the page's imports)
 
     _reached("imports", t0)
     view(first_view.SURFACE, lambda stage: _reached(stage, t0))
@@ -137,19 +141,19 @@ def view(name: str, reached=lambda stage: None) -> None:
     """Compute what the Compare page opens with on the built-in surface ``name`` (its preset): the grid, the
     default optimizers' runs, the critical points; ``reached("grid" | "runs" | "done")`` after each part."""
     import landscapes
-    from components import cache, first_view
+    from components import first_view, runs, surfaces
     from optimizers import presets
 
     params = {p.name: p.default for p in landscapes.parameters(name)}
-    key = cache.surface_key(name, params)
-    surface = cache.surface.__wrapped__(key)
-    cache.grid.__wrapped__(key)
+    key = surfaces.surface_key(name, params)
+    surface = surfaces.surface.__wrapped__(key)
+    surfaces.grid.__wrapped__(key)
     reached("grid")
     steps = presets.steps(surface)
     for optimizer in first_view.OPTIMIZERS:
         hyperparams = tuple(presets.defaults(surface, optimizer).items())
-        cache.trajectory.__wrapped__(key, optimizer, surface.start, steps, hyperparams, "constant", (), 0.0, 0)
+        runs.trajectory.__wrapped__(key, optimizer, surface.start, steps, hyperparams, "constant", (), 0.0, 0)
     reached("runs")
-    cache.atlas.__wrapped__(key)
-    cache.classify.__wrapped__(key, surface.start)
+    surfaces.atlas.__wrapped__(key)
+    surfaces.classify.__wrapped__(key, surface.start)
     reached("done")

@@ -363,50 +363,32 @@ def _number(value: float) -> str:
     return repr(value)
 
 
-def _render(node: tuple) -> str:
-    """The canonical Python text of a tree; parsing it gives back the same tree."""
+def _render(node: tuple, name=lambda n: n) -> str:
+    """The canonical Python text of a tree; parsing it gives back the same tree.  ``name`` spells each name and
+    function (`_jax` prefixes their modules)."""
     kind = node[0]
     if kind == "num":
         return _number(node[1])
     if kind == "name":
-        return node[1]
+        return name(node[1])
     if kind == "call":
-        return f"{node[1]}({_render(node[2])})"
+        return f"{name(node[1])}({_render(node[2], name)})"
     if kind == "neg":
-        inner = _render(node[1])
+        inner = _render(node[1], name)
         return f"-({inner})" if _prec(node[1]) <= _PREC["neg"] else f"-{inner}"
     _, op, left, right = node
     p = _PREC[op]
     # ** groups to the right, the others to the left: the parentheses that keep the tree are on the other side.
     left_paren = _prec(left) < p or (op == "**" and _prec(left) == p)
     right_paren = _prec(right) < p or (op != "**" and _prec(right) == p)
-    lhs = f"({_render(left)})" if left_paren else _render(left)
-    rhs = f"({_render(right)})" if right_paren else _render(right)
+    lhs = f"({_render(left, name)})" if left_paren else _render(left, name)
+    rhs = f"({_render(right, name)})" if right_paren else _render(right, name)
     return f"{lhs} {op} {rhs}" if op in ("+", "-") else f"{lhs}{op}{rhs}"
 
 
-_JAX_NAMES = {"sigmoid": "jax.nn.sigmoid", "softplus": "jax.nn.softplus", "pi": "jnp.pi", "e": "jnp.e"}
-
-
-def _jax(node: tuple) -> str:
-    """The tree as JAX code: `_render`'s text with each function and constant named by its module."""
-    kind = node[0]
-    if kind == "name":
-        return _JAX_NAMES.get(node[1], node[1])
-    if kind == "call":
-        return f"{_JAX_NAMES.get(node[1], 'jnp.' + node[1])}({_jax(node[2])})"
-    if kind == "num":
-        return _render(node)
-    if kind == "neg":
-        inner = _jax(node[1])
-        return f"-({inner})" if _prec(node[1]) <= _PREC["neg"] else f"-{inner}"
-    _, op, left, right = node
-    p = _PREC[op]
-    left_paren = _prec(left) < p or (op == "**" and _prec(left) == p)
-    right_paren = _prec(right) < p or (op != "**" and _prec(right) == p)
-    lhs = f"({_jax(left)})" if left_paren else _jax(left)
-    rhs = f"({_jax(right)})" if right_paren else _jax(right)
-    return f"{lhs} {op} {rhs}" if op in ("+", "-") else f"{lhs}{op}{rhs}"
+_JAX_NAMES = {"sigmoid": "jax.nn.sigmoid", "softplus": "jax.nn.softplus", "pi": "jnp.pi", "e": "jnp.e", "x": "x",
+              "y": "y"}
+"""How `to_jax` names each name and function (the rest are ``jnp.<name>``)."""
 
 
 def _tex_number(value: float) -> str:
@@ -550,7 +532,7 @@ def normalise(text: str) -> str:
 def to_jax(text: str) -> str:
     """An expression as JAX code in ``x`` and ``y`` (``jnp.sin(3*x)``), built from its parsed tree; or
     ExpressionError.  For "copy as code": the formula the app compiled, runnable outside it."""
-    return _jax(_parse_tree(text))
+    return _render(_parse_tree(text), lambda n: _JAX_NAMES.get(n, "jnp." + n))
 
 
 def to_latex(text: str) -> str:

@@ -131,9 +131,11 @@ def check(claim, scene_: Scene) -> Fact | None:
                                "steps": steps})
         ends = {n: float(np.linalg.norm(np.asarray(r.xy)[-1] - scene_.minimum)) for n, r in zip(names, runs)
                 if int(r.diverged_at) < 0}
-        closest = min(ends, key=ends.get) if ends else None
+        if not ends:  # every run diverged: nothing arrived and nothing is closest (the outcomes say why)
+            return Fact(False, {"name": None, "step": -1, "arrived": 0, "shown": len(names), "steps": steps})
+        closest = min(ends, key=ends.get)
         return Fact(True, {"name": closest, "step": -1, "arrived": 0, "shown": len(names), "steps": steps,
-                           "distance": ends.get(closest, float("nan"))})
+                           "distance": ends[closest]})
     if kind == "diagonal":
         ok = []
         for run in runs:

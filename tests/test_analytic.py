@@ -11,9 +11,9 @@ import pytest
 
 import landscapes
 import optimizers
-from components import lab_views as lv
 from landscapes.base import Landscape
 from optimizers import analytic
+from components.lab import compute as lab_compute
 
 BOUND = 1e6  # optimizers.engine.BOUND: where the engine calls a run diverged
 RNG = np.random.default_rng(20240607)
@@ -170,9 +170,9 @@ def test_gradient_descent_starts_to_diverge_at_two_over_lambda_max(which):
     etas = np.geomspace(1e-3, 20.0, 130)
     spacing = etas[1] / etas[0]
     steps = 2000
-    r = lv.learning_rate_curve(surface, "sgd", etas, steps)
+    r = lab_compute.learning_rate_curve(surface, "sgd", etas, steps)
     diverged = r.diverged_at >= 0
-    onset = lv.divergence_onset(etas, diverged)
+    onset = lab_compute.divergence_onset(etas, diverged)
     # The sweep's onset lies within one grid spacing above the closed-form limit...
     assert limit < onset <= limit * spacing, (limit, onset)
     assert not diverged[etas < limit].any()
@@ -198,7 +198,7 @@ def test_momentum_phase_diagram_stable_region_matches_the_analytic_condition(nam
     lam_min, lam_max = analytic.extreme_eigenvalues(matrix)
     etas = np.geomspace(1e-3 / lam_max, 20.0 / lam_max, 48)
     mus = np.linspace(0.0, 0.99, 40)
-    phase = lv.phase_diagram(surface, name, "learning_rate", etas, "momentum", mus, steps=2000)
+    phase = lab_compute.phase_diagram(surface, name, "learning_rate", etas, "momentum", mus, steps=2000)
     swept = phase.diverged_at < 0
     stable = analytic.RULES[name].stable
     analytic_ok = stable(etas[None, :], mus[:, None], lam_min) & stable(etas[None, :], mus[:, None], lam_max)

@@ -38,18 +38,34 @@ def _cache_name(node: ast.AST) -> str | None:
     return None
 
 
+def _positive(node) -> bool:
+    return (isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool)
+            and node.value > 0)
+
+
+DECORATOR = "components/cache.py"
+"""The one file allowed to pass st.cache_* a ``max_entries`` variable: its decorators (`cache.resource`,
+`cache.data`) take the bound as their first argument, a literal at every use (checked below) and refused at run
+time unless positive (`test_the_cache_decorators_refuse_an_unbounded_cache`)."""
+
+
 def unbounded_caches(source: str, filename: str = "<string>") -> list[str]:
-    """Every use of st.cache_data / st.cache_resource in ``source`` without a literal positive ``max_entries``:
-    bare decorators, calls without the keyword, and ``max_entries=None``."""
+    """Every use of st.cache_data / st.cache_resource in ``source`` without a literal positive ``max_entries``
+    (bare decorators, calls without the keyword, ``max_entries=None``), and every ``cache.resource`` /
+    ``cache.data`` decorator without a literal positive bound."""
     tree = ast.parse(source, filename)
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     bad = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _cache_name(node.func):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("resource", "data")
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "cache"):
+            if not (node.args and _positive(node.args[0])):
+                bad.append(f"{filename}:{node.lineno} cache.{node.func.attr} without a positive bound")
+        elif isinstance(node, ast.Call) and _cache_name(node.func):
             kw = {k.arg: k.value for k in node.keywords}
             limit = kw.get("max_entries")
-            ok = (isinstance(limit, ast.Constant) and isinstance(limit.value, int)
-                  and not isinstance(limit.value, bool) and limit.value > 0)
+            ok = _positive(limit) or (filename == DECORATOR and isinstance(limit, ast.Name)
+                                      and limit.id == "max_entries")
             if not ok:
                 bad.append(f"{filename}:{node.lineno} {_cache_name(node.func)} without a positive max_entries")
         elif _cache_name(node) and id(node) not in called and not isinstance(getattr(node, "ctx", None), ast.Store):
@@ -77,10 +93,22 @@ def test_scanner_flags_unbounded_and_accepts_bounded_caches():
 
 def test_every_streamlit_cache_in_the_ui_has_max_entries():
     sources = {p.relative_to(ROOT).as_posix(): p.read_text() for p in _ui_files()}
-    uses = sum(s.count("cache_data(") + s.count("cache_resource(") for s in sources.values())
-    assert uses > 0, "the scan found no Streamlit cache at all: has components/cache.py moved?"
+    uses = sum(s.count("cache.resource(") + s.count("cache.data(") for s in sources.values())
+    assert uses > 20, "the scan found few cached functions: have the UI's caches moved?"
     bad = [b for name, text in sources.items() for b in unbounded_caches(text, name)]
     assert bad == []
+
+
+def test_the_cache_decorators_refuse_an_unbounded_cache():
+    from components import cache
+
+    for bad in (0, -1, None, 2.5, True):
+        with pytest.raises(ValueError):
+            cache.resource(bad)
+        with pytest.raises(ValueError):
+            cache.data(bad)
+    assert unbounded_caches("@cache.resource(16)\ndef a(): ...\n@cache.data(n)\ndef b(): ...\n") == [
+        "<string>:3 cache.data without a positive bound"]
 
 
 # ------------------------------------------------------------------------------------------------ the LRUs

@@ -23,12 +23,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components import cache, controls, export, outcomes, scrub
+from components import controls, export, outcomes, scrub
 from optimizers import codegen
 from components.player import decode_array
 from optimizers import catalog, course, presets
 
 from optimizers import engine as R
+from components import runs
+from components import surfaces
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DEFAULTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 TIMEOUT = 120  # cold JAX compiles of six runners take far longer than AppTest's default 3 s
@@ -484,12 +486,12 @@ def test_live_scrub_sends_every_notch_of_every_optimizers_learning_rate():
     s = args["scrub"]
     assert s["name"] == "learning_rate" and s["n"] == 64 and set(s["paths"]) == set(DEFAULTS)
     assert scrub.payload_bytes(s) <= scrub.PAYLOAD_BYTES
-    key = cache.surface_key("elongated_valley", {p.name: p.default for p in landscapes.parameters("elongated_valley")})
+    key = surfaces.surface_key("elongated_valley", {p.name: p.default for p in landscapes.parameters("elongated_valley")})
     land = landscapes.shared_family(landscapes.get("elongated_valley"))
     drawn = paths_by_name(args)
     for name in ("sgd", "adam"):
         d = s["paths"][name]
-        options = [h for h in cache.preset_hyperparams(key, name) if h.name == "learning_rate"][0]
+        options = [h for h in runs.preset_hyperparams(key, name) if h.name == "learning_rate"][0]
         grid = controls.log_grid(options.min, options.max, options.default)
         assert all(v in grid for v in d["values"])  # every notch is a value the sidebar slider can take
         assert d["values"][s["index"]] == options.default  # the opening notch: the sidebar's value

@@ -1,4 +1,4 @@
-"""The Explore page through Streamlit's AppTest, and the pure helpers behind it (`components.explore_views`).
+"""The Explore page through Streamlit's AppTest, and the parts behind it (`components.explore`).
 
 AppTest runs ``app_pages/explore.py`` in this process, so the engine's compiled functions and the ``st.cache_*``
 caches stay warm between tests.  What the page shows is read back from its elements -- the atlas table's
@@ -22,10 +22,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components import explore_views as views
 from landscapes import analysis
 from landscapes.base import PointInfo
 from landscapes.expression import DEFAULT_BOUNDS
+from components.explore import compute as ex_compute
+from components.explore import words as ex_words
+from components import figures
 
 APP = str(Path(__file__).resolve().parent.parent / "app_pages" / "explore.py")
 TIMEOUT = 300  # cold JAX compiles (atlas, grids, three optimizer runners) take far longer than AppTest's 3 s
@@ -80,7 +82,7 @@ def array(value) -> np.ndarray:
 
 def markers(figure: dict) -> dict[str, set]:
     """Critical-point markers of the map by kind: {kind: {(x, y), ...}}."""
-    labels = {figures_label: kind for kind, (_, _, figures_label) in views.figures.KIND_STYLE.items()}
+    labels = {figures_label: kind for kind, (_, _, figures_label) in figures.KIND_STYLE.items()}
     out = {}
     for trace in figure["data"]:
         kind = labels.get(trace.get("name"))
@@ -115,10 +117,10 @@ def assert_table_is_engine(at: AppTest, surface, bounds) -> list[tuple]:
     """The table lists exactly what `critical_points` returns on the box, in its order; the map marks the same."""
     rows = engine_rows(surface, bounds)
     df = table(at)
-    assert list(df.columns) == list(views.TABLE_COLUMNS)
+    assert list(df.columns) == list(ex_words.TABLE_COLUMNS)
     assert len(df) == len(rows)
     if rows:
-        np.testing.assert_array_equal(df[list(views.TABLE_COLUMNS[:5])].to_numpy(), np.array([r[:5] for r in rows]))
+        np.testing.assert_array_equal(df[list(ex_words.TABLE_COLUMNS[:5])].to_numpy(), np.array([r[:5] for r in rows]))
         assert df["kind"].tolist() == [r[5] for r in rows]
     expected = {}
     for r in rows:
@@ -320,7 +322,7 @@ def test_sections_render_on_a_saddle_and_the_model_is_exact_on_a_quadratic():
     model = next(c for c in charts(at) if any(t.get("name") == "quadratic model q" for t in c["data"]))
     true_z, model_z = (array(t["z"]) for t in model["data"][:2])
     np.testing.assert_allclose(model_z.ravel(), true_z.ravel(), rtol=1e-12, atol=1e-9)  # booth is quadratic
-    for shade in views.CURVATURE_MODES:
+    for shade in ex_words.CURVATURE_MODES:
         at.session_state["explore.section"] = "Curvature map"
         at.selectbox(key="explore.shade").set_value(shade)
         run(at)
@@ -349,7 +351,7 @@ def test_quadratic_model_is_the_second_order_taylor_expansion():
     info = _info((1.0, 2.0), -1.0, (5.0, -3.0), [[6.0, 1.0], [1.0, -2.0]])
     for h in (1e-1, 1e-2):
         xs, ys = np.array([1.0 - h, 1.0, 1.0 + h]), np.array([2.0 - h, 2.0 + h])
-        q = views.quadratic_model(info, xs, ys)
+        q = ex_compute.quadratic_model(info, xs, ys)
         gx, gy = np.meshgrid(xs, ys)
         # The remainder is the cubic term (dx)³ exactly.
         np.testing.assert_allclose(f(gx, gy) - q, (gx - 1.0) ** 3, atol=1e-12)
@@ -358,7 +360,7 @@ def test_quadratic_model_is_the_second_order_taylor_expansion():
 def test_eigen_arrows_follow_the_eigenvectors_all_the_same_length_and_colour_by_sign():
     hess = np.array([[1.0, 3.0], [3.0, 1.0]])  # λ = −2 along (1, −1)/√2, 4 along (1, 1)/√2
     info = _info((0.5, -0.5), 0.0, (0.0, 0.0), hess)
-    arrows = views.eigen_arrows(info, length=2.0)
+    arrows = ex_compute.eigen_arrows(info, length=2.0)
     assert [a["sign"] for a in arrows] == ["negative", "positive"]
     for a in arrows:
         d = np.subtract(a["end"], a["start"])
@@ -367,65 +369,65 @@ def test_eigen_arrows_follow_the_eigenvectors_all_the_same_length_and_colour_by_
     # Issue 26: at Himmelblau's saddle (λ₁ = −14.1, λ₂ = 44.6) the escape direction was drawn a third as long, inside
     # the selected point's marker; at any ratio of |λ| both arrows are drawn in full.
     for ratio in (1e-6, 0.3, 1.0, 1e6):
-        both = views.eigen_arrows(_info((0, 0), 0, (0, 0), [[-ratio, 0.0], [0.0, 1.0]]), 1.0)
+        both = ex_compute.eigen_arrows(_info((0, 0), 0, (0, 0), [[-ratio, 0.0], [0.0, 1.0]]), 1.0)
         assert [np.linalg.norm(np.subtract(a["end"], a["start"])) for a in both] == pytest.approx([1.0, 1.0])
-    flat = views.eigen_arrows(_info((0, 0), 0, (0, 0), [[0.0, 0.0], [0.0, 5.0]]), 1.0)
+    flat = ex_compute.eigen_arrows(_info((0, 0), 0, (0, 0), [[0.0, 0.0], [0.0, 5.0]]), 1.0)
     assert [a["sign"] for a in flat] == ["zero", "positive"]
-    assert views.eigen_arrows(_info((0, 0), 0, (0, 0), [[np.nan, 0], [0, 1]]), 1.0) == []
+    assert ex_compute.eigen_arrows(_info((0, 0), 0, (0, 0), [[np.nan, 0], [0, 1]]), 1.0) == []
 
 
 def test_stability_limit_is_where_gradient_descent_on_the_quadratic_stops_converging():
     lam = np.array([0.5, 8.0])
     limit = 2.0 / lam.max()
-    assert f"= {views.fmt(limit)}." in views.stability(lam)
+    assert f"= {ex_words.fmt(limit)}." in ex_words.stability(lam)
     x0 = np.array([1.0, 1.0])  # GD on ½ xᵀ diag(λ) x: x_t = (1 − ηλ)^t x_0, an independent check of the claim
     for eta, converges in ((0.99 * limit, True), (1.01 * limit, False)):
         x = x0.copy()
         for _ in range(3000):
             x = x - eta * lam * x
         assert (np.linalg.norm(x) < 1e-6) == converges
-    assert "no step-size limit" in views.stability([-3.0, -1.0])
-    assert "grows for every η > 0" in views.stability([-1.0, 2.0])
+    assert "no step-size limit" in ex_words.stability([-3.0, -1.0])
+    assert "grows for every η > 0" in ex_words.stability([-1.0, 2.0])
 
 
 def test_escape_summary_reads_the_path():
     box = ((-1.0, 1.0), (-1.0, 1.0))  # diagonal 2√2: the escape radius is 0.028
     still = np.zeros((11, 2))
-    assert views.escape_summary(still, np.zeros(11), "converged", -1, (0, 0), 0.0, box)[0] == "stuck"
+    assert ex_words.escape_summary(still, np.zeros(11), "converged", -1, (0, 0), 0.0, box)[0] == "stuck"
     away = np.stack([np.linspace(0, 0.5, 11), np.zeros(11)], axis=1)
-    verdict, sentence = views.escape_summary(away, -away[:, 0] ** 2, "max_steps", -1, (0, 0), 0.0, box)
+    verdict, sentence = ex_words.escape_summary(away, -away[:, 0] ** 2, "max_steps", -1, (0, 0), 0.0, box)
     assert verdict == "escaped" and "left the saddle at step 1 " in sentence
-    assert views.escape_summary(away, away[:, 0] ** 2, "max_steps", -1, (0, 0), 0.0, box)[0] == "stuck"
-    assert views.escape_summary(away, -away[:, 0], "diverged", 10, (0, 0), 0.0, box)[0] == "escaped"
-    assert views.escape_summary(away, away[:, 0], "diverged", 10, (0, 0), 0.0, box)[0] == "stuck"
+    assert ex_words.escape_summary(away, away[:, 0] ** 2, "max_steps", -1, (0, 0), 0.0, box)[0] == "stuck"
+    assert ex_words.escape_summary(away, -away[:, 0], "diverged", 10, (0, 0), 0.0, box)[0] == "escaped"
+    assert ex_words.escape_summary(away, away[:, 0], "diverged", 10, (0, 0), 0.0, box)[0] == "stuck"
 
 
 def test_box_problems_events_and_atlas_words():
-    assert views.box_problem(-1, 1, -2, 2) is None
-    assert "x min (1) must be below x max (1)" in views.box_problem(1, 1, 0, 1)
-    assert "y range is not finite" in views.box_problem(0, 1, 0, math.inf)
-    assert views.selected_xy({"selection": {"points": [{"x": 1, "y": 2.5}]}}) == (1.0, 2.5)
+    assert ex_words.box_problem(-1, 1, -2, 2) is None
+    assert "x min (1) must be below x max (1)" in ex_words.box_problem(1, 1, 0, 1)
+    assert "y range is not finite" in ex_words.box_problem(0, 1, 0, math.inf)
+    assert ex_compute.selected_xy({"selection": {"points": [{"x": 1, "y": 2.5}]}}) == (1.0, 2.5)
     for bad in (None, {}, {"selection": {"points": []}}, {"selection": {"points": [{"x": "nan", "y": 0}]}},
                 {"selection": {"points": [{"x": "a"}]}}):
-        assert views.selected_xy(bad) is None
-    assert views.selected_row({"selection": {"rows": [3]}}) == 3
-    assert views.selected_row({"selection": {"rows": []}}) is None and views.selected_row("junk") is None
+        assert ex_compute.selected_xy(bad) is None
+    assert ex_compute.selected_row({"selection": {"rows": [3]}}) == 3
+    assert ex_compute.selected_row({"selection": {"rows": []}}) is None and ex_compute.selected_row("junk") is None
     line = [_info((0.0, y), 0.0, (0, 0), [[2, 0], [0, 0]])._replace(kind="degenerate") for y in range(30)]
     box = ((-1.0, 1.0), (0.0, 30.0))
     undecided = np.array([[[-1e-3, 0.0], [1e-3, 30.0]]])  # along the line x = 0: a continuum
-    summary, notes = views.describe_atlas(analysis.Atlas(tuple(line), 31, undecided, np.array([0]), True), box)
+    summary, notes = ex_words.describe_atlas(analysis.Atlas(tuple(line), 31, undecided, np.array([0]), True), box)
     assert summary == "30 critical points in view: 30 degenerate."  # not "all of them": the list is not complete
     assert any("31 critical points were found" in n for n in notes) and any("continuum" in n for n in notes)
     assert any("neither rule out nor isolate a critical point in x ∈ [−0.001, 0.001], y ∈ [0, 30]" in n
                for n in notes)
     empty = np.empty((0, 2, 2))
-    assert views.describe_atlas(analysis.Atlas((), 0, empty, np.empty(0), True), box)[0] == (
+    assert ex_words.describe_atlas(analysis.Atlas((), 0, empty, np.empty(0), True), box)[0] == (
         "No critical point in view: bounds on ∇f over a subdivision of the box rule out every one.")
-    assert views.describe_atlas(analysis.Atlas((), 0, empty, np.empty(0), False), box)[0] == (
+    assert ex_words.describe_atlas(analysis.Atlas((), 0, empty, np.empty(0), False), box)[0] == (
         "No critical point found in view.")
     saddle = _info((1.0, 1.0), 0.0, (0, 0), [[1, 0], [0, -1]])._replace(kind="saddle")
     minimum = _info((0.0, 0.0), -1.0, (0, 0), [[1, 0], [0, 1]])._replace(kind="minimum")
-    assert views.default_point([minimum, saddle], (9, 9)) == (1.0, 1.0)
-    assert views.default_point([minimum], (9, 9)) == (0.0, 0.0) and views.default_point([], (9, 9)) == (9.0, 9.0)
-    assert views.snap((1.0 + 1e-9, 1.0), [minimum, saddle], ((-1, 1), (-1, 1))) == (1.0, 1.0)
-    assert views.snap((0.5, 0.5), [minimum, saddle], ((-1, 1), (-1, 1))) == (0.5, 0.5)
+    assert ex_compute.default_point([minimum, saddle], (9, 9)) == (1.0, 1.0)
+    assert ex_compute.default_point([minimum], (9, 9)) == (0.0, 0.0) and ex_compute.default_point([], (9, 9)) == (9.0, 9.0)
+    assert ex_compute.snap((1.0 + 1e-9, 1.0), [minimum, saddle], ((-1, 1), (-1, 1))) == (1.0, 1.0)
+    assert ex_compute.snap((0.5, 0.5), [minimum, saddle], ((-1, 1), (-1, 1))) == (0.5, 0.5)

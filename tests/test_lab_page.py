@@ -1,5 +1,5 @@
 """The Lab page through Streamlit's AppTest (tests/apps/lab_app.py mounts app_pages/lab.py the way app.py does), and
-the pure helpers behind it (`components.lab_views`) against independent computations.
+the parts behind it (`components.lab`) against independent computations.
 
 AppTest runs the page in this process, so the engine's compiled sweeps and the page's caches stay warm between
 tests: only the first run of each section pays for cold JAX.  Figures are read back from the Plotly JSON the page
@@ -18,11 +18,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components import lab_views as lv
 from landscapes.base import Minimum
 from optimizers.base import STATUSES
 
 from optimizers import engine as R
+from components.lab import figures as lab_charts
+from components.lab import compute as lab_compute
 APP = str(Path(__file__).resolve().parent / "apps" / "lab_app.py")
 TIMEOUT = 180  # cold JAX compiles of several sweeps take far longer than AppTest's default 3 s
 SIZES = {"lab.curve.points": "16", "lab.phase.size": "10", "lab.basins.size": "16", "lab.fair.budget": "4",
@@ -169,7 +170,7 @@ def test_bad_url_values_become_notices_not_exceptions():
     text = "\n".join(w.value for w in at.warning)
     for word in ("lots", "1e+09", "warp_drive", "nan", "moon", "lab.unknown"):
         assert word in text, (word, text)
-    assert url(at)["lab.steps"] == str(lv.MAX_STEPS)
+    assert url(at)["lab.steps"] == str(lab_compute.MAX_STEPS)
     assert url(at)["lab.phase.optimizer"] == "momentum"
     assert "lab.chart.phase" in charts(at)
 
@@ -199,15 +200,15 @@ def test_a_broken_typed_surface_is_reported_and_a_typed_quadratic_gets_its_limit
 # ------------------------------------------------------------------------------------------------ pure helpers
 def test_bucket_pads_by_at_most_a_quarter():
     for n in range(1, 50_000, 37):
-        b = lv.bucket(n)
+        b = lab_compute.bucket(n)
         assert b >= max(n, 64) and (b <= 1.25 * n or b == 64)
-    assert lv.bucket(10_000) == 10_240 and lv.bucket(40_000) == 40_960
+    assert lab_compute.bucket(10_000) == 10_240 and lab_compute.bucket(40_000) == 40_960
 
 
 def test_padded_sweep_equals_the_plain_sweep():
     valley = landscapes.get("elongated_valley")
     etas = np.geomspace(1e-3, 3.0, 37)
-    padded = lv.padded_sweep(valley, "momentum", {"learning_rate": etas}, valley.start, 200, {"momentum": 0.8})
+    padded = lab_compute.padded_sweep(valley, "momentum", {"learning_rate": etas}, valley.start, 200, {"momentum": 0.8})
     plain = R.sweep(valley, "momentum", {"learning_rate": etas}, start=valley.start, steps=200, momentum=0.8)
     for a, b in zip(padded, plain):
         np.testing.assert_array_equal(a, b)
@@ -215,14 +216,14 @@ def test_padded_sweep_equals_the_plain_sweep():
 
 
 def test_grid_search_tries_k_values_per_axis_and_random_search_tries_budget():
-    gx, gy = lv.grid_points((1e-3, 10.0), (0.0, 0.99), 25, True, False)
+    gx, gy = lab_compute.grid_points((1e-3, 10.0), (0.0, 0.99), 25, True, False)
     assert len(gx) == 25 and len(np.unique(gx)) == 5 and len(np.unique(gy)) == 5
     assert gx.min() == pytest.approx(1e-3) and gx.max() == pytest.approx(10.0)
-    rx, ry = lv.random_points((1e-3, 10.0), (0.0, 0.99), 25, True, False, seed=3)
+    rx, ry = lab_compute.random_points((1e-3, 10.0), (0.0, 0.99), 25, True, False, seed=3)
     assert len(np.unique(rx)) == 25 and len(np.unique(ry)) == 25
     assert rx.min() >= 1e-3 and rx.max() <= 10.0 and ry.min() >= 0 and ry.max() <= 0.99
     # Log-uniform: log10 of many draws is uniform on [-3, 1] (mean -1, variance 4²/12).
-    many, _ = lv.random_points((1e-3, 10.0), (0.0, 1.0), 20_000, True, False, seed=0)
+    many, _ = lab_compute.random_points((1e-3, 10.0), (0.0, 1.0), 20_000, True, False, seed=0)
     assert np.mean(np.log10(many)) == pytest.approx(-1.0, abs=0.05)
     assert np.var(np.log10(many)) == pytest.approx(16 / 12, rel=0.05)
 
@@ -231,9 +232,9 @@ def test_best_index_ranks_not_diverged_then_converged_then_fewer_steps_or_lower_
     loss = np.array([0.0, 1e-12, 5.0, 0.1, 1e-3])
     conv = np.array([-1, 40, -1, -1, 12])
     div = np.array([True, False, False, False, False])
-    assert lv.best_index(loss, conv, div) == 4
-    assert lv.best_index(loss[:4], conv[:4], div[:4]) == 1
-    assert lv.best_index(np.array([3.0, 2.0]), np.array([-1, -1]), np.array([False, False])) == 1
+    assert lab_compute.best_index(loss, conv, div) == 4
+    assert lab_compute.best_index(loss[:4], conv[:4], div[:4]) == 1
+    assert lab_compute.best_index(np.array([3.0, 2.0]), np.array([-1, -1]), np.array([False, False])) == 1
 
 
 def _point(xy, kind, value=0.0):
@@ -243,27 +244,27 @@ def _point(xy, kind, value=0.0):
 def test_attractors_merge_listed_minima_and_classify_ends_by_nearest_point():
     points = [_point((1.0, 1.0), "minimum", 0.5), _point((-1.0, 0.0), "minimum", 0.0), _point((0.0, 0.0), "saddle")]
     listed = [Minimum((1.0 + 1e-6, 1.0), 0.5), Minimum((3.0, -3.0), 2.0, "local")]  # the first is a duplicate
-    att = lv.attractors(points, listed, ((-4.0, 4.0), (-4.0, 4.0)))
+    att = lab_compute.attractors(points, listed, ((-4.0, 4.0), (-4.0, 4.0)))
     np.testing.assert_allclose(att.minima, [[-1.0, 0.0], [1.0, 1.0], [3.0, -3.0]], atol=1e-5)  # lowest first
     assert att.tol == pytest.approx(0.01 * np.hypot(8, 8))
     conv, div, moving = (STATUSES.index(s) for s in ("converged", "diverged", "max_steps"))
     ends = np.array([[1.05, 1.0], [-1.0, 0.02], [0.01, 0.0], [2.0, 2.0], [2.0, 2.0], [3.0, -3.0], [0.5, 0.5]])
     code = np.array([conv, moving, conv, conv, moving, div, moving])
-    labels = lv.classify_ends(ends, code, att)
+    labels = lab_compute.classify_ends(ends, code, att)
     k = len(att.minima)
     assert labels.tolist() == [1, 0, k, k, k + 2, k + 1, k + 2]
-    assert lv.categories(att)[k:] == ("stalled at a saddle or other stationary point", "diverged", "still moving")
+    assert lab_compute.categories(att)[k:] == ("stalled at a saddle or other stationary point", "diverged", "still moving")
 
 
 def test_basin_map_of_a_convex_quadratic_is_one_basin_and_himmelblau_starts_near_a_minimum_end_there():
     valley = landscapes.get("booth")
-    att = lv.attractors(landscapes.critical_points(valley), valley.minima, valley.bounds)
-    b = lv.basin_map(valley, "sgd", 12, 400, att, {"learning_rate": 0.05})
+    att = lab_compute.attractors(landscapes.critical_points(valley), valley.minima, valley.bounds)
+    b = lab_compute.basin_map(valley, "sgd", 12, 400, att, {"learning_rate": 0.05})
     assert np.all(b.labels == 0) and b.counts[0] == 144  # GD with ηλmax = 0.9 < 2 converges from everywhere
     himmelblau = landscapes.get("himmelblau")
-    att = lv.attractors(landscapes.critical_points(himmelblau), himmelblau.minima, himmelblau.bounds)
-    xs, ys, starts = lv.basin_starts(himmelblau.bounds, 40)
-    b = lv.basin_map(himmelblau, "sgd", 40, 500, att, {"learning_rate": 0.005})
+    att = lab_compute.attractors(landscapes.critical_points(himmelblau), himmelblau.minima, himmelblau.bounds)
+    xs, ys, starts = lab_compute.basin_starts(himmelblau.bounds, 40)
+    b = lab_compute.basin_map(himmelblau, "sgd", 40, 500, att, {"learning_rate": 0.005})
     # Starts within 0.5 of a minimum lie inside its basin (the basins are far wider), so GD must end there.
     d = np.linalg.norm(starts[:, None, :] - att.minima[None], axis=-1)
     near = d.min(axis=1) < 0.5
@@ -274,9 +275,9 @@ def test_basin_map_of_a_convex_quadratic_is_one_basin_and_himmelblau_starts_near
 
 def test_fair_comparison_tunes_on_one_set_of_starts_and_evaluates_on_another():
     valley = landscapes.get("elongated_valley")
-    tune, held = lv.random_starts(valley.bounds, 30, seed=1)
+    tune, held = lab_compute.random_starts(valley.bounds, 30, seed=1)
     assert not np.any(np.all(np.isclose(tune[:, None], held[None]), axis=-1))
-    r = lv.fair_comparison(valley, "sgd", 8, 30, 300, seed=1, f_star=0.0, eta_range=(0.01, 4.0))
+    r = lab_compute.fair_comparison(valley, "sgd", 8, 30, 300, seed=1, f_star=0.0, eta_range=(0.01, 4.0))
     assert r.etas[0] == pytest.approx(0.01) and r.etas[-1] == pytest.approx(4.0)
     # GD on the valley: the stable η < 2/λmax = 2 nearest the limit (fastest floor travel) wins; 4 diverges.
     assert np.isinf(r.scores[-1])
@@ -304,13 +305,13 @@ def test_the_legend_clears_the_subplot_titles_and_each_line_looks_like_its_entry
     curve = dict(eta=np.geomspace(0.01, 1, 3), loss=np.ones(3), converged_at=np.array([5, 4, -1]),
                  diverged=np.array([False, False, True]), label="GD", color="#000")
     t = np.arange(4)
-    for fig in (lv.learning_rate_figure([curve], 0.0),
-                lv.schedule_figure(t, np.ones(3), 1.0, np.ones(4), np.ones(4), 0.0, "cosine")):
+    for fig in (lab_charts.learning_rate_figure([curve], 0.0),
+                lab_charts.schedule_figure(t, np.ones(3), 1.0, np.ones(4), np.ones(4), 0.0, "cosine")):
         # Subplot titles sit just above the top panel (paper y = 1): the legend is above them, at the top of the
         # figure, in the top margin.
         assert max(a.y for a in fig.layout.annotations) == pytest.approx(1.0)
         legend = fig.layout.legend
         assert (legend.yref, legend.y, legend.yanchor) == ("container", 1.0, "top") and fig.layout.margin.t >= 70
-    fig = lv.schedule_figure(t, np.ones(3), 1.0, np.ones(4), np.ones(4), 0.0, "cosine")
+    fig = lab_charts.schedule_figure(t, np.ones(3), 1.0, np.ones(4), np.ones(4), 0.0, "cosine")
     dashes = {(tr.name, tr.line.dash) for tr in fig.data}
     assert dashes == {("cosine", None), ("cosine", "solid"), ("constant η", "dash")}

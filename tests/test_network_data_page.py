@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import cache
-from components import network_views as views
 from landscapes import datasets, tables
+from components.network import words as net_words
 from tests.test_lab_page import array
 from tests.test_network_page import APP, SMALL, TIMEOUT, charts, run, url
 
@@ -73,9 +73,9 @@ def test_an_uploaded_csv_trains_slices_and_stays_in_the_session():
     assert "90 rows, 3 features, 3 classes" in text and "fruit.csv, MLP 3–8–2 tanh" in text
     assert figs["network.chart.confusion"]["data"][0]["x"] == ["apple", "pear", "plum"]
     # Its results live in this session's state, not in the shared caches; nothing of it is in the URL.
-    memo = at.session_state[cache._UPLOAD_MEMO]
-    assert {k[0] for k in memo} >= {"_network_training", "_network_plane", "_network_point", "_network_scores"}
-    assert all(k[1].problem.table is not None for k in memo)
+    memo = at.session_state[cache._PRIVATE]
+    assert {k[0] for k in memo} >= {"training", "plane", "point", "scores"}
+    assert all(k[1][0].problem.table is not None for k in memo)
     assert not any("fruit" in v or "upload.file" in k for k, v in url(at).items())
     # Another label column: refused with its reason, and the page says so instead of failing.
     at.selectbox(key="network_upload.label").set_value("length").run()
@@ -102,4 +102,4 @@ def test_every_refusal_has_words():
     for code in tables.CODES:
         err = tables.TableError(code, size=5e6, limit=4, line=3, cells=1, expected=2, rows=9, columns=70,
                                 column="c", row=2, count=1, value=1e12, label="y", values=12)
-        assert views.refusal(err).endswith(".")
+        assert net_words.refusal(err).endswith(".")

@@ -1,5 +1,5 @@
 """The Network page through Streamlit's AppTest (tests/apps/network_app.py mounts app_pages/network.py the way
-app.py does), and its pure helpers (`components.network_views`)."""
+app.py does), and its parts (`components.network`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import network_views as views
 from landscapes import datasets, network as N
+from components.network import compute as net
+from components.network import figures as net_charts
+from components.network import words as net_words
 from tests.test_lab_page import array
 
 APP = str(Path(__file__).resolve().parent / "apps" / "network_app.py")
@@ -114,16 +116,16 @@ def test_show_me_a_saddle_lands_on_a_saddle_and_escapes_it():
 
 # ------------------------------------------------------------------------------------------ helpers
 def test_newton_type_rules_only_for_small_networks():
-    assert "newton" in views.trainable(33)
-    assert "newton" not in views.trainable(views.HESSIAN_PARAMS + 1)
-    assert "adam" in views.trainable(views.HESSIAN_PARAMS + 1)
+    assert "newton" in net.trainable(33)
+    assert "newton" not in net.trainable(net.HESSIAN_PARAMS + 1)
+    assert "adam" in net.trainable(net.HESSIAN_PARAMS + 1)
 
 
 def test_eigen_table_keeps_tiny_residuals_readable():
     from landscapes.spectrum import Extremes
     ext = Extremes(np.array([-1e-3]), np.zeros((2, 1)), np.array([2.5]), np.zeros((2, 1)), np.array([3e-17]),
                    np.array([1e-16]), 2, True)
-    table = views.eigen_table(ext)
+    table = net_words.eigen_table(ext)
     assert table == {"eigenvalue λ": ["-0.001", "2.5"], "‖Hu − λu‖": ["3.0e-17", "1.0e-16"]}
 
 
@@ -132,8 +134,8 @@ def test_3d_paths_break_where_they_leave_the_box():
     s = landscapes.network_slice(steps=50, directions="filter")
     xs = ys = np.linspace(-1, 1, 5)
     xy = np.array([[0.0, 0.0], [0.5, 0.5], [3.0, 0.0], [0.2, -0.2]])
-    plane = views.Plane(s, xs, ys, np.zeros((5, 5)), (xy,), (np.zeros(4),), (np.zeros(4),))
-    contour, surface = views.plane_figures(plane, ["adam"], "minimum")
+    plane = net.Plane(s, xs, ys, np.zeros((5, 5)), (xy,), (np.zeros(4),), (np.zeros(4),))
+    contour, surface = net_charts.plane_figures(plane, ["adam"], "minimum")
     path3d = [t for t in surface.data if t.name == "Adam"][0]
     assert np.isnan(path3d.x[2]) and path3d.x[3] == pytest.approx(0.2)
     line = [t for t in contour.data if t.name == "Adam"][0]

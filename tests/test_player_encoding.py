@@ -214,10 +214,21 @@ def test_served_folder_holds_the_frontend_and_the_vendored_plotly():
     assert "plotly.js (cartesian - minified) v4.1.1" in header and "MIT license" in header
     assert "MIT License" in (root / "vendor" / "plotly.js-LICENSE").read_text()
     html = (root / "index.html").read_text()
-    assert 'src="vendor/plotly-cartesian.min.js"' in html and 'src="player.js"' in html
+    assert 'src="vendor/plotly-cartesian.min.js"' in html and '<script type="module" src="main.js">' in html
     assert "cdn" not in html.lower()
+    # Every module main.js reaches by its imports is served, and nothing else is left out (no build step).
+    from components.player import MODULES
+
+    reached, todo = set(), ["main.js"]
+    while todo:
+        name = todo.pop()
+        reached.add(name)
+        for dep in re.findall(r'^import .* from "\./([\w.]+\.js)";$', (root / name).read_text(), re.M):
+            if dep not in reached:
+                todo.append(dep)
+    assert reached == set(MODULES)
     # The GIF encoder: gifenc 1.0.3 (npm, MIT, Matt DesLauriers), bundled as its own unmodified ES module file.
-    assert '"./vendor/gifenc.esm.js"' in html and 'src="export.js"' in html
+    assert 'import * as gifenc from "./vendor/gifenc.esm.js";' in (root / "export.js").read_text()
     assert "Copyright (c) 2017 Matt DesLauriers" in (root / "vendor" / "gifenc-LICENSE").read_text()
     exports = (root / "vendor" / "gifenc.esm.js").read_text()
     assert all(f" as {name}" in exports for name in ("GIFEncoder", "quantize", "applyPalette"))
@@ -225,11 +236,13 @@ def test_served_folder_holds_the_frontend_and_the_vendored_plotly():
 
 def test_the_frontend_never_uses_plotly_frames():
     """Plotly frames/animate stop click events after playing (measured on these machines); the player must not use them."""
-    for name in ("player.js", "export.js"):
+    from components.player import MODULES
+
+    for name in MODULES:
         js = (served_dir() / name).read_text()
         code = "\n".join(line for line in js.splitlines() if not line.lstrip().startswith(("*", "/*", "//")))
         assert "Plotly.animate" not in code and "addFrames" not in code
         # Every figure Plotly gets is (data, layout, config): never a figure object, which could carry frames.
         calls = re.findall(r"Plotly\.(?:react|newPlot)\(([^;]*)\);", code)
-        assert calls and all(len(c.split(",")) == 4 and "frames" not in c for c in calls), calls
-    assert "requestAnimationFrame" in (served_dir() / "player.js").read_text()
+        assert all(len(c.split(",")) == 4 and "frames" not in c for c in calls), calls
+    assert "requestAnimationFrame" in (served_dir() / "clock.js").read_text()

@@ -19,10 +19,11 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
-from components import cache, controls
+from components import controls
 from components.player import decode_array
 from landscapes import analysis
 from optimizers import analytic, catalog, presets
+from components import surfaces
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DEFAULTS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
@@ -59,7 +60,7 @@ def views() -> dict[str, dict]:
 
 def _runs(name: str, view: dict) -> dict[str, optimizers.Trajectory]:
     own = landscapes.get(name)
-    surface = cache.engine_surface(cache.surface_key(name, dict(own.params)))  # the page's, to the last digit
+    surface = surfaces.engine_surface(surfaces.surface_key(name, dict(own.params)))  # the page's, to the last digit
     return {n: optimizers.run(surface, n, start=view["start"], steps=view["steps"], **view["hyperparams"][n])
             for n in DEFAULTS}
 

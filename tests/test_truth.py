@@ -23,11 +23,12 @@ from streamlit.testing.v1 import AppTest
 
 import landscapes
 import optimizers
-from components import claim_words, explore_views, figures, outcomes, scrub
+from components import figures, outcomes, scrub
 from components.player import build_args, decode_array
 from landscapes import analysis, exclusion, floatrange
 from landscapes.source import python_code
 from optimizers import catalog, claims, codegen, presets
+from components.explore import words as ex_words
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -173,6 +174,13 @@ def test_the_arrival_claim_is_the_first_run_to_converge_or_the_closest():
     assert fact.numbers["arrived"] == 0 and fact.numbers["name"] == min(ends, key=ends.get)  # ... the closest
 
 
+def test_no_arrival_is_claimed_when_every_run_diverged():
+    valley = landscapes.get("elongated_valley")
+    blown = {n: optimizers.run(valley, n, steps=50, learning_rate=3.9) for n in ("sgd", "momentum")}
+    assert all(t.diverged_at >= 0 for t in blown.values())
+    assert not claims.check(landscapes.Claim("arrival"), claims.scene(blown, valley)).holds
+
+
 def test_the_zigzag_is_the_closed_form_sign_flip_of_gradient_descent():
     runs, own = _preset_runs("elongated_valley")
     fact = claims.check(landscapes.Claim("zigzag", ("sgd",)), claims.scene(runs, own))
@@ -264,7 +272,7 @@ def test_where_completeness_cannot_be_proven_the_page_says_where(name):
     surface = landscapes.get(name)
     found = landscapes.atlas(surface)
     assert [p.kind for p in found.points] == ["degenerate"] and not found.complete
-    summary, notes = explore_views.describe_atlas(found, surface.bounds)
+    summary, notes = ex_words.describe_atlas(found, surface.bounds)
     assert "all of them" not in summary
     assert any("could neither rule out nor isolate a critical point near (" in n for n in notes), notes
 

@@ -22,6 +22,8 @@ from optimizers import presets
 from counting import CompileCounter  # tests/counting.py
 
 from optimizers import engine as R
+from components import runs
+from components import surfaces
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -32,9 +34,9 @@ def player_args(at: AppTest) -> dict:
 
 def default_runs_ready() -> list[bool]:
     params = {p.name: p.default for p in landscapes.parameters(first_view.SURFACE)}
-    key = cache.surface_key(first_view.SURFACE, params)
-    surface = cache.surface(key)
-    return [cache.trajectory_ready(key, name, presets.steps(surface), tuple(presets.defaults(surface, name).items()),
+    key = surfaces.surface_key(first_view.SURFACE, params)
+    surface = surfaces.surface(key)
+    return [runs.trajectory_ready(key, name, presets.steps(surface), tuple(presets.defaults(surface, name).items()),
                                    "constant", 0.0) for name in first_view.OPTIMIZERS]
 
 
@@ -67,7 +69,7 @@ def test_the_page_draws_the_surface_first_when_its_runs_need_compiling():
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update({"compare.steps": "3000", "compare.optimizers": "sgd"})
     own = landscapes.get(first_view.SURFACE)
-    engine = cache.engine_surface(cache.surface_key(own.name, dict(own.params)))
+    engine = surfaces.engine_surface(surfaces.surface_key(own.name, dict(own.params)))
     assert not R.compiled(engine, "sgd", steps=3000)
     at.run()
     assert not at.exception

@@ -9,7 +9,8 @@ never O(frames).
 The page gets back the last click on the surface as ``{"x", "y", "n"}`` (``n`` counts clicks, so a repeated click on
 the same spot is still news) and can use it as the start point.
 
-Protocol: Streamlit's components v1 postMessage API, implemented by hand in ``frontend/player.js`` (no npm build).
+Protocol: Streamlit's components v1 postMessage API, implemented by hand in ``frontend/protocol.js``; the front end
+is a few ES modules (`MODULES`, main.js first) with no npm build.
 Plotly.js is plotly.js's cartesian bundle, vendored beside the front end (`PLOTLY_JS`).
 
 Sharing (``frontend/export.js``): the player's GIF and Video buttons draw the animation offline, frame by frame, into
@@ -30,12 +31,16 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from components.figures import KIND_SIZE, KIND_STYLE, MARKER_OUTLINE, PALETTE, SURFACE_COLORSCALE
+from components.figures import CONTOUR_LINE, CONTOURS, KIND_SIZE, KIND_STYLE, MARKER_OUTLINE, PALETTE
+from components.figures import SURFACE_COLORSCALE
 from components.figures import display_z, log_levels_wanted as wants_log_levels
 
 FRONTEND = Path(__file__).parent / "frontend"
-FRONTEND_FILES = ("index.html", "player.js", "player.css", "export.js", "vendor/plotly-cartesian.min.js",
-                  "vendor/plotly.js-LICENSE", "vendor/gifenc.esm.js", "vendor/gifenc-LICENSE")
+MODULES = ("main.js", "state.js", "protocol.js", "decode.js", "plot.js", "paths.js", "clock.js", "scrub.js",
+           "share.js", "export.js")
+"""The front end's ES modules (main.js imports the others; no build step)."""
+FRONTEND_FILES = ("index.html", "player.css", *MODULES, "vendor/plotly-cartesian.min.js", "vendor/plotly.js-LICENSE",
+                  "vendor/gifenc.esm.js", "vendor/gifenc-LICENSE")
 LAYOUTS = ("overlay", "side_by_side")
 MARKER_KINDS = ("minimum", "maximum", "saddle", "degenerate", "start")
 
@@ -48,7 +53,7 @@ def encode_array(a: Any) -> dict:
 
     Never emits a non-finite number: NaN becomes 0 and values beyond the float32 range (including +-inf) are clipped
     to +-3.4028235e38.  Callers that need a better stand-in (a path's last finite point, a surface's wall) replace
-    them first.  ``player.js`` decodes it with a ``DataView`` (``getFloat32(4*i, true)``).
+    them first.  ``decode.js`` decodes it with a ``DataView`` (``getFloat32(4*i, true)``).
     """
     arr = np.asarray(a, dtype=np.float64)
     arr = np.clip(np.nan_to_num(arr, nan=0.0, posinf=_F32_MAX, neginf=-_F32_MAX), -_F32_MAX, _F32_MAX)
@@ -169,12 +174,18 @@ def _marker_args(markers: Iterable[Sequence[Any]]) -> list[dict]:
     return out
 
 
+NUMBER_DIGITS = 4
+"""Significant digits of the numbers the player writes (readout, hover, files): `landscapes.numbers.number`'s
+rule, ``%.4g``, which decode.js's fmt implements."""
 STYLE = {
     "surface": SURFACE_COLORSCALE,
+    "contours": {"count": CONTOURS, **CONTOUR_LINE},
     "kinds": {k: {"symbol": KIND_STYLE[k][0], "color": KIND_STYLE[k][1], "size": KIND_SIZE[k]} for k in MARKER_KINDS},
     "outline": MARKER_OUTLINE,
+    "numbers": {"digits": NUMBER_DIGITS},
 }
-"""The player's colours and marker symbols, from `components.figures` (one visual language for every page)."""
+"""The player's look, from `components.figures` (one visual language for every page): colours, contour count and
+lines, marker symbols, and the number format."""
 
 
 def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", markers: Iterable = (),
@@ -254,7 +265,7 @@ def player(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", marke
     ``scrub`` (`components.scrub.payload`) adds the live scrub: a slider in the player that redraws every path
     from precomputed runs while dragged; its release is the returned value ``{"n", "scrub": {"name", "values"}}``.
     ``blank`` (a boolean mask shaped like ``z``) leaves those grid points out of the map: drawn as gaps, outside
-    the colour scale (where f left the float64 range, `components.cache.range_mask`).
+    the colour scale (where f left the float64 range, `components.surfaces.range_mask`).
     """
     import streamlit as st
 

@@ -29,7 +29,6 @@ def open_player(page, url):
     page.goto(url)
     frame = page.wait_for_selector(IFRAME, timeout=LOAD_MS).content_frame()
     frame.wait_for_function("() => window.playerState && window.playerState.drawCount > 0", timeout=LOAD_MS)
-    frame.wait_for_function("() => !!window.gifenc && !!window.PlayerExport", timeout=LOAD_MS)
     return frame
 
 

@@ -1,0 +1,1 @@
+"""The Lab page's parts: `compute` (the sweeps), `sweeps` (their cached forms), `words`, `figures`."""

@@ -1,0 +1,1 @@
+"""The Network page's parts: `compute` (configuration, cached training, slices, spectra), `words`, `figures`."""
