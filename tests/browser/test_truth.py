@@ -59,7 +59,8 @@ def test_long_formulas_stay_inside_the_sidebar(page, streamlit_app, artifacts):
     url = streamlit_app(APP, "compare.optimizers=schedule_free_adamw&compare.schedule=warmup_cosine")
     page.goto(url)
     page.wait_for_selector(IFRAME, timeout=LOAD_MS)
-    page.locator("[data-testid='stSidebar'] [data-testid='stExpander'] summary").first.click()
+    page.locator("[data-testid='stSidebar'] [data-testid='stExpander']").filter(
+        has_text="Schedule-free AdamW").locator("summary").click()
     page.wait_for_selector("[data-testid='stSidebar'] .katex-display", timeout=WAIT_MS)
     overflow = page.evaluate("""() => {
         const side = document.querySelector("[data-testid='stSidebar']").getBoundingClientRect();

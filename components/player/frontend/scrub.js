@@ -58,7 +58,8 @@ function showNotch(i) {
   const each = Object.keys(sc.paths).map((name) => (sc.titles[name] || name) + " " + fmt(sc.paths[name].values[i]));
   ui.hpValue.textContent = "notch " + (i + 1) + " / " + sc.n + (i === sc.index ? " (as in the sidebar)" : "") +
     ": " + sc.label + " = " + each.join(", ");
-  playerState.scrub = { name: sc.name, values: values, index: i };
+  playerState.scrub = { name: sc.name, values: values, index: i,
+                        each: Object.fromEntries(Object.keys(sc.paths).map((k) => [sc.titles[k] || k, sc.paths[k].values])) };
   drawFrame();
   updateBadges();
 }

@@ -35,7 +35,8 @@ export const style = {
  *   plotlyDraws  Plotly.react calls (new routes alone repaint the canvas, not the contour);
  *   lastClick  the last click sent to Python, {x, y, n};
  *   pending    whether the "compiling" note is shown (the runs are not drawn yet);
- *   scrub      the live scrub, {name, values, index} (values: the first scrubbed path's, one per notch), or null;
+ *   scrub      the live scrub, {name, values, index, each} (values: the first scrubbed path's, one per notch;
+ *              each: every scrubbed path's, by label), or null;
  *   routes(i)  the routes panel i draws, {label: [[x, y], ...]};
  *   exporting  whether a GIF / video is being made;
  *   lastExport the last one, {format, bytes, frames, width, height, fps, seconds, name, ranges: each panel's
