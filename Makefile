@@ -37,5 +37,9 @@ test-fast: $(VENV)/.stamp-dev
 bench: $(VENV)/.stamp-dev
 	for b in $(filter-out benchmarks/loadgen.py,$(wildcard benchmarks/*.py)); do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# After a message changes in the code: extract it into locales/*.pot and bring every .po up to date.
+messages: $(VENV)/.stamp-dev
+	$(PY) -m tools.messages
+
 clean:
 	rm -rf $(VENV) .pytest_cache .jax_cache test-artifacts

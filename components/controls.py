@@ -27,7 +27,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import streamlit as st
 
-from components import validate
+from components import i18n, validate
+from components.i18n import t, tn
 from landscapes import numbers
 
 _PENDING = "_controls.pending"  # {page: {key: raw text}}: URL values not yet claimed by a widget
@@ -50,7 +51,7 @@ def begin(page: str) -> None:
     if page not in pending:
         # Another page's keys (``lab.…`` while on Compare) are that page's business, not garbage: skip them quietly.
         pending[page] = {k: st.query_params.get(k) for k in st.query_params.keys()
-                         if k.startswith(page + ".") or "." not in k}
+                         if (k.startswith(page + ".") or "." not in k) and k != i18n.PARAM}
         st.session_state.setdefault(_NOTICES, {})[page] = []
     st.session_state.setdefault(_KEYS, {})[page] = []
 
@@ -70,8 +71,9 @@ def show_notices(page: str, box, extra: Sequence[str] = ()) -> None:
     fixed = notices(page) + list(extra)
     if fixed:
         with box:
-            st.warning("Some values were unusable and have been replaced:\n\n" + "\n".join(f"- {n}" for n in fixed))
-            st.button("Dismiss", on_click=dismiss_notices, args=(page,), key=f"{page}.dismiss")
+            st.warning(t("Some values were unusable and have been replaced:") + "\n\n" +
+                       "\n".join(f"- {n}" for n in fixed))
+            st.button(t("Dismiss"), on_click=dismiss_notices, args=(page,), key=f"{page}.dismiss")
 
 
 def finish(page: str) -> None:
@@ -81,12 +83,15 @@ def finish(page: str) -> None:
         left = st.session_state.get(_PENDING, {}).get(page, {})
         if left:
             names = ", ".join(f"`{validate.excerpt(k, 40)}`" for k in list(left)[:6])
-            more = f" and {len(left) - 6} more" if len(left) > 6 else ""
-            _notice(page, f"Ignored URL parameter{'s' if len(left) > 1 else ''} {names}{more}: not a control "
-                          f"of this page (or not shown with the current choices).")
+            if len(left) > 6:
+                names = t("{names} and {count} more", names=names, count=len(left) - 6)
+            _notice(page, tn("Ignored URL parameter {names}: not a control of this page (or not shown with the "
+                             "current choices).",
+                             "Ignored URL parameters {names}: not controls of this page (or not shown with the "
+                             "current choices).", len(left), names=names))
             left.clear()
         reported[page] = True
-    params = values(page)
+    params = {**values(page), i18n.PARAM: i18n.language()}  # the language travels with every view
     written = st.session_state.setdefault(_WRITTEN, {})
     if written.get(page) != params or st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
@@ -225,7 +230,8 @@ def choices(key: str, label: str, options: Sequence[str], default: Sequence[str]
             return [], None
         value, notice = validate.parse_choices(raw, options, default, label, max_items=10**6)
         if len(value) > max_items:
-            notice = ((notice + " ") if notice else "") + f"{label}: at most {max_items}; kept the first {max_items}."
+            notice = ((notice + " ") if notice else "") + t("{label}: at most {n}; kept the first {n}.", label=label,
+                                                            n=max_items)
         return value[:max_items], notice
 
     _seed(key, parse, list(default), sanitize)
@@ -261,7 +267,8 @@ def text(key: str, label: str, default: str, *, max_chars: int, help: str | None
 
     def parse(raw):
         if len(raw) > max_chars:
-            return default, f"{label}: the URL value is longer than {max_chars} characters; using the default."
+            return default, t("{label}: the URL value is longer than {n} characters; using the default.", label=label,
+                              n=max_chars)
         return raw, None
 
     _seed(key, parse, default, lambda v: v if isinstance(v, str) and len(v) <= max_chars else default)
@@ -286,7 +293,8 @@ def scalar(key: str, label: str, default: float, lo: float, hi: float, *, log: b
             value, notice = validate.parse_float(raw, default, min(options), max(options), label)
             snapped = nearest(options, value, log=True)
             if notice is None and not math.isclose(snapped, value, rel_tol=1e-2, abs_tol=1e-300):
-                notice = f"{label}: {value:g} is not on the slider's scale; using {snapped:g}."
+                notice = t("{label}: {value} is not on the slider's scale; using {snapped}.", label=label,
+                           value=f"{value:g}", snapped=f"{snapped:g}")
             return snapped, notice
 
         def sanitize(v):
@@ -319,7 +327,7 @@ def hyperparameter(key: str, spec: Any, *, label: str | None = None, context: st
     ``default``, ``min``, ``max``, ``log``, ``help`` and, for hyperparameters, ``kind`` float/int/bool)."""
     kind = getattr(spec, "kind", "float")
     label = label or spec.name
-    help_text = spec.help or None
+    help_text = t(spec.help) if spec.help else None  # the registry's English, translated (`components.i18n`)
     if kind == "bool":
         return toggle(key, label, bool(spec.default), help=help_text, context=context)
     if kind == "int":

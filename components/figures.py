@@ -10,15 +10,18 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from components.i18n import N_, t
+
 KIND_STYLE = {
     # kind: (marker symbol, colour, legend label).  The shape alone tells the kind (a star where f is lowest,
-    # a peak's triangle, a saddle's crossing), so the colours may repeat path colours without confusion.
-    "minimum": ("star", "#16a34a", "minimum"),
-    "maximum": ("triangle-up", "#dc2626", "maximum"),
-    "saddle": ("x", "#7c3aed", "saddle"),
-    "degenerate": ("diamond-open", "#d97706", "degenerate (test inconclusive)"),
-    "start": ("circle", "#ffffff", "start"),
-    "regular": ("circle-open", "#444444", "not a critical point"),
+    # a peak's triangle, a saddle's crossing), so the colours may repeat path colours without confusion.  The
+    # labels are messages (`components.i18n`), translated where they are drawn.
+    "minimum": ("star", "#16a34a", N_("minimum")),
+    "maximum": ("triangle-up", "#dc2626", N_("maximum")),
+    "saddle": ("x", "#7c3aed", N_("saddle")),
+    "degenerate": ("diamond-open", "#d97706", N_("degenerate (test inconclusive)")),
+    "start": ("circle", "#ffffff", N_("start")),
+    "regular": ("circle-open", "#444444", N_("not a critical point")),
 }
 KIND_SIZE = {"minimum": 16, "maximum": 13, "saddle": 13, "degenerate": 13, "start": 12}
 """Marker sizes in px: a star reads as one only a little larger than the others."""
@@ -111,7 +114,7 @@ def marker_traces(markers: Iterable[tuple], axes: tuple[str, str] = ("x", "y")) 
         _, _, name = KIND_STYLE.get(kind, ("circle-open", "#444", kind))
         xs, ys, labels = zip(*points)
         traces.append(go.Scatter(
-            x=xs, y=ys, mode="markers", name=name, text=labels, marker=marker_style(kind),
+            x=xs, y=ys, mode="markers", name=t(name), text=labels, marker=marker_style(kind),
             hovertemplate=f"%{{text}}<br>{axes[0]}=%{{x:.4g}}, {axes[1]}=%{{y:.4g}}<extra></extra>",
         ))
     return traces
@@ -193,9 +196,10 @@ LOG_TICKS = dict(tickformat=".2~g", minor=dict(ticks="outside", ticklen=3, showg
 and 2, Plotly's default between decades); the minor ticks stay unlabelled."""
 
 
-def line_figure(series: Sequence[Mapping], *, ytitle: str, xtitle: str = "step", log_y: bool = False,
+def line_figure(series: Sequence[Mapping], *, ytitle: str, xtitle: str | None = None, log_y: bool = False,
                 title: str | None = None, height: int = 280) -> go.Figure:
-    """One line per entry of ``series`` (each with ``x``, ``y``, ``label``, ``color`` and optionally ``dash``).
+    """One line per entry of ``series`` (each with ``x``, ``y``, ``label``, ``color`` and optionally ``dash``);
+    the x axis is the step unless ``xtitle`` says otherwise.
     The title sits above the plot and the legend under it, so they never overlap however many lines there are."""
     fig = go.Figure()
     for i, s in enumerate(series):
@@ -204,7 +208,8 @@ def line_figure(series: Sequence[Mapping], *, ytitle: str, xtitle: str = "step",
                                            dash=s.get("dash", "solid"))))
     fig.update_layout(title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top") if title else None,
                       height=height + 40, margin=dict(l=50, r=10, t=36 if title else 10, b=40),
-                      xaxis_title=xtitle, yaxis=dict(title=ytitle, type="log" if log_y else "linear",
+                      xaxis_title=t("step") if xtitle is None else xtitle,
+                      yaxis=dict(title=ytitle, type="log" if log_y else "linear",
                                                      **(LOG_TICKS if log_y else {})),
                       legend=dict(orientation="h", yanchor="top", y=-0.28, x=0))
     return fig

@@ -13,15 +13,16 @@ import numpy as np
 import streamlit as st
 
 import landscapes
-from components import controls
+from components import controls, surfaces
+from components.i18n import N_, t
 from landscapes.expression import MAX_LENGTH
-from components import surfaces
 
 CUSTOM = "custom"
 """The surface menu's last entry: a formula the user types."""
 
-EXPRESSION_HELP = (f"Numbers, x, y, pi, e, + − * / ** and functions such as sin, exp, log; at most {MAX_LENGTH} "
-                   f"characters. Press Enter to apply.")
+EXPRESSION_HELP = N_("Numbers, x, y, pi, e, + − * / ** and functions such as sin, exp, log; at most {n} "
+                     "characters. Press Enter to apply.")
+"""The typed formula's help (``n``: its length cap), translated where it is shown."""
 
 
 class Frame:
@@ -51,26 +52,26 @@ class SurfaceChoice(NamedTuple):
     identity: object
 
 
-def surface_picker(page: str, default: str, default_expression: str, *, expression_help: str = EXPRESSION_HELP,
+def surface_picker(page: str, default: str, default_expression: str, *, expression_help: str | None = None,
                    box_help: str | None = None, caret: bool = False) -> SurfaceChoice:
     """The "Surface" block: a menu of the built-in surfaces and "Type your own…", then the chosen surface's
     parameters, or the formula and (with ``box_help``) its box half-width.  Without ``box_help`` the page
     gives a typed formula its box itself and calls `typed_surface`; ``caret`` as there."""
-    st.header("Surface")
-    titles = surfaces.titles()
-    name = controls.choice(f"{page}.surface", "Surface", [*landscapes.names(), CUSTOM], default,
-                           format_func=lambda n: "Type your own…" if n == CUSTOM else titles[n],
-                           help="A built-in surface, or type a formula in x and y.")
+    st.header(t("Surface"))
+    titles = {n: t(title) for n, title in surfaces.titles().items()}
+    name = controls.choice(f"{page}.surface", t("Surface"), [*landscapes.names(), CUSTOM], default,
+                           format_func=lambda n: t("Type your own…") if n == CUSTOM else titles[n],
+                           help=t("A built-in surface, or type a formula in x and y."))
     if name != CUSTOM:
         values = controls.hyperparameters(f"{page}.{name}", landscapes.parameters(name), context=titles[name])
         key = surfaces.surface_key(name, values)
         surface = surfaces.surface(key)
         return SurfaceChoice(name, None, key, surface, surface.bounds, name)
     text = controls.text(f"{page}.expression", "f(x, y) =", default_expression, max_chars=MAX_LENGTH,
-                         help=expression_help)
+                         help=expression_help or t(EXPRESSION_HELP, n=MAX_LENGTH))
     if box_help is None:
         return SurfaceChoice(name, text, None, None, None, (CUSTOM, text))
-    half = controls.number(f"{page}.box", "Box half-width", 3.0, 0.01, 1000.0, step=0.5, help=box_help)
+    half = controls.number(f"{page}.box", t("Box half-width"), 3.0, 0.01, 1000.0, step=0.5, help=box_help)
     box = ((-half, half), (-half, half))
     key, surface = typed_surface(text, box, caret=caret)
     return SurfaceChoice(name, text, key, surface, box, key)
@@ -85,7 +86,7 @@ def typed_surface(text: str, box: landscapes.Bounds, *,
     try:
         return key, surfaces.surface(key)
     except landscapes.ExpressionError as err:
-        st.error("This expression cannot be used:", icon="⚠️")
+        st.error(t("This expression cannot be used:"), icon="⚠️")
         pointer = f"{text}\n{' ' * (err.column - 1)}^\n" if caret and err.column and len(text) <= 120 else ""
         st.code(f"{pointer}{err}", language=None, wrap_lines=True)  # whole, however narrow the sidebar
         return key, None
@@ -124,14 +125,22 @@ def range_note(lost) -> str | None:
     under, over = float(np.mean(lost.underflow)), float(np.mean(lost.overflow))
     if not (under or over):
         return None
-    parts = ([f"underflows to 0 on {under:.0%}"] if under else []) + ([f"overflows on {over:.0%}"] if over else [])
-    return (f"f leaves the float64 range (about 2.2e-308 to 1.8e308 in size): it {' and '.join(parts)} of this "
-            f"map. Those regions are left blank, and no critical point, verdict or convergence is claimed there: "
-            f"the numbers float64 gives there are not the function's.")
+    share = dict(under=f"{under:.0%}", over=f"{over:.0%}")
+    if under and over:
+        where = t("f leaves the float64 range (about 2.2e-308 to 1.8e308 in size): it underflows to 0 on {under} and "
+                  "overflows on {over} of this map.", **share)
+    elif under:
+        where = t("f leaves the float64 range (about 2.2e-308 to 1.8e308 in size): it underflows to 0 on {under} of "
+                  "this map.", **share)
+    else:
+        where = t("f leaves the float64 range (about 2.2e-308 to 1.8e308 in size): it overflows on {over} of this "
+                  "map.", **share)
+    return where + " " + t("Those regions are left blank, and no critical point, verdict or convergence is claimed "
+                           "there: the numbers float64 gives there are not the function's.")
 
 
 def engine_failed(what: str, err: Exception) -> None:
     """The engine refused a configuration: say which and why (the message as code, cut at 600 characters: it
     may hold user text), and keep the page."""
-    st.error(f"{what} could not run:", icon="⚠️")
+    st.error(t("{what} could not run:", what=what), icon="⚠️")
     st.code(f"{type(err).__name__}: {err}"[:600], language=None, wrap_lines=True)

@@ -1,11 +1,29 @@
-"""The names people read for the engine's registry names: the one place a page turns ``"sgd"`` into "Gradient
-descent" (menus, legends, sentences, tables), so every page says it the same way."""
+"""The names people read for the engine's registry names and verdicts: the one place a page turns ``"sgd"`` into
+"Gradient descent" and ``"saddle"`` into "saddle point" (menus, legends, sentences, tables), in the visitor's
+language (`components.i18n`), so every page says it the same way."""
 
 from __future__ import annotations
 
-from optimizers import catalog
+from components.i18n import N_, t
+from optimizers import builder, catalog
+
+KINDS = {"minimum": N_("minimum"), "maximum": N_("maximum"), "saddle": N_("saddle"),
+         "degenerate": N_("degenerate"), "regular": N_("not a critical point"), "start": N_("start"),
+         "out_of_range": N_("outside float64's range")}
+"""A point's verdict (`landscapes.base.KINDS`, and "regular", "out_of_range") and the start marker, as a word."""
 
 
 def optimizer(name: str) -> str:
-    """The title of optimizer ``name`` (a registry name or a chain of blocks, `optimizers.builder`)."""
-    return catalog.get(name).title
+    """The title of optimizer ``name`` (a registry name, or a chain of blocks, `optimizers.builder`)."""
+    if builder.is_chain(name):
+        try:
+            blocks = " → ".join(builder.BLOCKS[c].title for c in builder.codes_of(name))
+        except ValueError:
+            return catalog.get(name).title  # raises the registry's own error for an invalid chain
+        return t("Built: {blocks}", blocks=blocks)
+    return t(catalog.get(name).title)
+
+
+def kind(name: str) -> str:
+    """A verdict or marker kind as a word."""
+    return t(KINDS[name]) if name in KINDS else name

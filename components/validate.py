@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+from components.i18n import t
+
 MAX_RAW = 200  # longer URL values are refused without being parsed
 
 
@@ -25,16 +27,19 @@ def parse_float(raw: str | None, default: float, lo: float, hi: float, label: st
     if raw is None:
         return default, None
     if len(raw) > MAX_RAW:
-        return default, f"{label}: the URL value is too long; using {default:g}."
+        return default, t("{label}: the URL value is too long; using {default}.", label=label, default=f"{default:g}")
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        return default, f"{label}: `{excerpt(raw)}` is not a number; using {default:g}."
+        return default, t("{label}: `{raw}` is not a number; using {default}.", label=label, raw=excerpt(raw),
+                          default=f"{default:g}")
     if not math.isfinite(value):
-        return default, f"{label}: `{excerpt(raw)}` is not finite; using {default:g}."
+        return default, t("{label}: `{raw}` is not finite; using {default}.", label=label, raw=excerpt(raw),
+                          default=f"{default:g}")
     if value < lo or value > hi:
         clamped = min(max(value, lo), hi)
-        return clamped, f"{label}: {value:g} is outside [{lo:g}, {hi:g}]; clamped to {clamped:g}."
+        return clamped, t("{label}: {value} is outside [{lo}, {hi}]; clamped to {clamped}.", label=label,
+                          value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}", clamped=f"{clamped:g}")
     return value, None
 
 
@@ -50,7 +55,8 @@ def parse_choice(raw: str | None, options: Sequence[str], default: str, label: s
         return default, None
     if raw in options:
         return raw, None
-    return default, f"{label}: unknown value `{excerpt(raw)}`; using `{default}`."
+    return default, t("{label}: unknown value `{raw}`; using `{default}`.", label=label, raw=excerpt(raw),
+                      default=default)
 
 
 def parse_choices(raw: str | None, options: Sequence[str], default: Sequence[str], label: str,
@@ -59,15 +65,17 @@ def parse_choices(raw: str | None, options: Sequence[str], default: Sequence[str
     if raw is None:
         return list(default), None
     if len(raw) > MAX_RAW * 4:
-        return list(default), f"{label}: the URL value is too long; using the defaults."
+        return list(default), t("{label}: the URL value is too long; using the defaults.", label=label)
     wanted = [part.strip() for part in raw.split(",") if part.strip()]
     kept = list(dict.fromkeys(name for name in wanted if name in options))[:max_items]
     dropped = [name for name in wanted if name not in options]
     notice = None
     if dropped:
-        notice = f"{label}: ignored unknown {', '.join('`' + excerpt(d, 16) + '`' for d in dropped[:5])}."
+        notice = t("{label}: ignored unknown {names}.", label=label,
+                   names=", ".join("`" + excerpt(d, 16) + "`" for d in dropped[:5]))
     if not kept:
-        return list(default), (notice or f"{label}: nothing to show") + " Using the defaults."
+        empty = t("{label}: nothing to show.", label=label)
+        return list(default), (notice or empty) + " " + t("Using the defaults.")
     return kept, notice
 
 
@@ -80,4 +88,5 @@ def parse_bool(raw: str | None, default: bool, label: str) -> tuple[bool, str | 
         return True, None
     if lowered in ("0", "false", "no", "off"):
         return False, None
-    return default, f"{label}: `{excerpt(raw)}` is not true/false; using {default}."
+    return default, t("{label}: `{raw}` is not true/false; using {default}.", label=label, raw=excerpt(raw),
+                      default=default)

@@ -109,7 +109,7 @@ def test_each_section_renders(section, chart):
     assert not at.warning, [w.value for w in at.warning]
     assert chart in charts(at)
     assert url(at)["lab.section"] == section
-    assert all(k.startswith("lab.") for k in url(at))
+    assert all(k.startswith("lab.") or k == "lang" for k in url(at))
 
 
 def test_changing_the_grid_size_and_the_hyperparameter_pair():

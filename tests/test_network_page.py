@@ -70,7 +70,7 @@ def test_a_link_round_trips():
              "network.init": "random", "network.seed": "3", "network.batch": "16", "network.plane": "filter",
              "network.at": "30", "network.adam.lr": "0.01", "network.l2": "0.0001"}
     at = run(**query)
-    assert url(at) == {**query, "network.optimizers": "adam"}
+    assert url(at) == {**query, "network.optimizers": "adam", "lang": "en"}
     assert not at.warning
     assert at.subheader[-1].value.startswith("The Hessian at step 30")
     assert "Concentric circles, MLP 2–8–8–1 softplus" in at.caption[0].value

@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components import figures
+from components.i18n import t
 from landscapes import analysis
 from landscapes.base import KINDS, Bounds, PointInfo
 from components.explore.compute import CLICK_N, MODEL_TOLERANCE
@@ -144,6 +145,7 @@ def atlas_3d(g: analysis.Grid, points: Sequence[PointInfo], *, selected: PointIn
         if not group:
             continue
         symbol, colour, label = figures.KIND_STYLE[kind]
+        label = t(label)
         fig.add_trace(go.Scatter3d(
             x=[float(p.xy[0]) for p in group], y=[float(p.xy[1]) for p in group],
             z=[min(float(p.value), top) + lift for p in group], mode="markers", name=label,
