@@ -13,7 +13,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 

@@ -255,8 +255,8 @@ def curvature_figure(maps: analysis.CurvatureMaps, mode: str, points: Sequence[P
                            colorbar=dict(title="log₁₀ κ"),
                            hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>log₁₀ κ=%{z:.3g}<extra></extra>")
     fig = go.Figure(trace)
-    for t in figures.marker_traces(_marker_rows(points)):
-        fig.add_trace(t)
+    for marker in figures.marker_traces(_marker_rows(points)):
+        fig.add_trace(marker)
     if selected is not None:
         fig.add_trace(_selected_trace(selected.xy))
     fig.update_layout(height=height, margin=dict(l=40, r=10, t=10, b=40),
