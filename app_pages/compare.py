@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import builder_controls, claim_words, controls, export, figures, first_view, runs, scaffold, scrub
 from components import surfaces, titles, warmup
+from components.i18n import N_, t
 from optimizers import base
 from components.outcomes import outcome as describe_outcome
 from components.player import encode_array, player
@@ -26,7 +27,7 @@ DEFAULT_EXPRESSION = first_view.EXPRESSION
 MAX_OPTIMIZERS = 8
 MAX_STEPS = 2000  # well under optimizers.engine.MAX_STEPS: the player animates every step of every path
 CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
-LAYOUTS = {"overlay": "All overlaid", "side_by_side": "Side by side"}
+LAYOUTS = {"overlay": N_("All overlaid"), "side_by_side": N_("Side by side")}
 SCRUB_OFF = "off"
 SCRUB_LABELS = {"learning_rate": "η", "momentum": "μ", "b1": "β₁", "b2": "β₂", "eps": "ε", "decay": "ρ",
                 "weight_decay": "λ", scrub.NOISE: "σ"}
@@ -43,7 +44,8 @@ def narrow(latex: str) -> str:
 
 
 def defaults_text(spec) -> str:
-    return ", ".join(f"{h.name} = {controls.fmt(h.default)}" for h in spec.hyperparams if h.kind == "float") or "none"
+    return t(", ").join(f"{h.name} = {controls.fmt(h.default)}" for h in spec.hyperparams if h.kind == "float") or t(
+        "none")
 
 
 def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedule_params, noise, seed) -> None:
@@ -52,7 +54,7 @@ def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedul
     for name in names:
         rate = next((h for h in runs.preset_hyperparams(key, name) if h.name == "learning_rate"), None)
         if rate is None or rate.kind != "float":
-            tuned.append((name, None, None, "it has no learning rate"))
+            tuned.append((name, None, None, "no_rate"))
             continue
         slider = f"compare.{name}.learning_rate"
         candidates = controls.log_grid(rate.min, rate.max, rate.default)
@@ -60,10 +62,10 @@ def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedul
         try:
             result = runs.tuning(key, name, start, steps, others, candidates, schedule, schedule_params, noise, seed)
         except Exception as err:  # the engine refused this configuration: say so in the report, keep the page
-            tuned.append((name, None, None, f"the runs failed ({type(err).__name__})"))
+            tuned.append((name, None, None, type(err).__name__))
             continue
         if result.best is None:
-            tuned.append((name, None, None, "every learning rate on its slider diverged"))
+            tuned.append((name, None, None, "all_diverged"))
             continue
         tuned.append((name, st.session_state.get(slider), result.best, ""))
         st.session_state[slider] = result.best
@@ -77,16 +79,24 @@ def tuning_report(key, start, steps, schedule, noise) -> str | None:
         return None
     lines = []
     for name, before, after, why in tuned["rows"]:
-        if after is None:
-            lines.append(f"- {titles.optimizer(name)}: not tuned, {why}.")
+        title = titles.optimizer(name)
+        if why == "no_rate":
+            lines.append(t("- {name}: not tuned, it has no learning rate.", name=title))
+        elif why == "all_diverged":
+            lines.append(t("- {name}: not tuned, every learning rate on its slider diverged.", name=title))
+        elif after is None:
+            lines.append(t("- {name}: not tuned, the runs failed ({error}).", name=title, error=why))
+        elif before is not None and before != after:
+            lines.append(t("- {name}: η = {value} (was {before})", name=title, value=controls.fmt(after),
+                           before=controls.fmt(before)))
         else:
-            was = f" (was {controls.fmt(before)})" if before is not None and before != after else ""
-            lines.append(f"- {titles.optimizer(name)}: η = {controls.fmt(after)}{was}")
-    return (f"**Tuned η** on this surface: for each optimizer, every learning rate on its slider ran {steps} steps "
-            f"from this start and {tune.JITTER_STARTS} jittered starts (σ = {tune.JITTER_SPREAD:.0%} of the box), "
-            f"the other settings (schedule, noise) as they were; the η with the lowest mean final loss among those that "
-            f"never diverged was kept. The same budget for every optimizer, so the comparison is fair.\n\n"
-            + "\n".join(lines))
+            lines.append(t("- {name}: η = {value}", name=title, value=controls.fmt(after)))
+    return (t("**Tuned η** on this surface: for each optimizer, every learning rate on its slider ran {steps} steps "
+              "from this start and {starts} jittered starts (σ = {spread} of the box), the other settings (schedule, "
+              "noise) as they were; the η with the lowest mean final loss among those that never diverged was kept. "
+              "The same budget for every optimizer, so the comparison is fair.", steps=steps,
+              starts=tune.JITTER_STARTS, spread=f"{tune.JITTER_SPREAD:.0%}")
+            + "\n\n" + "\n".join(lines))
 
 
 def apply_released_scrub(selected) -> None:
@@ -120,12 +130,12 @@ def scrub_view(key: tuple, name: str, trajectories: dict, hyperparams: dict, sta
         options = {n: controls.slider_options(h.min, h.max, h.default, h.log) for n, h in shown.items()}
         current = {n: float(hyperparams[n][name]) for n in owners}
     if not owners:
-        return None, f"No optimizer shown has {label}: the scrub has nothing to move."
+        return None, t("No optimizer shown has {label}: the scrub has nothing to move.", label=label)
     count = scrub.notch_count(len(owners), steps)
     if count == 0:
-        return None, (f"The live scrub is off for {len(owners)} paths of {steps} steps: even {scrub.MIN_NOTCHES} "
-                      f"notches would exceed its {scrub.PAYLOAD_BYTES / 1e6:.0f} MB bound. Fewer steps or optimizers "
-                      f"bring it back.")
+        return None, t("The live scrub is off for {paths} paths of {steps} steps: even {notches} notches would "
+                       "exceed its {bound} MB bound. Fewer steps or optimizers bring it back.", paths=len(owners),
+                       steps=steps, notches=scrub.MIN_NOTCHES, bound=f"{scrub.PAYLOAD_BYTES / 1e6:.0f}")
     s = scrub.build(name, label, options, current, count)
     runs_by_notch = {}
     for n in owners:
@@ -135,98 +145,106 @@ def scrub_view(key: tuple, name: str, trajectories: dict, hyperparams: dict, sta
                                                      tuple(schedule_params.items()), noise, seed, name,
                                                      tuple(float(v) for v in s.values[n]))
         except Exception as err:  # the engine refused a notch's configuration: no scrub for this optimizer
-            scaffold.engine_failed(f"The live scrub of {titles.optimizer(n)}", err)
+            scaffold.engine_failed(t("The live scrub of {name}", name=titles.optimizer(n)), err)
     if not runs_by_notch:
-        return None, "The live scrub has nothing to show: the engine refused every optimizer's notches (above)."
+        return None, t("The live scrub has nothing to show: the engine refused every optimizer's notches (above).")
     payload = scrub.payload(s, runs_by_notch, encode_array)
     size = scrub.payload_bytes(payload)
-    moved = "the noise σ of every path" if name == scrub.NOISE else (
-        f"{label} of {', '.join(titles.optimizer(n) for n in runs_by_notch)}, each along its own slider")
-    return payload, (f"**Live scrub** (the slider under Play): drag it to see the paths for {count} values of "
-                     f"{moved}, computed at once; nothing is sent to the server until you let go, which sets the "
-                     f"sidebar. The charts below show the released values. Data: {size / 1e6:.2f} MB "
-                     f"(bound {scrub.PAYLOAD_BYTES / 1e6:.0f} MB; long runs get fewer notches).")
+    megabytes = {"size": f"{size / 1e6:.2f}", "bound": f"{scrub.PAYLOAD_BYTES / 1e6:.0f}"}
+    if name == scrub.NOISE:
+        return payload, t("**Live scrub** (the slider under Play): drag it to see the paths for {count} values of the "
+                          "noise σ of every path, computed at once; nothing is sent to the server until you let go, "
+                          "which sets the sidebar. The charts below show the released values. Data: {size} MB (bound "
+                          "{bound} MB; long runs get fewer notches).", count=count, **megabytes)
+    return payload, t("**Live scrub** (the slider under Play): drag it to see the paths for {count} values of {label} "
+                      "of {names}, each along its own slider, computed at once; nothing is sent to the server until "
+                      "you let go, which sets the sidebar. The charts below show the released values. Data: {size} "
+                      "MB (bound {bound} MB; long runs get fewer notches).", count=count, label=label,
+                      names=claim_words.listing([titles.optimizer(n) for n in runs_by_notch]), **megabytes)
 
 
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
     choice = scaffold.surface_picker(PAGE, DEFAULT_SURFACE, DEFAULT_EXPRESSION,
-                                     box_help="The surface is drawn and searched on [−w, w] × [−w, w].", caret=True)
+                                     box_help=t("The surface is drawn and searched on [−w, w] × [−w, w]."),
+                                     caret=True)
     surface_name, key, surface, box = choice.name, choice.key, choice.surface, choice.box
 
-    st.header("Start")
+    st.header(t("Start"))
     (xlo, xhi), (ylo, yhi) = box
     default_start = surface.start if surface is not None else (0.8 * xlo, 0.8 * yhi)
     known = set(catalog.names())
     # A new surface opens with its own start, step count and optimizer settings (its preset).
     start = scaffold.start_point(
-        PAGE, box, default_start, choice.identity, help="Or click on the surface.",
+        PAGE, box, default_start, choice.identity, help=t("Or click on the surface."),
         forget=lambda: [k for k in st.session_state
                         if k == "compare.steps" or (k.startswith("compare.") and (k.split(".")[1] in known
                                                                                   or builder.is_chain(k.split(".")[1])))],
         click=controls.take_click(PLAYER, "_compare.click_n"))
 
-    st.header("Optimizers")
+    st.header(t("Optimizers"))
     apply_released_scrub(st.session_state.get("compare.optimizers") or DEFAULT_OPTIMIZERS)
     preset_steps = presets.steps(surface) if surface is not None else 200
-    steps = controls.scalar("compare.steps", "Steps", preset_steps, 10, MAX_STEPS, integer=True,
-                            help=f"At most {MAX_STEPS} steps (the player animates every one).")
+    steps = controls.scalar("compare.steps", t("Steps"), preset_steps, 10, MAX_STEPS, integer=True,
+                            help=t("At most {steps} steps (the player animates every one).", steps=MAX_STEPS))
     selected = controls.choices(
-        "compare.optimizers", "Optimizers", catalog.names(), DEFAULT_OPTIMIZERS, max_items=MAX_OPTIMIZERS,
+        "compare.optimizers", t("Optimizers"), catalog.names(), DEFAULT_OPTIMIZERS, max_items=MAX_OPTIMIZERS,
         format_func=titles.optimizer,
-        help=f"At most {MAX_OPTIMIZERS} at once. Each one's update rule and hyperparameters are below.")
+        help=t("At most {count} at once. Each one's update rule and hyperparameters are below.",
+               count=MAX_OPTIMIZERS))
     built = builder_controls.section(PAGE)  # your own, from optax blocks: runs as one more optimizer
     if built is not None:
         selected = [*selected, built]
     hyperparams, rules = {}, {}
     for name in selected:
         spec = catalog.get(name)
-        with st.expander(spec.title):
+        with st.expander(titles.optimizer(name)):
             shown = runs.preset_hyperparams(key, name) if surface is not None else spec.hyperparams
-            hyperparams[name] = controls.hyperparameters(f"compare.{name}", shown, context=spec.title)
+            hyperparams[name] = controls.hyperparameters(f"compare.{name}", shown, context=titles.optimizer(name))
             switches = {h.name: hyperparams[name][h.name] for h in spec.hyperparams if h.kind != "float"}
             rules[name] = catalog.latex_for(name, **switches)
             # The rule these sliders feed, with its switches applied, and where it comes from (one element).
-            notes = f"{spec.why_not}\n\n" if not spec.converges else ""
+            notes = f"{t(spec.why_not)}\n\n" if not spec.converges else ""
             measured = spec.miss(surface.name) if surface is not None and key[0] == "builtin" else None
             if measured:
-                notes += (f"Measured on this surface with the documented defaults ({defaults_text(spec)}) over "
-                          f"4,000 steps: {measured}\n\n")
-            st.markdown(f"$$\n{narrow(rules[name])}\n$$\n\n{notes}*{spec.reference}*")
+                notes += t("Measured on this surface with the documented defaults ({defaults}) over 4,000 steps: "
+                           "{measured}", defaults=defaults_text(spec), measured=t(measured)) + "\n\n"
+            st.markdown(f"$$\n{narrow(rules[name])}\n$$\n\n{notes}*{titles.reference(name)}*")
 
-    st.header("Schedule and noise")
-    schedule = controls.choice("compare.schedule", "Learning-rate schedule", schedules.names(), "constant",
-                               format_func=lambda n: schedules.get(n).title,
-                               help="Replaces the constant η of every optimizer that takes a schedule.")
+    st.header(t("Schedule and noise"))
+    schedule = controls.choice("compare.schedule", t("Learning-rate schedule"), schedules.names(), "constant",
+                               format_func=lambda n: t(schedules.get(n).title),
+                               help=t("Replaces the constant η of every optimizer that takes a schedule."))
     schedule_spec = schedules.get(schedule)
     if schedule != "constant":
         st.latex(schedule_spec.latex)
     schedule_params = controls.hyperparameters(f"compare.{schedule}", schedule_spec.hyperparams,
-                                               context=schedule_spec.title)
-    noise = controls.scalar("compare.noise", "Gradient noise σ", 0.0, *NOISE_RANGE, log=True,
-                            help="Each step sees ∇f + σ ξ with ξ ~ N(0, I): a stand-in for minibatch noise.")
-    seed = controls.number("compare.seed", "Noise seed", 0, 0, 2**31 - 1, integer=True)
+                                               context=t(schedule_spec.title))
+    noise = controls.scalar("compare.noise", t("Gradient noise σ"), 0.0, *NOISE_RANGE, log=True,
+                            help=t("Each step sees ∇f + σ ξ with ξ ~ N(0, I): a stand-in for minibatch noise."))
+    seed = controls.number("compare.seed", t("Noise seed"), 0, 0, 2**31 - 1, integer=True)
     if surface is not None and selected:
-        st.button("Tune η for this surface", key="compare.tune", on_click=tune_learning_rates,
+        st.button(t("Tune η for this surface"), key="compare.tune", on_click=tune_learning_rates,
                   args=(key, tuple(selected), start, steps, {n: dict(v) for n, v in hyperparams.items()}, schedule,
                         tuple(schedule_params.items()), noise, seed),
-                  help="For each selected optimizer, try every learning rate on its slider from this start and "
-                       f"{tune.JITTER_STARTS} jittered starts, with the same step budget for all, and keep the one "
-                       "with the lowest mean final loss among those that never diverge.")
+                  help=t("For each selected optimizer, try every learning rate on its slider from this start and "
+                         "{starts} jittered starts, with the same step budget for all, and keep the one with the "
+                         "lowest mean final loss among those that never diverge.", starts=tune.JITTER_STARTS))
 
-    st.header("View")
+    st.header(t("View"))
     scrubbable = scrub.choices({n: catalog.get(n).hyperparams for n in selected}) + [SCRUB_OFF]
     scrub_name = controls.choice(
-        "compare.scrub", "Live scrub", scrubbable, SCRUB_OFF,
-        format_func=lambda n: "off" if n == SCRUB_OFF else f"{SCRUB_LABELS.get(n, n)} ({n.replace('_', ' ')})",
-        help="A second slider in the player for this hyperparameter: while you drag it every path follows at "
-             "once, from runs computed together (η: every optimizer's learning rate, each along its own slider); "
-             "letting go sets the sidebar. Off by default: it computes and sends up to 64 runs per optimizer.")
-    layout = controls.choice("compare.layout", "Layout", list(LAYOUTS), "overlay", format_func=LAYOUTS.get,
-                             radio=True, help="Side by side: one panel per optimizer, one shared clock.")
-    show_flow = controls.toggle("compare.flow", "Continuous-time limit", False,
-                                help="Dashed: the gradient flow ẋ = −∇f(x) that gradient descent discretises "
-                                     "(iterate k ≈ x(kη)), and the heavy-ball ODE behind momentum.")
+        "compare.scrub", t("Live scrub"), scrubbable, SCRUB_OFF,
+        format_func=lambda n: t("off") if n == SCRUB_OFF else f"{SCRUB_LABELS[n]} ({n})" if n in SCRUB_LABELS else n,
+        help=t("A second slider in the player for this hyperparameter: while you drag it every path follows at "
+               "once, from runs computed together (η: every optimizer's learning rate, each along its own slider); "
+               "letting go sets the sidebar. Off by default: it computes and sends up to 64 runs per optimizer."))
+    layout = controls.choice("compare.layout", t("Layout"), list(LAYOUTS), "overlay",
+                             format_func=lambda n: t(LAYOUTS[n]), radio=True,
+                             help=t("Side by side: one panel per optimizer, one shared clock."))
+    show_flow = controls.toggle("compare.flow", t("Continuous-time limit"), False,
+                                help=t("Dashed: the gradient flow ẋ = −∇f(x) that gradient descent discretises "
+                                       "(iterate k ≈ x(kη)), and the heavy-ball ODE behind momentum."))
 
 def show_surface_first(slot) -> None:
     """When the paths need compiling (a fresh server, a new optimizer, surface or step count), draw the surface at
@@ -240,11 +258,12 @@ def show_surface_first(slot) -> None:
     if not waiting:
         return
     st.session_state["_compare.surface_first"] = True
-    names = ", ".join(titles.optimizer(n) for n in waiting)
+    names = claim_words.listing([titles.optimizer(n) for n in waiting])
     with slot:
-        player(grid, [], layout=layout, start=start, key=PLAYER, title=surface.title, blank=blank,
+        player(grid, [], layout=layout, start=start, key=PLAYER, title=t(surface.title), blank=blank,
                height=560 if layout == "overlay" else 420,
-               pending=f"Compiling and running {names} (once per server; later moves take milliseconds)…")
+               pending=t("Compiling and running {names} (once per server; later moves take milliseconds)…",
+                         names=names))
     warmup.wait()
 
     def compute():
@@ -260,9 +279,9 @@ def show_surface_first(slot) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ main area
-st.title("Compare optimizers")
+st.title(t("Compare optimizers"))
 if surface is None:
-    st.info("Fix the expression in the sidebar to see the optimizers run.")
+    st.info(t("Fix the expression in the sidebar to see the optimizers run."))
     controls.finish(PAGE)
     frame.show_notices()
     st.stop()
@@ -280,7 +299,8 @@ blank = lost.any if lost.any.any() else None
 player_slot = st.empty()
 show_surface_first(player_slot)
 critical = surfaces.critical_points(key)
-markers = [(p.xy[0], p.xy[1], p.kind, f"{p.kind}, f = {p.value:.4g}") for p in critical]
+markers = [(p.xy[0], p.xy[1], p.kind, t("{kind}, f = {value}", kind=titles.kind(p.kind), value=f"{p.value:.4g}"))
+           for p in critical]
 minima = [p.xy for p in critical if p.kind == "minimum"] + [m.xy for m in surface.minima]
 global_minima = [m.xy for m in surface.minima if m.kind == "global"] or [
     p.xy for p in critical if p.kind == "minimum" and p.value <= min(q.value for q in critical) + 1e-9]
@@ -317,13 +337,13 @@ for name in selected:
     paths.append(path)
 
 if not selected:
-    st.info("Pick at least one optimizer in the sidebar.")
+    st.info(t("Pick at least one optimizer in the sidebar."))
 scrub_payload, scrub_note = None, ""
 if scrub_name != SCRUB_OFF and trajectories:
     scrub_payload, scrub_note = scrub_view(key, scrub_name, trajectories, hyperparams, start, steps, schedule,
                                            schedule_params, noise, seed)
 with player_slot:
-    player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=surface.title,
+    player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=t(surface.title),
            height=560 if layout == "overlay" else 420, scrub=scrub_payload, blank=blank)
 range_note = scaffold.range_note(lost)
 if range_note:
@@ -331,18 +351,18 @@ if range_note:
 if scrub_note:
     st.caption(scrub_note)
 elif scrub_name == SCRUB_OFF and trajectories:
-    st.caption("Tip: **Live scrub** (sidebar, View) adds a slider to the player that moves η, or another "
-               "hyperparameter, and redraws every path while you drag.")
+    st.caption(t("Tip: **Live scrub** (sidebar, View) adds a slider to the player that moves η, or another "
+                 "hyperparameter, and redraws every path while you drag."))
 if show_flow:
-    st.caption("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σₖ ηₖ "
-               "(drawn with GD), and momentum's heavy-ball ODE ẍ + aẋ + ∇f = 0, a = (1 − μ)/√η, up to "
-               "t = steps·√η (drawn with momentum, constant η only)."
+    st.caption(t("Dashed: gradient descent's continuous limit, the gradient flow ẋ = −∇f(x) up to t = Σₖ ηₖ "
+                 "(drawn with GD), and momentum's heavy-ball ODE ẍ + aẋ + ∇f = 0, a = (1 − μ)/√η, up to "
+                 "t = steps·√η (drawn with momentum, constant η only).")
                if {"sgd", "momentum"} & set(trajectories) else
-               "The continuous-time limits belong to gradient descent and momentum: select one of them.")
+               t("The continuous-time limits belong to gradient descent and momentum: select one of them."))
 
 if surface.description or surface.preset.claims:
     facts = claim_words.shown(surface.preset.claims, claims.scene(trajectories, surface, critical), titles.optimizer)
-    description_slot.caption(surface.description + ("\n\n**What these runs show:**\n" + "".join(
+    description_slot.caption(t(surface.description) + ("\n\n" + t("**What these runs show:**") + "\n" + "".join(
         f"\n- {fact}" for fact in facts) if facts else ""))
 
 # Outcomes, in words (one element: every element is one more message per rerun).
@@ -350,7 +370,7 @@ colour = {"converged": "green", "diverged": "red", "stalled": "orange", "moving"
 sentences = []
 for name, result in outcomes.items():
     why = ("" if catalog.get(name).converges or result.status == "converged"
-           else " This rule is not expected to settle with a constant η (see its notes in the sidebar).")
+           else " " + t("This rule is not expected to settle with a constant η (see its notes in the sidebar)."))
     sentences.append(f"**{titles.optimizer(name)}**: :{colour[result.status]}[{result.text}]{why}")
 if sentences:
     st.markdown("  \n".join(sentences))
@@ -360,7 +380,7 @@ if trajectories:
     tables = {name: export.table(traj, minima) for name, traj in trajectories.items()}
     stride = max(1, int(np.ceil((steps + 1) / CHART_POINTS)))
     reference = min((m.value for m in surface.minima), default=None)
-    losses, loss_note = export.log_axis_losses([t["loss"] for t in tables.values()], reference)
+    losses, loss_note = export.log_axis_losses([table["loss"] for table in tables.values()], reference)
 
     def lines(column_values):
         return [{"x": tables[n]["step"][::stride].astype(np.int32), "y": np.asarray(v[::stride], np.float32),
@@ -370,43 +390,45 @@ if trajectories:
     # Lazy tabs: only the open tab is built and sent.  The first one holds no chart, so that a slider move
     # redraws the player without also re-rendering a Plotly figure on the browser's main thread.
     rules_tab, loss_tab, distance_tab, grad_tab, ratio_tab = st.tabs(
-        ["Update rules", "Loss", "Distance to a minimum", "Gradient norm", "Update / parameter ratio"],
+        [t("Update rules"), t("Loss"), t("Distance to a minimum"), t("Gradient norm"), t("Update / parameter ratio")],
         key="compare.charts", on_change="rerun")
     if rules_tab.open:
         shown = [(titles.optimizer(name), rules[name]) for name in trajectories]
         if schedule != "constant":
-            shown.append((f"Schedule: {schedule_spec.title} (for every optimizer that takes one)", schedule_spec.latex))
+            shown.append((t("Schedule: {title} (for every optimizer that takes one)", title=t(schedule_spec.title)),
+                          schedule_spec.latex))
         rules_tab.markdown("\n\n".join(f"**{title}**\n\n$$\n{latex}\n$$" for title, latex in shown))
     if loss_tab.open:
         with loss_tab:
             st.plotly_chart(figures.line_figure(lines(zip(tables, losses)), ytitle="f(x)", log_y=True,
-                                                title="Loss per step"), key="compare.chart.loss")
+                                                title=t("Loss per step")), key="compare.chart.loss")
             if loss_note:
                 st.caption(loss_note)
     if distance_tab.open:
         with distance_tab:
             if minima:
-                st.plotly_chart(figures.line_figure(lines((n, t["distance_to_minimum"]) for n, t in tables.items()),
-                                                    ytitle="distance", log_y=True,
-                                                    title="Distance to the nearest known minimum"),
+                distances = lines((n, table["distance_to_minimum"]) for n, table in tables.items())
+                st.plotly_chart(figures.line_figure(distances,
+                                                    ytitle=t("distance"), log_y=True,
+                                                    title=t("Distance to the nearest known minimum")),
                                 key="compare.chart.distance")
             else:
-                st.info("No minimum is known on this surface, so there is no distance to plot.")
+                st.info(t("No minimum is known on this surface, so there is no distance to plot."))
     if grad_tab.open:
         with grad_tab:
-            st.plotly_chart(figures.line_figure(lines((n, t["grad_norm"]) for n, t in tables.items()),
-                                                ytitle="‖∇f(x)‖", log_y=True, title="Gradient norm"),
+            st.plotly_chart(figures.line_figure(lines((n, table["grad_norm"]) for n, table in tables.items()),
+                                                ytitle="‖∇f(x)‖", log_y=True, title=t("Gradient norm")),
                             key="compare.chart.grad")
     if ratio_tab.open:
         with ratio_tab:
-            st.plotly_chart(figures.line_figure(lines((n, t["update_ratio"]) for n, t in tables.items()),
+            st.plotly_chart(figures.line_figure(lines((n, table["update_ratio"]) for n, table in tables.items()),
                                                 ytitle="‖Δx‖ / ‖x‖", log_y=True,
-                                                title="Update-to-parameter ratio ‖Δx‖ / ‖x‖ per step"),
+                                                title=t("Update-to-parameter ratio ‖Δx‖ / ‖x‖ per step")),
                             key="compare.chart.ratio")
-            st.caption("cs231n's 'babysitting' signal: the relative size of each step (about 1e-3 is healthy "
-                       "for a network's weights; on a 2-D surface it also depends on where the origin is).")
+            st.caption(t("cs231n's 'babysitting' signal: the relative size of each step (about 1e-3 is healthy "
+                         "for a network's weights; on a 2-D surface it also depends on where the origin is)."))
 
-view3d = st.expander("3-D view", key="compare.view3d", on_change="rerun")
+view3d = st.expander(t("3-D view"), key="compare.view3d", on_change="rerun")
 if view3d.open and trajectories:
     coarse = surfaces.grid(key, None, 81)
     with view3d:
@@ -418,15 +440,15 @@ if trajectories:
     config = controls.values(PAGE)
     results = {n: o.text for n, o in outcomes.items()}
     row = st.container(horizontal=True)
-    row.download_button("Trajectories (CSV)", lambda: export.to_csv(tables), file_name="trajectories.csv",
+    row.download_button(t("Trajectories (CSV)"), lambda: export.to_csv(tables), file_name="trajectories.csv",
                        mime="text/csv", on_click="ignore", key="compare.download.csv")
-    row.download_button("Trajectories (JSON)", lambda: export.to_json(tables, config, results),
+    row.download_button(t("Trajectories (JSON)"), lambda: export.to_json(tables, config, results),
                        file_name="trajectories.json", mime="application/json", on_click="ignore",
                        key="compare.download.json")
-    code_box = st.expander("Copy as optax code", key="compare.code", on_change="rerun")
+    code_box = st.expander(t("Copy as optax code"), key="compare.code", on_change="rerun")
     if code_box.open:
         with code_box:
-            chosen = controls.choice("compare.export", "Optimizer", list(trajectories), next(iter(trajectories)),
+            chosen = controls.choice("compare.export", t("Optimizer"), list(trajectories), next(iter(trajectories)),
                                      format_func=titles.optimizer)
             st.code(codegen.optax_code(chosen, hyperparams[chosen], schedule=schedule,
                                       schedule_params=schedule_params, steps=steps, start=start, noise=noise,

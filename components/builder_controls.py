@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import controls
+from components import controls, titles
+from components.i18n import t
 from optimizers import builder, catalog
 
 NONE = ""
@@ -38,28 +39,29 @@ def _apply_preset(page: str) -> None:
 def problem_text(code: str, detail) -> str:
     """One sentence per `builder.problems` code."""
     return {
-        "unknown": lambda: f"Unknown block(s) {', '.join(map(str, detail))}.",
-        "repeated": lambda: f"Each block may appear once ({', '.join(detail)} twice).",
-        "too_many": lambda: f"At most {builder.MAX_BLOCKS} blocks, not {detail}.",
-        "empty": lambda: "Pick blocks, or start from a preset, to build an optimizer.",
-        "no_lr": lambda: ("Add scale_by_learning_rate: optax adds the updates to the parameters, and only that "
-                          "block turns the direction into a step downhill (−η)."),
+        "unknown": lambda: t("Unknown block(s) {blocks}.", blocks=", ".join(map(str, detail))),
+        "repeated": lambda: t("Each block may appear once ({blocks} twice).", blocks=", ".join(detail)),
+        "too_many": lambda: t("At most {most} blocks, not {count}.", most=builder.MAX_BLOCKS, count=detail),
+        "empty": lambda: t("Pick blocks, or start from a preset, to build an optimizer."),
+        "no_lr": lambda: t("Add scale_by_learning_rate: optax adds the updates to the parameters, and only that "
+                           "block turns the direction into a step downhill (−η)."),
     }[code]()
 
 
 def section(page: str) -> str | None:
     """The section; returns the chain's optimizer name when it can run, else None (and says why)."""
     key = _chain_key(page)
-    with st.expander("Build your own optimizer", expanded=bool(st.session_state.get(key))):
-        st.selectbox("Start from", [NONE, *builder.PRESETS], key=f"_{page}.chain_preset",
-                     format_func=lambda p: "a preset…" if p == NONE else f"{builder.PRESETS[p].title} from blocks",
+    with st.expander(t("Build your own optimizer"), expanded=bool(st.session_state.get(key))):
+        st.selectbox(t("Start from"), [NONE, *builder.PRESETS], key=f"_{page}.chain_preset",
+                     format_func=lambda p: t("a preset…") if p == NONE else t(
+                         "{title} from blocks", title=t(builder.PRESETS[p].title)),
                      on_change=_apply_preset, args=(page,),
-                     help="Sets the blocks to how optax composes that optimizer (optax/_src/alias.py).")
-        codes = controls.choices(key, "Blocks, in order", list(builder.BLOCKS), [], max_items=builder.MAX_BLOCKS,
+                     help=t("Sets the blocks to how optax composes that optimizer (optax/_src/alias.py)."))
+        codes = controls.choices(key, t("Blocks, in order"), list(builder.BLOCKS), [], max_items=builder.MAX_BLOCKS,
                                  format_func=lambda c: builder.BLOCKS[c].title, empty_ok=True,
-                                 help=f"An optax.chain: the gradient passes through the blocks in the order picked "
-                                      f"(remove a block and pick it again to move it to the end). At most "
-                                      f"{builder.MAX_BLOCKS} blocks, each once.")
+                                 help=t("An optax.chain: the gradient passes through the blocks in the order picked "
+                                        "(remove a block and pick it again to move it to the end). At most {most} "
+                                        "blocks, each once.", most=builder.MAX_BLOCKS))
         found = builder.problems(codes)
         if found:
             st.caption(" ".join(problem_text(code, detail) for code, detail in found))
@@ -71,8 +73,8 @@ def section(page: str) -> str | None:
         st.latex(r"\small " + catalog.latex_for(name, **switches))
         twin = builder.twin(name, switches)
         if twin is not None:
-            st.caption(f"These blocks are {catalog.get(twin).title} of the catalog: with the same hyperparameters "
-                       f"the two paths are the same to the last digits.")
-        st.caption(f"It runs as “{spec.title}” with the optimizers above; its sliders are in its own section "
-                   f"below, and “Copy as optax code” writes it as plain optax.")
+            st.caption(t("These blocks are {name} of the catalog: with the same hyperparameters the two paths are "
+                         "the same to the last digits.", name=titles.optimizer(twin)))
+        st.caption(t("It runs as “{name}” with the optimizers above; its sliders are in its own section below, and "
+                     "“Copy as optax code” writes it as plain optax.", name=titles.optimizer(name)))
         return name

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import streamlit as st
 
-from components import i18n, validate
+from components import i18n, titles, validate
 from components.i18n import t, tn
 from landscapes import numbers
 
@@ -327,7 +327,7 @@ def hyperparameter(key: str, spec: Any, *, label: str | None = None, context: st
     ``default``, ``min``, ``max``, ``log``, ``help`` and, for hyperparameters, ``kind`` float/int/bool)."""
     kind = getattr(spec, "kind", "float")
     label = label or spec.name
-    help_text = t(spec.help) if spec.help else None  # the registry's English, translated (`components.i18n`)
+    help_text = titles.help_text(spec.help) if spec.help else None  # the registry's English, translated
     if kind == "bool":
         return toggle(key, label, bool(spec.default), help=help_text, context=context)
     if kind == "int":

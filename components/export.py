@@ -20,6 +20,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 
+from components.i18n import t
+
+
 COLUMNS = ("step", "x", "y", "loss", "grad_norm", "update_norm", "learning_rate", "update_ratio",
            "distance_to_minimum")
 
@@ -52,9 +55,12 @@ def log_axis_losses(losses: Sequence[np.ndarray], reference: float | None = None
         return arrays, None
     ref = float(finite.min()) if reference is None else min(float(reference), float(finite.min()))
     floor = 1e-16 * max(1.0, abs(ref))
-    note = (f"Some losses are ≤ 0, so the log axis shows f − c with c = {ref:.6g} "
-            f"({'the lower of the known minimum value and ' if reference is not None else ''}the lowest loss seen), "
-            f"floored at {floor:.1e}.")
+    if reference is not None:
+        note = t("Some losses are ≤ 0, so the log axis shows f − c with c = {c} (the lower of the known minimum "
+                 "value and the lowest loss seen), floored at {floor}.", c=f"{ref:.6g}", floor=f"{floor:.1e}")
+    else:
+        note = t("Some losses are ≤ 0, so the log axis shows f − c with c = {c} (the lowest loss seen), floored at "
+                 "{floor}.", c=f"{ref:.6g}", floor=f"{floor:.1e}")
     return [np.maximum(a - ref, floor) for a in arrays], note
 
 

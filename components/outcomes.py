@@ -8,6 +8,7 @@ from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from components.i18n import t
 from landscapes import numbers
 from landscapes.analysis import OUT_OF_RANGE
 from optimizers import analytic
@@ -48,34 +49,38 @@ def stability_limit(name: str, hyperparams: Mapping[str, Any]) -> tuple[float, s
 
 def divergence_cause(name: str, hyperparams: Mapping[str, Any], traj: Any, start_eigenvalues: Sequence[float],
                      scheduled: bool = False) -> str:
-    """Why a run probably diverged, in words: an unbounded-below surface, or a step too large for the curvature
-    ``λmax`` (the Hessian's largest eigenvalue at the start point)."""
+    """The sentence of a diverged run (at step k) with its probable cause: an unbounded-below surface, or a step
+    too large for the curvature ``λmax`` (the Hessian's largest eigenvalue at the start point)."""
     k = int(traj.diverged_at)
     loss = np.asarray(traj.loss, np.float64)
     last = loss[max(k - 1, 0)]
     if k > 1 and np.isfinite(last) and last < loss[0] and last < -1e3 * max(1.0, abs(loss[0])):
-        return "the loss fell without bound: the surface has no minimum in the direction the run took"
+        return t("diverged at step {step}: the loss fell without bound: the surface has no minimum in the direction "
+                 "the run took.", step=k)
     lam = float(max(start_eigenvalues))
     eta = hyperparams.get("learning_rate")
     if eta is None or not isinstance(eta, (int, float)) or isinstance(eta, bool):
-        return f"the steps grew until the iterate left the range the engine accepts (λmax = {_f(lam)} at the start)"
+        return t("diverged at step {step}: the steps grew until the iterate left the range the engine accepts "
+                 "(λmax = {lam} at the start).", step=k, lam=_f(lam))
     eta = float(eta)
     if lam <= 0:
-        return (f"the start lies where f curves down (λmax = {_f(lam)} ≤ 0), so the steps keep growing as the run "
-                f"slides away")
+        return t("diverged at step {step}: the start lies where f curves down (λmax = {lam} ≤ 0), so the steps keep "
+                 "growing as the run slides away.", step=k, lam=_f(lam))
     limit = stability_limit(name, hyperparams)
     product = eta * lam
     if limit is not None and not scheduled:
         bound, expr = limit
         if product > bound:
-            return (f"η·λmax = {_f(eta)}·{_f(lam)} = {_f(product)} > {expr} at the start point (λmax: the Hessian's "
-                    f"largest eigenvalue there), so each step overshoots along the steepest direction; "
-                    f"stable only for η < {_f(bound / lam)}")
-        return (f"η·λmax = {_f(product)} is below the limit {expr} at the start, but the curvature grows along the "
-                f"path (λmax is larger where the run went)")
-    return (f"the step size is probably too large for the curvature: η = {_f(eta)}, and at the start "
-            f"λmax = {_f(lam)}, where plain gradient descent would need η < "
-            f"{_f(analytic.learning_rate_limit('sgd', lam))}")
+            return t("diverged at step {step}: η·λmax = {eta}·{lam} = {product} > {bound} at the start point (λmax: "
+                     "the Hessian's largest eigenvalue there), so each step overshoots along the steepest direction; "
+                     "stable only for η < {limit}.", step=k, eta=_f(eta), lam=_f(lam), product=_f(product),
+                     bound=expr, limit=_f(bound / lam))
+        return t("diverged at step {step}: η·λmax = {product} is below the limit {bound} at the start, but the "
+                 "curvature grows along the path (λmax is larger where the run went).", step=k, product=_f(product),
+                 bound=expr)
+    return t("diverged at step {step}: the step size is probably too large for the curvature: η = {eta}, and at the "
+             "start λmax = {lam}, where plain gradient descent would need η < {limit}.", step=k, eta=_f(eta),
+             lam=_f(lam), limit=_f(analytic.learning_rate_limit('sgd', lam)))
 
 
 def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, float], str]],
@@ -96,29 +101,33 @@ def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, f
     steps = len(xy) - 1
     near = 1e-3 * box_diagonal
     if traj.status == "diverged" or int(traj.diverged_at) >= 0:
-        k = int(traj.diverged_at)
-        return Outcome("diverged", f"diverged at step {k}: "
-                                   f"{divergence_cause(name, hyperparams, traj, start_eigenvalues, scheduled)}.")
+        return Outcome("diverged", divergence_cause(name, hyperparams, traj, start_eigenvalues, scheduled))
     if end_kind == OUT_OF_RANGE:
         # exp(1000x) at x = −1 rounds to 0 with its gradient: the engine's stopping test passes on those zeros.
-        stopped = (f" (the engine's stopping test passed at step {int(traj.converged_at)} only because the gradient "
-                   f"rounded to 0)" if int(traj.converged_at) >= 0 else "")
-        return Outcome("out of range", f"ended after {steps} steps where f or its gradient leaves float64's range"
-                                       f"{stopped}: nothing about a critical point or convergence can be claimed "
-                                       f"from those numbers.")
+        if int(traj.converged_at) >= 0:
+            return Outcome("out of range", t(
+                "ended after {steps} steps where f or its gradient leaves float64's range (the engine's stopping test "
+                "passed at step {step} only because the gradient rounded to 0): nothing about a critical point or "
+                "convergence can be claimed from those numbers.", steps=steps, step=int(traj.converged_at)))
+        return Outcome("out of range", t(
+            "ended after {steps} steps where f or its gradient leaves float64's range: nothing about a critical "
+            "point or convergence can be claimed from those numbers.", steps=steps))
     is_global = any(np.hypot(*(end - np.asarray(m))) <= near for m in global_minima)
     if int(traj.converged_at) >= 0:
         k = int(traj.converged_at)
         words = {
-            "minimum": ("converged to the global minimum" if is_global else
-                        "converged to a local minimum" if global_minima else "converged to a minimum"),
-            "saddle": "converged to a saddle point (the gradient vanishes there too)",
-            "maximum": "converged to a maximum (the gradient vanishes there too)",
-            "degenerate": "converged to a degenerate critical point (the second-derivative test is inconclusive)",
+            "minimum": (t("converged to the global minimum at step {step}.", step=k) if is_global else
+                        t("converged to a local minimum at step {step}.", step=k) if global_minima else
+                        t("converged to a minimum at step {step}.", step=k)),
+            "saddle": t("converged to a saddle point at step {step} (the gradient vanishes there too).", step=k),
+            "maximum": t("converged to a maximum at step {step} (the gradient vanishes there too).", step=k),
+            "degenerate": t("converged to a degenerate critical point at step {step} (the second-derivative test is "
+                            "inconclusive).", step=k),
         }
         if end_kind in words:
-            return Outcome("converged", f"{words[end_kind]} at step {k}.")
-        return Outcome("converged", f"stopped moving at step {k}, though the gradient there is not quite zero.")
+            return Outcome("converged", words[end_kind])
+        return Outcome("converged", t("stopped moving at step {step}, though the gradient there is not quite zero.",
+                                      step=k))
     nearest_kind, nearest_d, nearest_xy = None, math.inf, None
     for point, kind in critical:
         d = float(np.hypot(*(end - np.asarray(point))))
@@ -128,11 +137,15 @@ def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, f
     recent = float(np.mean(update[-max(1, steps // 10):])) if update.size else 0.0
     if (nearest_kind == "saddle" and nearest_d <= 10 * near) or end_kind == "saddle":
         if recent <= near:
-            return Outcome("stalled", f"stalled at a saddle after {steps} steps (steps of about {_f(recent)} "
-                                      f"near the saddle point; the gradient there is almost zero).")
+            return Outcome("stalled", t("stalled at a saddle after {steps} steps (steps of about {size} near the "
+                                        "saddle point; the gradient there is almost zero).", steps=steps,
+                                        size=_f(recent)))
     if nearest_kind == "minimum" and nearest_d <= 10 * near:
         nearest_is_global = any(np.hypot(*(nearest_xy - np.asarray(m))) <= near for m in global_minima)
-        where = "the global minimum" if nearest_is_global else "a local minimum"
-        return Outcome("moving", f"still moving after {steps} steps, close to {where} "
-                                 f"(distance {_f(nearest_d)}) but not converged yet.")
-    return Outcome("moving", f"still moving after {steps} steps (last steps of about {_f(recent)}).")
+        if nearest_is_global:
+            return Outcome("moving", t("still moving after {steps} steps, close to the global minimum (distance "
+                                       "{distance}) but not converged yet.", steps=steps, distance=_f(nearest_d)))
+        return Outcome("moving", t("still moving after {steps} steps, close to a local minimum (distance {distance}) "
+                                   "but not converged yet.", steps=steps, distance=_f(nearest_d)))
+    return Outcome("moving", t("still moving after {steps} steps (last steps of about {size}).", steps=steps,
+                               size=_f(recent)))

@@ -27,3 +27,20 @@ def optimizer(name: str) -> str:
 def kind(name: str) -> str:
     """A verdict or marker kind as a word."""
     return t(KINDS[name]) if name in KINDS else name
+
+
+def help_text(text: str) -> str:
+    """A registry's help text in the visitor's language.  A built chain's slider help is "<block>: <help>"
+    (`optimizers.builder.spec`): the block is an optax name, kept; the help is the block's registry text."""
+    block, sep, rest = text.partition(": ")
+    if sep and block in {b.title for b in builder.BLOCKS.values()}:
+        return f"{block}: {t(rest)}"
+    return t(text)
+
+
+def reference(name: str) -> str:
+    """Where optimizer ``name``'s rule comes from (a built chain: the optax call it is)."""
+    if builder.is_chain(name):
+        chain = ", ".join(builder.BLOCKS[c].title for c in builder.codes_of(name))
+        return t("built from optax blocks: optax.chain({blocks})", blocks=chain)
+    return t(catalog.get(name).reference)

@@ -88,7 +88,7 @@ def engine_messages() -> dict:
             add(p.help, where)
     for spec in catalog.specs():
         where = f"optimizers/catalog:{spec.name}"
-        for text in (spec.title, spec.why_not, *(why for _, why in spec.misses)):
+        for text in (spec.title, spec.why_not, spec.reference, *(why for _, why in spec.misses)):
             add(text, where)
         for h in spec.hyperparams:
             add(h.help, where)
