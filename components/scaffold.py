@@ -15,6 +15,7 @@ import streamlit as st
 import landscapes
 from components import controls, surfaces
 from components.i18n import N_, t
+from landscapes import expression
 from landscapes.expression import MAX_LENGTH
 
 CUSTOM = "custom"
@@ -88,8 +89,14 @@ def typed_surface(text: str, box: landscapes.Bounds, *,
     except landscapes.ExpressionError as err:
         st.error(t("This expression cannot be used:"), icon="⚠️")
         pointer = f"{text}\n{' ' * (err.column - 1)}^\n" if caret and err.column and len(text) <= 120 else ""
-        st.code(f"{pointer}{err}", language=None, wrap_lines=True)  # whole, however narrow the sidebar
+        st.code(f"{pointer}{expression_error(err)}", language=None, wrap_lines=True)  # whole, however narrow
         return key, None
+
+
+def expression_error(err: landscapes.ExpressionError) -> str:
+    """Why a typed formula was refused, in the visitor's language (`landscapes.expression.MESSAGES`)."""
+    phrases = {name: t(phrase) for name, phrase in err.phrases.items()}
+    return t(expression.MESSAGES[err.code], **err.values, **phrases)
 
 
 def start_point(page: str, box: landscapes.Bounds, default: Sequence[float], identity: object, *,

@@ -41,7 +41,7 @@ import numpy as np
 from .base import Bounds, Landscape
 
 __all__ = [
-    "ALLOWED_FUNCTIONS", "ALLOWED_NAMES", "DEFAULT_BOUNDS", "ExpressionError",
+    "ALLOWED_FUNCTIONS", "ALLOWED_NAMES", "DEFAULT_BOUNDS", "ExpressionError", "MESSAGES", "PHRASES",
     "cache_clear", "cache_info", "from_expression", "normalise", "to_jax", "to_latex",
 ]
 
@@ -93,6 +93,8 @@ _JNP_BINARY = {"+": jnp.add, "-": jnp.subtract, "*": jnp.multiply, "/": jnp.divi
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4, "atom": 5}
 
 _ALLOWED_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-*/().,_")
+# Phrases that complete a message (`MESSAGES`'s ``{hint}``, ``{what}``, ``{help}``, ``{detail}``): English here,
+# translated by the pages like the messages themselves (`ExpressionError.phrases`).
 _CHAR_HINTS = {
     "^": "use ** for powers, e.g. x**2",
     "'": "strings are not part of a formula",
@@ -114,18 +116,72 @@ _NODE_WORDS = {
     "Yield": "yield", "YieldFrom": "yield",
 }
 _HELP = "use numbers, x, y, pi, e, + - * / ** ( ) and functions such as sin(x)"
+_SYNTAX_DETAILS = ("invalid syntax", "unmatched ')'", "'(' was never closed", "invalid decimal literal",
+                   "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers")
+"""CPython's words for the syntax errors the allowed characters can make (a fuzz over them found these and three
+rarer ones, which are shown in CPython's English)."""
+TYPED_DESCRIPTION = "A surface typed by the user."
+PHRASES = (*_CHAR_HINTS.values(), *_NODE_WORDS.values(), _HELP, *_SYNTAX_DETAILS, TYPED_DESCRIPTION)
+"""Every phrase this module puts into a message or a `Landscape` (for the translation catalogs)."""
+
+_BOUNDS_USAGE = "bounds must be ((xmin, xmax), (ymin, ymax)) with finite numbers and xmin < xmax, ymin < ymax"
+MESSAGES = {
+    "not_text": "the expression must be text (str), not {type}",
+    "too_long": "expression too long: {length} characters (at most {most})",
+    "empty": "empty expression; type a formula in x and y, e.g. x**2 + y**2",
+    "non_ascii": "non-ASCII character U+{codepoint} ({name}) at column {column} is not allowed",
+    "non_ascii_guess": "non-ASCII character U+{codepoint} ({name}) at column {column} is not allowed; did you mean "
+                       "{guess}?",
+    "control": "control character U+{codepoint} at column {column} is not allowed",
+    "character": "character {char} at column {column} is not allowed; {hint}",
+    "parentheses": "too deeply nested: more than {most} open parentheses at column {column}",
+    "signs": "too many consecutive signs (more than {most}) at column {column}",
+    "number_letter": "a number runs into the letter {letter} at column {column}; use * to multiply, e.g. 3*x",
+    "unparsable": "cannot parse the expression: {error}",
+    "incomplete": "incomplete expression: something is missing at column {column} (the end)",
+    "syntax": "syntax error at column {column}: {detail}",
+    "side_by_side": "syntax error at column {column}: invalid syntax; two terms side by side: use * to multiply "
+                    "(2*x) and parentheses to call (sin(x))",
+    "too_large": "expression too large: more than {most} terms and operators",
+    "too_deep": "expression too deeply nested: more than {most} levels at column {column}",
+    "constant": "{value} at column {column} is not allowed; only numbers are",
+    "complex": "complex numbers at column {column} are not allowed",
+    "literal": "{type} literals at column {column} are not allowed; only numbers are",
+    "huge_number": "number at column {column} is too large for float64 (at most about 1.8e308)",
+    "call_it": "{name} at column {column} is a function; call it with one argument, e.g. {bare}(x)",
+    "unknown_name": "unknown name {name} at column {column}; allowed names: {allowed}",
+    "unknown_name_guess": "unknown name {name} at column {column} (did you mean {guess}?); allowed names: {allowed}",
+    "unknown_function": "unknown function {name} at column {column}; allowed functions: {allowed}",
+    "unknown_function_guess": "unknown function {name} at column {column} (did you mean {guess}?); allowed "
+                              "functions: {allowed}",
+    "power": "operator '^' at column {column} is not allowed; use ** for powers",
+    "operator": "operator {symbol} at column {column} is not allowed; allowed operators: + - * / **",
+    "not_allowed": "not allowed at column {column}: {what}; {help}",
+    "attribute": "not allowed at column {column}: attribute access ('.{attr}'); {help}",
+    "callee": "only named functions can be called at column {column}; allowed functions: {allowed}",
+    "not_a_function": "{name} at column {column} is not a function; use * to multiply, e.g. {bare}*(x + 1)",
+    "keywords": "keyword arguments in {name}(...) at column {column} are not allowed",
+    "arguments": "{name}(...) at column {column} takes exactly one argument, got {count}",
+    "bounds": _BOUNDS_USAGE,
+    "bounds_size": _BOUNDS_USAGE + " (each at most 1e100 in size)",
+    "bounds_narrow": _BOUNDS_USAGE + "; the {axis} range [{low}, {high}] is empty or too narrow",
+    "not_finite": "the expression is not finite (inf or nan) anywhere in the box x in [{x0}, {x1}], y in [{y0}, {y1}] "
+                  "(checked on a {grid}x{grid} grid)",
+}
+"""Every refusal's message by code, in English, with its named values: one home for the words, which the pages
+translate (`ExpressionError.code`, ``values``, ``phrases``) and `str(error)` fills in English."""
 
 
 class ExpressionError(ValueError):
-    """A typed surface was refused.  ``column`` is the 1-based position of the problem, or None."""
+    """A typed surface was refused: ``MESSAGES[code]`` filled with ``values`` (numbers, symbols, identifiers) and
+    ``phrases`` (English phrases of this module, e.g. a hint; translated with the message).  ``column`` is the
+    1-based position of the problem, or None."""
 
-    def __init__(self, message: str, column: int | None = None):
-        super().__init__(message)
-        self.column = column
-
-
-def _where(column: int | None) -> str:
-    return f" at column {column}" if column is not None else ""
+    def __init__(self, code: str, column: int | None = None, *, phrases: dict | None = None, **values):
+        self.code, self.column, self.values, self.phrases = code, column, values, dict(phrases or {})
+        if column is not None:
+            self.values.setdefault("column", column)
+        super().__init__(MESSAGES[code].format(**self.values, **self.phrases))
 
 
 def _show(name: str) -> str:
@@ -138,14 +194,14 @@ def _show(name: str) -> str:
 def _check_text(text) -> tuple[str, int]:
     """Cheap checks on the raw text; returns it stripped and the number of leading characters removed."""
     if not isinstance(text, str):
-        raise ExpressionError(f"the expression must be text (str), not {type(text).__name__}")
+        raise ExpressionError("not_text", type=type(text).__name__)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression too long: {len(text)} characters (at most {MAX_LENGTH})")
+        raise ExpressionError("too_long", length=len(text), most=MAX_LENGTH)
     # ASCII whitespace becomes a space so that columns still count characters of the original text.
     text = text.translate({9: 32, 10: 32, 11: 32, 12: 32, 13: 32})
     stripped = text.strip(" ")
     if not stripped:
-        raise ExpressionError("empty expression; type a formula in x and y, e.g. x**2 + y**2")
+        raise ExpressionError("empty")
     lead = len(text) - len(text.lstrip(" "))
     for i, ch in enumerate(text):
         if ch in _ALLOWED_CHARS:
@@ -153,14 +209,14 @@ def _check_text(text) -> tuple[str, int]:
         column = i + 1
         if ord(ch) > 127:
             plain = unicodedata.normalize("NFKC", ch)
-            guess = f"; did you mean {plain!r}?" if plain.isascii() and plain.isalnum() else ""
-            label = unicodedata.name(ch, "unnamed character")
-            raise ExpressionError(
-                f"non-ASCII character U+{ord(ch):04X} ({label}) at column {column} is not allowed{guess}", column)
+            label = unicodedata.name(ch, "?")
+            if plain.isascii() and plain.isalnum():
+                raise ExpressionError("non_ascii_guess", column, codepoint=f"{ord(ch):04X}", name=label,
+                                      guess=repr(plain))
+            raise ExpressionError("non_ascii", column, codepoint=f"{ord(ch):04X}", name=label)
         if not ch.isprintable():
-            raise ExpressionError(f"control character U+{ord(ch):04X} at column {column} is not allowed", column)
-        hint = _CHAR_HINTS.get(ch, _HELP)
-        raise ExpressionError(f"character {ch!r} at column {column} is not allowed; {hint}", column)
+            raise ExpressionError("control", column, codepoint=f"{ord(ch):04X}")
+        raise ExpressionError("character", column, char=repr(ch), phrases={"hint": _CHAR_HINTS.get(ch, _HELP)})
     _check_nesting(text)
     _check_numbers(text)
     return stripped, lead
@@ -174,8 +230,7 @@ def _check_nesting(text: str) -> None:
         if ch == "(":
             depth += 1
             if depth > MAX_PAREN_DEPTH:
-                raise ExpressionError(
-                    f"too deeply nested: more than {MAX_PAREN_DEPTH} open parentheses at column {i + 1}", i + 1)
+                raise ExpressionError("parentheses", i + 1, most=MAX_PAREN_DEPTH)
         elif ch == ")":
             depth -= 1
         if ch in "+-":
@@ -183,9 +238,7 @@ def _check_nesting(text: str) -> None:
                 run_start = i
             run += 1
             if run > MAX_SIGN_RUN:
-                raise ExpressionError(
-                    f"too many consecutive signs (more than {MAX_SIGN_RUN}) at column {run_start + 1}",
-                    run_start + 1)
+                raise ExpressionError("signs", run_start + 1, most=MAX_SIGN_RUN)
         elif ch != " ":
             run = 0
 
@@ -209,9 +262,7 @@ def _check_numbers(text: str) -> None:
                     while i < n and (text[i].isdigit() or text[i] == "_"):
                         i += 1
             if i < n and (text[i].isalpha() or text[i] == "_"):
-                raise ExpressionError(
-                    f"a number runs into the letter {text[i]!r} at column {i + 1}; use * to multiply, e.g. 3*x",
-                    i + 1)
+                raise ExpressionError("number_letter", i + 1, letter=repr(text[i]))
         else:
             i += 1
 
@@ -230,7 +281,7 @@ def _parse_tree(text) -> tuple:
     except SyntaxError as err:
         raise _syntax_error(err, stripped, lead) from None
     except Exception as err:  # noqa: BLE001 - the parser is pure; whatever it raises is a refusal of the text
-        raise ExpressionError(f"cannot parse the expression: {type(err).__name__}") from None
+        raise ExpressionError("unparsable", error=type(err).__name__) from None
     _check_size(tree.body, lead)
     return _convert(tree.body, lead)
 
@@ -239,15 +290,15 @@ def _syntax_error(err: SyntaxError, stripped: str, lead: int) -> ExpressionError
     offset = err.offset
     if not offset or offset > len(stripped):
         column = lead + len(stripped) + 1
-        return ExpressionError(f"incomplete expression: something is missing at column {column} (the end)", column)
+        return ExpressionError("incomplete", column)
     column = lead + offset
     msg = (err.msg or "invalid syntax").split(". Perhaps")[0]
     before = stripped[:offset - 1].rstrip(" ")
     after = stripped[offset - 1:]
     if (msg == "invalid syntax" and before and (before[-1].isalnum() or before[-1] in "._)")
             and (after[:1].isalnum() or after[:1] in "._(")):
-        msg += "; two terms side by side: use * to multiply (2*x) and parentheses to call (sin(x))"
-    return ExpressionError(f"syntax error at column {column}: {msg}", column)
+        return ExpressionError("side_by_side", column)
+    return ExpressionError("syntax", column, phrases={"detail": msg})
 
 
 def _check_size(root: ast.AST, lead: int) -> None:
@@ -259,46 +310,45 @@ def _check_size(root: ast.AST, lead: int) -> None:
         if isinstance(node, ast.expr):
             count += 1
             if count > MAX_NODES:
-                raise ExpressionError(f"expression too large: more than {MAX_NODES} terms and operators")
+                raise ExpressionError("too_large", most=MAX_NODES)
             if depth > MAX_DEPTH:
                 column = lead + node.col_offset + 1
-                raise ExpressionError(
-                    f"expression too deeply nested: more than {MAX_DEPTH} levels at column {column}", column)
+                raise ExpressionError("too_deep", column, most=MAX_DEPTH)
             depth += 1
         stack.extend((child, depth) for child in ast.iter_child_nodes(node))
 
 
 def _convert(node: ast.AST, lead: int) -> tuple:
-    column = lead + node.col_offset + 1 if hasattr(node, "col_offset") else None
-    at = _where(column)
+    column = lead + node.col_offset + 1  # every expression node has a position
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool) or value is None or value is Ellipsis:
-            raise ExpressionError(f"{value!r}{at} is not allowed; only numbers are", column)
+            raise ExpressionError("constant", column, value=repr(value))
         if isinstance(value, complex):
-            raise ExpressionError(f"complex numbers{at} are not allowed", column)
+            raise ExpressionError("complex", column)
         if not isinstance(value, (int, float)):
-            raise ExpressionError(f"{type(value).__name__} literals{at} are not allowed; only numbers are", column)
+            raise ExpressionError("literal", column, type=type(value).__name__)
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise ExpressionError(f"number{at} is too large for float64 (at most about 1.8e308)", column)
+            raise ExpressionError("huge_number", column)
         return ("num", number)
     if isinstance(node, ast.Name):
         name = node.id
         if name in ALLOWED_NAMES:
             return ("name", name)
         if name in _FUNCTIONS:
-            raise ExpressionError(f"{name!r}{at} is a function; call it with one argument, e.g. {name}(x)", column)
+            raise ExpressionError("call_it", column, name=repr(name), bare=name)
         raise _unknown("name", name, column, ALLOWED_NAMES)
     if isinstance(node, ast.BinOp):
         op = _OPERATORS.get(type(node.op))
         if op is None:
             symbol = _REFUSED_OPERATORS.get(type(node.op), type(node.op).__name__)
-            hint = "use ** for powers" if symbol == "^" else "allowed operators: + - * / **"
-            raise ExpressionError(f"operator {symbol!r}{at} is not allowed; {hint}", column)
+            if symbol == "^":
+                raise ExpressionError("power", column)
+            raise ExpressionError("operator", column, symbol=repr(symbol))
         return ("bin", op, _convert(node.left, lead), _convert(node.right, lead))
     if isinstance(node, ast.UnaryOp):
         if isinstance(node.op, ast.USub):
@@ -306,15 +356,14 @@ def _convert(node: ast.AST, lead: int) -> tuple:
         if isinstance(node.op, ast.UAdd):
             return _convert(node.operand, lead)
         symbol = "not" if isinstance(node.op, ast.Not) else "~"
-        raise ExpressionError(f"operator {symbol!r}{at} is not allowed; allowed operators: + - * / **", column)
+        raise ExpressionError("operator", column, symbol=repr(symbol))
     if isinstance(node, ast.Call):
         return _convert_call(node, lead, column)
-    word = _NODE_WORDS.get(type(node).__name__, type(node).__name__)
     if isinstance(node, ast.Attribute):
-        word += f" ('.{_show(node.attr)[1:-1]}')"
         column = lead + node.end_col_offset - len(node.attr) + 1  # point at the attribute, not the object
-        at = _where(column)
-    raise ExpressionError(f"not allowed{at}: {word}; {_HELP}", column)
+        raise ExpressionError("attribute", column, attr=_show(node.attr)[1:-1], phrases={"help": _HELP})
+    word = _NODE_WORDS.get(type(node).__name__, type(node).__name__)
+    raise ExpressionError("not_allowed", column, phrases={"what": word, "help": _HELP})
 
 
 def _convert_call(node: ast.Call, lead: int, column: int | None) -> tuple:
@@ -322,31 +371,30 @@ def _convert_call(node: ast.Call, lead: int, column: int | None) -> tuple:
     if not isinstance(func, ast.Name):
         # Report the callee itself (an attribute, a call, ...): that is the real problem.
         _convert(func, lead)
-        raise ExpressionError(
-            f"only named functions can be called{_where(column)}; allowed functions: {', '.join(ALLOWED_FUNCTIONS)}",
-            column)
+        raise ExpressionError("callee", column, allowed=", ".join(ALLOWED_FUNCTIONS))
     name = func.id
-    at = _where(column)
     if name not in _FUNCTIONS:
         if name in ALLOWED_NAMES:
-            raise ExpressionError(f"{name!r}{at} is not a function; use * to multiply, e.g. {name}*(x + 1)", column)
+            raise ExpressionError("not_a_function", column, name=repr(name), bare=name)
         raise _unknown("function", name, column, ALLOWED_FUNCTIONS)
     if node.keywords:
-        raise ExpressionError(f"keyword arguments in {name}(...){at} are not allowed", column)
+        raise ExpressionError("keywords", column, name=name)
     if len(node.args) != 1:
-        raise ExpressionError(f"{name}(...){at} takes exactly one argument, got {len(node.args)}", column)
+        raise ExpressionError("arguments", column, name=name, count=len(node.args))
     return ("call", name, _convert(node.args[0], lead))
 
 
-def _unknown(kind: str, name: str, column: int | None, allowed: tuple[str, ...]) -> ExpressionError:
-    guess = ""
+def _unknown(kind: str, name: str, column: int, allowed: tuple[str, ...]) -> ExpressionError:
+    """``kind`` is "name" or "function"."""
+    close = []
     if len(name) <= 32:
         close = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
         if name.lower() in allowed:
             close = [name.lower()]
-        guess = f" (did you mean {close[0]!r}?)" if close else ""
-    return ExpressionError(
-        f"unknown {kind} {_show(name)}{_where(column)}{guess}; allowed {kind}s: {', '.join(allowed)}", column)
+    values = {"name": _show(name), "allowed": ", ".join(allowed)}
+    if close:
+        return ExpressionError(f"unknown_{kind}_guess", column, guess=repr(close[0]), **values)
+    return ExpressionError(f"unknown_{kind}", column, **values)
 
 
 # ------------------------------------------------------------------------------------------------- renderers
@@ -556,26 +604,25 @@ def from_expression(text: str, bounds: Bounds = DEFAULT_BOUNDS) -> Landscape:
     start = _finite_start(fn, box)
     return Landscape(
         name="custom", title=title, latex=_tex(tree), fn=fn, bounds=box, start=start, minima=(), params=(),
-        description="A surface typed by the user.", source=text,
+        description=TYPED_DESCRIPTION, source=text,
     )
 
 
 def _check_bounds(bounds) -> Bounds:
-    usage = "bounds must be ((xmin, xmax), (ymin, ymax)) with finite numbers and xmin < xmax, ymin < ymax"
     try:
         (x0, x1), (y0, y1) = bounds
     except (TypeError, ValueError):
-        raise ExpressionError(usage) from None
+        raise ExpressionError("bounds") from None
     values = (x0, x1, y0, y1)
     if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
-        raise ExpressionError(usage)
+        raise ExpressionError("bounds")
     x0, x1, y0, y1 = (float(v) for v in values)
     if not all(math.isfinite(v) and abs(v) <= 1e100 for v in (x0, x1, y0, y1)):
-        raise ExpressionError(usage + " (each at most 1e100 in size)")
+        raise ExpressionError("bounds_size")
     for low, high, axis in ((x0, x1, "x"), (y0, y1, "y")):
         # The lattice needs GRID distinct points along each axis.
         if not low < high or (high - low) <= 1e-9 * max(abs(low), abs(high)):
-            raise ExpressionError(f"{usage}; the {axis} range [{low:g}, {high:g}] is empty or too narrow")
+            raise ExpressionError("bounds_narrow", axis=axis, low=f"{low:g}", high=f"{high:g}")
     return ((x0, x1), (y0, y1))
 
 
@@ -591,9 +638,7 @@ def _finite_start(fn: Callable, box: Bounds) -> tuple[float, float]:
     values = np.broadcast_to(np.asarray(fn(jnp.asarray(np.stack([px, py])), None)), px.shape)
     finite = np.isfinite(values)
     if not finite.any():
-        raise ExpressionError(
-            f"the expression is not finite (inf or nan) anywhere in the box x in [{x0:g}, {x1:g}], "
-            f"y in [{y0:g}, {y1:g}] (checked on a {GRID}x{GRID} grid)")
+        raise ExpressionError("not_finite", x0=f"{x0:g}", x1=f"{x1:g}", y0=f"{y0:g}", y1=f"{y1:g}", grid=GRID)
     if finite[-1]:
         return (float(preferred[0]), float(preferred[1]))
     distance = np.where(finite[:-1], np.hypot(px[:-1] - preferred[0], py[:-1] - preferred[1]), np.inf)

@@ -29,6 +29,8 @@ from landscapes.expression import (
     ALLOWED_NAMES,
     GRID,
     MAX_LENGTH,
+    MESSAGES,
+    PHRASES,
     ExpressionError,
     cache_clear,
     cache_info,
@@ -553,3 +555,41 @@ def test_fuzz_only_expression_errors_and_fast_answers():
     check()
     elapsed, text = slowest[0]
     assert elapsed < TIME_LIMIT_S, f"{elapsed * 1e3:.1f} ms for {text[:80]!r}"
+
+
+# One input per refusal code: every code of `MESSAGES` is reachable (but the few the character filter already
+# stops: kept as defence in depth), and the English the error carries is its template filled with its own values
+# (the pages fill the translated template with the same values).
+REFUSALS = {
+    "not_text": 3, "too_long": "x" * 501, "empty": "  ", "non_ascii": "x·y", "non_ascii_guess": "ｘ**2",
+    "control": "x\x00", "character": "x^2", "parentheses": "(" * 40 + "x" + ")" * 40, "signs": "x" + "-" * 12 + "y",
+    "number_letter": "3x", "incomplete": "x +", "syntax": "x + )", "side_by_side": "2 x",
+    "too_large": "+".join(["(" + "+".join(["x"] * 15) + ")"] * 15), "too_deep": "-" * 7 + ("x**" * 150) + "x", "constant": "None",
+    "huge_number": "1e999 * x", "call_it": "sin + x", "unknown_name": "zzz", "unknown_name_guess": "xx + y",
+    "unknown_function": "frobnicate(x)", "unknown_function_guess": "sinn(x)", "operator": "x // 2",
+    "not_allowed": "x, y", "attribute": "x.real", "callee": "sin(x)(y)", "not_a_function": "x(y + 1)",
+    "arguments": "sin(x, y)", "not_finite": "log(-1 - x**2)",
+}
+BEHIND_THE_CHARACTER_FILTER = {"complex", "literal", "keywords", "power", "unparsable"}
+"""Codes no text of the allowed characters reaches (``1j`` and ``0x1`` run a number into a letter; strings, ``=``
+and ``^`` are refused as characters), and the parser's own failure other than SyntaxError."""
+BOUNDS = {"bounds": (1, 2), "bounds_size": ((0.0, 1.0), (0.0, 1e200)), "bounds_narrow": ((0.0, 1.0), (1.0, 1.0))}
+
+
+@pytest.mark.parametrize("code", sorted(REFUSALS) + sorted(BOUNDS))
+def test_each_refusal_code_is_raised_and_its_message_is_its_template(code):
+    with pytest.raises(ExpressionError) as caught:
+        if code in BOUNDS:
+            from_expression("x", BOUNDS[code])
+        else:
+            from_expression(REFUSALS[code])
+    err = caught.value
+    assert err.code == code
+    assert str(err) == MESSAGES[code].format(**err.values, **err.phrases)
+    assert err.column is None or err.values["column"] == err.column
+    assert set(err.phrases.values()) <= set(PHRASES) or code == "syntax"  # CPython's rarer words stay English
+
+
+def test_every_code_is_accounted_for():
+    assert set(REFUSALS) | set(BOUNDS) | BEHIND_THE_CHARACTER_FILTER == set(MESSAGES)
+    assert not set(REFUSALS) & BEHIND_THE_CHARACTER_FILTER

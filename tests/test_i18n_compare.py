@@ -41,3 +41,11 @@ def test_english_is_unchanged():
     assert at.title[0].value == "Compare optimizers"
     assert english_left(at) != []  # the detector sees English where English is wanted
     assert at.query_params["lang"] == "en"
+
+
+def test_a_refused_formula_is_explained_in_chinese():
+    at = open_page("compare", "zh", **{"compare.surface": "custom", "compare.expression": "x**2 + (y"})
+    assert [e.value for e in at.error] == ["这个表达式无法使用："]
+    assert "第 8 列" in at.code[0].value and "'(' 没有闭合" in at.code[0].value
+    at = open_page("compare", "en", **{"compare.surface": "custom", "compare.expression": "x**2 + (y"})
+    assert "syntax error at column 8: '(' was never closed" in at.code[0].value

@@ -70,7 +70,7 @@ def engine_messages() -> dict:
     """{msgid: [locations]}: the English texts of the engine's registries the pages show."""
     sys.path.insert(0, str(ROOT))
     import landscapes
-    from landscapes import datasets
+    from landscapes import datasets, expression
     from optimizers import builder, catalog, schedules
 
     found: dict = {}
@@ -104,6 +104,10 @@ def engine_messages() -> dict:
             add(h.help, f"optimizers/builder.py:{block.code}")
     for preset in builder.PRESETS.values():
         add(preset.title, "optimizers/builder.py:PRESETS")
+    for code, message in expression.MESSAGES.items():
+        add(message, f"landscapes/expression.py:{code}")
+    for phrase in expression.PHRASES:
+        add(phrase, "landscapes/expression.py:PHRASES")
     return found
 
 
