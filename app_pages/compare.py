@@ -18,6 +18,7 @@ from components.outcomes import outcome as describe_outcome
 from components.player import encode_array, player
 from landscapes.source import python_code
 from optimizers import builder, catalog, claims, codegen, flow, presets, schedules, tune
+from optimizers.catalog._common import CONVERGENCE_PROBLEMS, CONVERGENCE_TOLERANCE
 
 PAGE = "compare"
 PLAYER = "compare.player"
@@ -46,6 +47,20 @@ def narrow(latex: str) -> str:
 def defaults_text(spec) -> str:
     return t(", ").join(f"{h.name} = {controls.fmt(h.default)}" for h in spec.hyperparams if h.kind == "float") or t(
         "none")
+
+
+def measured_text(surface_name: str, spec, measured: str) -> str:
+    """A recorded miss (`OptimizerSpec.misses`) with the conditions it was measured under: the convergence test's
+    problem, which may differ from the surface on the page in its parameters (the valley's κ)."""
+    params = t(", ").join(f"{p} = {controls.fmt(v)}" for p, v in CONVERGENCE_PROBLEMS[surface_name])
+    values = {"defaults": defaults_text(spec), "tolerance": controls.fmt(CONVERGENCE_TOLERANCE),
+              "measured": t(measured)}
+    if params:
+        return t("Measured in the convergence test on this surface with {params}, from its start, with the documented "
+                 "defaults ({defaults}), the goal being to end within {tolerance} of the minimum: {measured}",
+                 params=params, **values)
+    return t("Measured in the convergence test on this surface, from its start, with the documented defaults "
+             "({defaults}), the goal being to end within {tolerance} of the minimum: {measured}", **values)
 
 
 def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedule_params, noise, seed) -> None:
@@ -207,8 +222,7 @@ with st.sidebar:
             notes = f"{t(spec.why_not)}\n\n" if not spec.converges else ""
             measured = spec.miss(surface.name) if surface is not None and key[0] == "builtin" else None
             if measured:
-                notes += t("Measured on this surface with the documented defaults ({defaults}) over 4,000 steps: "
-                           "{measured}", defaults=defaults_text(spec), measured=t(measured)) + "\n\n"
+                notes += measured_text(surface.name, spec, measured) + "\n\n"
             st.markdown(f"$$\n{narrow(rules[name])}\n$$\n\n{notes}*{titles.reference(name)}*")
 
     st.header(t("Schedule and noise"))

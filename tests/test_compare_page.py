@@ -531,3 +531,12 @@ def test_the_scrub_is_off_by_default_and_says_why_it_is_off_for_long_runs():
     at.run()
     assert not at.exception and player_args(at)["scrub"] is None
     assert any("live scrub is off" in c.value and "2 MB bound" in c.value for c in at.caption)
+
+
+def test_a_recorded_miss_names_the_problem_it_was_measured_on():
+    """The valley on the page has κ = 100 by default; the convergence test measured the misses at κ = 10."""
+    at = new_app(**{"compare.optimizers": "sign_sgd"}).run()
+    assert not at.exception
+    note = next(m.value for m in at.markdown if "convergence test" in m.value)
+    assert "kappa = 10," in note and "within 0.03 of the minimum" in note
+    assert catalog.get("sign_sgd").miss("elongated_valley") in note

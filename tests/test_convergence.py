@@ -18,12 +18,13 @@ import landscapes
 import optimizers
 from landscapes import catalog as surfaces
 from landscapes.base import Landscape
+from optimizers.catalog._common import CONVERGENCE_PROBLEMS, CONVERGENCE_STEPS, CONVERGENCE_TOLERANCE
 
-STEPS = 4000
-TOLERANCE = 3e-2
+STEPS = CONVERGENCE_STEPS
+TOLERANCE = CONVERGENCE_TOLERANCE
 
-VALLEY = landscapes.get("elongated_valley", kappa=10.0)
-ROSENBROCK = landscapes.get("rosenbrock")
+VALLEY = landscapes.get("elongated_valley", **dict(CONVERGENCE_PROBLEMS["elongated_valley"]))
+ROSENBROCK = landscapes.get("rosenbrock", **dict(CONVERGENCE_PROBLEMS["rosenbrock"]))
 
 
 def _either(xy, theta):

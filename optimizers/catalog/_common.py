@@ -6,11 +6,16 @@ from __future__ import annotations
 from ..base import Hyperparam
 
 VALLEY, ROSENBROCK = "elongated_valley", "rosenbrock"
-"""The convergence test's two problems (tests/test_convergence.py: from the surface's start, within 3e-2 of the
-minimum; the valley there has κ = 10).  An entry's ``misses`` say where it does not get there in its budget with
-its documented defaults (measured over 16,000 steps; a strict expected failure in that test, and shown in the
-sidebar when that surface is picked); its ``budgets`` where it gets there and stays, only later than the 4,000
-steps every other entry is given (the step from which it stayed within reach, in the comment)."""
+"""The convergence test's two problems (tests/test_convergence.py: from the surface's start, within
+`CONVERGENCE_TOLERANCE` of the minimum; the surfaces' parameters in `CONVERGENCE_PROBLEMS`).  An entry's ``misses``
+say where it does not get there in its budget with its documented defaults (measured, each text with its own
+figures; a strict expected failure in that test, and shown in the sidebar when that surface is picked); its
+``budgets`` where it gets there and stays, only later than the `CONVERGENCE_STEPS` every other entry is given (the
+step from which it stayed within reach, in the comment)."""
+CONVERGENCE_PROBLEMS = {VALLEY: (("kappa", 10.0),), ROSENBROCK: ()}
+"""The parameters the convergence test gives each problem's surface (those not named keep their defaults)."""
+CONVERGENCE_STEPS = 4000
+CONVERGENCE_TOLERANCE = 3e-2
 
 # Slider metadata shared by many entries.
 
