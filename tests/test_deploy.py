@@ -33,7 +33,10 @@ K8S_VERSION = "1.37.0"
 
 def make_n(*args: str) -> list[str]:
     """The commands ``make`` would run (``-n``: print only; ``-B``: as if nothing were built yet)."""
-    done = subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    # Run from `make test`, this make would inherit the outer one's flags (MAKEFLAGS: -w prints "Entering directory").
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    done = subprocess.run(["make", "--no-print-directory", "-n", "-B", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
     return done.stdout.strip().splitlines()
 
 

@@ -21,7 +21,9 @@ def test_adam_built_from_blocks_overlays_adam(page, streamlit_app, artifacts):
     idle(page)
     draws = state(frame)["drawCount"]
     page.get_by_text("Build your own optimizer").click()
-    page.locator(".st-key-_compare-chain_preset").click()
+    preset = page.locator(".st-key-_compare-chain_preset [role=combobox]")
+    preset.scroll_into_view_if_needed()  # at the window's bottom edge the combo box's list does not open
+    preset.click()
     page.get_by_role("option", name="Adam from blocks").click()
     wait_redraw(frame, draws)
     frame.wait_for_function("() => !window.playerState.pending", timeout=180_000)
