@@ -7,8 +7,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-STATUSES = ("converged", "diverged", "max_steps")
-"""Trajectory status codes: index in this tuple is the integer code used inside jit."""
+from .stopping import STATUSES  # noqa: F401  (the status vocabulary's home is optimizers.stopping)
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,8 @@ def schedule_applies(spec: OptimizerSpec, schedule: str | None) -> bool:
 
 
 class Trajectory(NamedTuple):
-    """One optimizer run (or a batch of them, with leading batch axes).
+    """One optimizer run (or a batch of them, with leading batch axes), as `optimizers.run` and `run_many` present
+    an `optimizers.Result` of ``record="path"``: ``xy`` is its ``params``, ``status`` its code's name.
 
     Shapes for ``T`` steps: ``xy (T+1, 2)``; ``loss`` and ``grad_norm (T+1,)`` at each iterate; ``update_norm`` and
     ``learning_rate (T,)`` per step; ``status`` one of ``STATUSES``; ``converged_at`` / ``diverged_at`` the step

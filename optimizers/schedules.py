@@ -41,6 +41,10 @@ class ScheduleSpec:
     code: Callable[[float, int, dict], str] | None = None
     """``code(η, N, params)``: Python that sets ``learning_rate`` to this schedule (an optax builder, or the closed
     form as a lambda where optax has none), equal to ``factory`` at every ``t < N`` (`optimizers.codegen`)."""
+    static_steps: bool = False
+    """True when ``factory`` needs the step count and its parameters as Python numbers (an optax builder that
+    branches on them): the engine then makes them part of the compiled program, so each new value compiles once.
+    Every built-in schedule is a closed form in ``jnp`` and takes them traced."""
 
     def defaults(self) -> dict[str, Any]:
         """The default of every schedule parameter, by name."""

@@ -23,6 +23,7 @@ from optimizers.base import Hyperparam, OptimizerSpec
 from counting import CompileCounter  # tests/counting.py
 
 from optimizers import engine as R
+from optimizers import solver
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -115,20 +116,29 @@ def test_schedule_gives_the_product_of_steps_and_is_recorded():
     np.testing.assert_allclose(traj.xy, np.array(expected), atol=1e-12)
 
 
-def test_a_schedule_that_needs_concrete_numbers_falls_back_to_a_static_step_count(monkeypatch):
+def _halving(learning_rate, steps, share=0.5):  # Python int() of steps and share: fails on tracers
+    switch = int(share * steps)
+    return lambda t: jnp.where(t < switch, learning_rate, learning_rate / 2)
+
+
+def test_a_schedule_that_needs_concrete_numbers_says_so_and_gets_them(monkeypatch):
     from optimizers import schedules
 
-    def halving(learning_rate, steps, share=0.5):  # Python int() of steps and share: fails on tracers
-        switch = int(share * steps)
-        return lambda t: jnp.where(t < switch, learning_rate, learning_rate / 2)
-
-    spec = schedules.ScheduleSpec("halving", "Halving", r"\eta_t", halving, (Hyperparam("share", 0.5, 0.0, 1.0),))
-    monkeypatch.setattr(R, "_schedule_spec", lambda name: spec)
-    monkeypatch.setattr(R, "_NEEDS_STATIC_STEPS", set())
+    spec = schedules.ScheduleSpec("halving", "Halving", r"\eta_t", _halving, (Hyperparam("share", 0.5, 0.0, 1.0),),
+                                  static_steps=True)
+    monkeypatch.setitem(schedules._REGISTRY, "halving", spec)
     traj = optimizers.run(quadratic(), "sgd", steps=40, learning_rate=0.2, schedule="halving",
                           schedule_params={"share": 0.25})
     np.testing.assert_array_equal(traj.learning_rate, np.where(np.arange(40) < 10, 0.2, 0.1))
-    assert "halving" in R._NEEDS_STATIC_STEPS
+
+
+def test_a_schedule_that_needs_concrete_numbers_but_does_not_say_so_is_a_clear_error(monkeypatch):
+    from optimizers import schedules
+
+    spec = schedules.ScheduleSpec("halving", "Halving", r"\eta_t", _halving, (Hyperparam("share", 0.5, 0.0, 1.0),))
+    monkeypatch.setitem(schedules._REGISTRY, "halving", spec)
+    with pytest.raises(ValueError, match="static_steps=True"):
+        optimizers.run(quadratic(), "sgd", steps=40, learning_rate=0.2, schedule="halving")
 
 
 def test_learning_rate_record_is_zero_without_a_learning_rate():
@@ -167,9 +177,12 @@ def test_bad_inputs_raise():
         optimizers.run(quadratic(), "sgd", steps=5, learning_rate=np.array([0.1, 0.2]))
 
 
-def test_steps_are_capped_and_zero_steps_work():
-    traj = optimizers.run(quadratic(), "sgd", steps=R.MAX_STEPS + 100, learning_rate=0.01)
-    assert traj.xy.shape == (R.MAX_STEPS + 1, 2) and traj.update_norm.shape == (R.MAX_STEPS,)
+def test_steps_beyond_the_cap_are_an_error_and_zero_steps_work():
+    traj = optimizers.run(quadratic(), "sgd", steps=optimizers.MAX_STEPS, learning_rate=0.01)
+    assert traj.xy.shape == (optimizers.MAX_STEPS + 1, 2) and traj.update_norm.shape == (optimizers.MAX_STEPS,)
+    for entry in (optimizers.run, optimizers.run_many, optimizers.sweep):
+        with pytest.raises(ValueError, match="steps must be between 0 and 16,384"):
+            entry(quadratic(), "sgd", steps=optimizers.MAX_STEPS + 1)
     none = optimizers.run(quadratic(), "sgd", steps=0)
     assert none.xy.shape == (1, 2) and none.update_norm.shape == (0,) and none.status == "max_steps"
 
@@ -378,10 +391,10 @@ SHARDED = textwrap.dedent("""
     import importlib, json, sys
     import numpy as np, jax
     import landscapes, optimizers
-    from optimizers import engine as R
+    from optimizers import solver
     surface = landscapes.get("rosenbrock")
     lrs = np.geomspace(1e-4, 3e-2, 10)          # 10 configurations: padded to 12 on 4 devices
-    rows, n = R._sweep_on_devices(surface, "adam", {"learning_rate": lrs}, None, 300, None, 0.0, 0, None)
+    rows, n = solver.final_rows(surface, "adam", None, 300, None, None, {"learning_rate": lrs}, 0.0, 0)
     out = optimizers.sweep(surface, "adam", {"learning_rate": lrs}, steps=300)
     print(json.dumps({"devices": len(jax.devices()), "sharded_over": len(rows.sharding.device_set),
                       "shards": len(rows.addressable_shards), "n": n, "rows": rows.shape[0],
@@ -521,9 +534,9 @@ def test_a_spec_that_is_not_the_registered_one_keeps_the_vector_form():
     spec = optimizers.catalog.get("adam")
     copy = OptimizerSpec(spec.name, spec.title, spec.family, spec.latex, spec.factory, spec.hyperparams)
     assert copy is not spec
-    p = R._prepare(landscapes.get("rosenbrock"), copy, 10, None, None, {})
-    assert p.static.per_coordinate is False
-    assert R._prepare(landscapes.get("rosenbrock"), "adam", 10, None, None, {}).static.per_coordinate is True
+    fn = landscapes.get("rosenbrock").fn
+    assert solver.prepare(fn, copy, 10, None, None, {}).static.per_coordinate is False
+    assert solver.prepare(fn, "adam", 10, None, None, {}).static.per_coordinate is True
 
 
 def test_compiled_says_whether_a_run_would_start_at_once():
