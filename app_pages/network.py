@@ -164,7 +164,7 @@ with left:
         xs, ys, p = cache.network_boundary(config, 0)
         st.plotly_chart(views.boundary_figure(problem, p, xs, ys), key="network.chart.boundary")
         st.caption(f"{views.label(names[0])} after {steps} steps: training accuracy "
-                   f"{N.accuracy(problem, fits[0].path[-1]):.1%}; the black line is P(class 1) = 0.5.")
+                   f"{N.accuracy(problem, fits[0].params[-1]):.1%}; the black line is P(class 1) = 0.5.")
     else:
         scores = cache.network_scores(config, 0)
         st.plotly_chart(views.confusion_figure(scores.confusion, data.classes), key="network.chart.confusion")

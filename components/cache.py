@@ -369,7 +369,7 @@ def _per_session(cached, compute):
 
 
 def _network_training(config) -> tuple:
-    """One `landscapes.network.Fit` per run of ``config``, every run from the same θ₀."""
+    """One `optimizers.Result` per run of ``config``, every run from the same θ₀."""
     from landscapes import network
     from optimizers import network as train
 
@@ -379,7 +379,7 @@ def _network_training(config) -> tuple:
         param = train.step_size_name(name)
         hp = {param: lr} if param else {}
         fit = train.train(config.problem, name, theta0, config.steps, config.batch_size, config.seed, hp)
-        _frozen(fit.path, fit.loss, fit.grad_norm, fit.batch_loss)
+        _frozen(fit.params, fit.loss, fit.grad_norm, fit.batch_loss)
         fits.append(fit)
     return tuple(fits)
 
@@ -393,12 +393,12 @@ def _network_plane(config, reference: int, directions: str, n: int):
     fits = network_training(config)
     ref = fits[reference]
     p = config.problem
-    surface = landscapes.network_slice(problem=p, directions=directions, seed=config.seed, theta=ref.path[-1],
-                                       path=ref.path)
+    surface = landscapes.network_slice(problem=p, directions=directions, seed=config.seed, theta=ref.params[-1],
+                                       path=ref.params)
     net = surface.network
     coords, on, off = [], [], []
     for fit in fits:
-        xy, dist = network.project(fit.path, net.theta, net.d1, net.d2)
+        xy, dist = network.project(fit.params, net.theta, net.d1, net.d2)
         coords.append(xy)
         on.append(network.slice_values(p, net.theta, net.d1, net.d2, xy[:, 0], xy[:, 1]))
         off.append(dist)
@@ -422,7 +422,7 @@ def _network_point(config, run: int, step: int):
     """`landscapes.network.classify_point` at θ_step of run ``run``, and the SLQ density there."""
     from landscapes import network, spectrum
 
-    theta = network_training(config)[run].path[step]
+    theta = network_training(config)[run].params[step]
     point = network.classify_point(config.problem, theta)
     small = config.problem.n_params <= SLQ_SMALL
     density = spectrum.density(network.objective(config.problem.net), theta, probes=8 if small else 4,
@@ -437,7 +437,7 @@ def _network_escape(config, run: int, step: int, eps: float, steps: int):
     from optimizers import network as train
 
     point, _ = network_point(config, run, step)
-    theta = network_training(config)[run].path[step]
+    theta = network_training(config)[run].params[step]
     v = point.escape
     span = max(4 * abs(eps), 1e-3)
     t, values = network.profile(config.problem, theta, v, span, 81)
@@ -458,7 +458,7 @@ def _network_boundary(config, run: int, n: int = 101):
     lo, hi = X.min(0) - 0.3, X.max(0) + 0.3
     xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
     grid = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2)
-    p = network.probability(config.problem, network_training(config)[run].path[-1], grid).reshape(n, n)
+    p = network.probability(config.problem, network_training(config)[run].params[-1], grid).reshape(n, n)
     _frozen(xs, ys, p)
     return xs, ys, p
 
@@ -470,7 +470,7 @@ def _network_scores(config, run: int):
     from landscapes import network
 
     p = config.problem
-    theta = network_training(config)[run].path[-1]
+    theta = network_training(config)[run].params[-1]
     d = network.dataset(p)
     predicted = network.predict(p, theta, d.X_test) if d.y_test.size else np.zeros(0, np.int64)
     wrong = np.flatnonzero(predicted != d.y_test)

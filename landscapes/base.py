@@ -8,7 +8,7 @@ surface-parameter slider (say the valley's condition number) never recompiles an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Callable, NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -92,9 +92,6 @@ class Landscape:
     description: str = ""
     source: str = ""  # the user's text, for typed surfaces
     preset: Preset = field(default_factory=Preset)
-    # A slice through a network's weights (`landscapes.network.NetworkSlice`), else None; not part of equality,
-    # the name says which network and plane it is.
-    network: Any = field(default=None, compare=False, repr=False)
 
     @property
     def theta(self) -> jnp.ndarray:
