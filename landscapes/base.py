@@ -8,7 +8,7 @@ surface-parameter slider (say the valley's condition number) never recompiles an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -111,7 +111,8 @@ class PointInfo(NamedTuple):
 
     ``eigenvectors[:, i]`` belongs to ``eigenvalues[i]``; eigenvalues ascend.  ``kind`` is one of ``KINDS``
     (or ``"regular"`` when the gradient is not zero and the point is not critical, or ``"out_of_range"`` when f, ∇f
-    or H left the float64 range there); ``reason`` says why in words.
+    or H left the float64 range there); ``verdict`` says why as data (`landscapes.verdict.Reason`: a reason code and
+    the numbers the test compared), for the UI to put in words; ``reason`` says it in English, for a notebook.
     """
 
     xy: np.ndarray
@@ -122,3 +123,4 @@ class PointInfo(NamedTuple):
     eigenvectors: np.ndarray
     kind: str
     reason: str
+    verdict: Any = None  # a landscapes.verdict.Reason

@@ -37,7 +37,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import datasets, spectrum
+from . import datasets, spectrum, verdict
 from .base import Landscape, Preset
 
 ACTIVATIONS: dict[str, Callable] = {"tanh": jnp.tanh, "relu": jax.nn.relu, "softplus": jax.nn.softplus,
@@ -487,15 +487,17 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
 
 # ------------------------------------------------------------------------------------------- a point's verdict
 GTOL = 1e-3  # ‖∇L‖ at most this: a critical point (the loss is a mean of O(1) terms)
-EIG_RTOL = 1e-6  # |λ| at most this times ‖H‖: counted as zero
+EIG_RTOL = verdict.ZERO_RTOL  # |λ| at most this times ‖H‖: counted as zero
 
 
 class NetworkPoint(NamedTuple):
-    """The second-derivative test at θ on the full parameter space, from the Hessian's extreme eigenpairs.
+    """The second-derivative test (`landscapes.verdict`) at θ on the full parameter space, from the Hessian's
+    extreme eigenpairs.
 
     ``kind``: ``"minimum"`` (every eigenvalue > tol), ``"maximum"``, ``"saddle"`` (eigenvalues < −tol and > tol),
     ``"degenerate"`` (none of both signs, some within ±tol), or ``"regular"`` (‖∇L‖ > `GTOL`: not a critical
-    point; ``reason`` still says what the curvature is).  ``tol = EIG_RTOL · ‖H‖``."""
+    point; ``verdict.curvature`` still says what the curvature is).  ``tol = EIG_RTOL · ‖H‖``.  ``verdict`` is the
+    reason as data (code and numbers), ``reason`` in English for a notebook."""
 
     kind: str
     reason: str
@@ -503,15 +505,12 @@ class NetworkPoint(NamedTuple):
     grad_norm: float
     extremes: spectrum.Extremes
     tol: float
+    verdict: verdict.Reason | None = None
 
     @property
     def escape(self) -> np.ndarray:
         """The unit eigenvector of the most negative eigenvalue: the way down from a saddle."""
         return self.extremes.low_vectors[:, 0]
-
-
-def _count(values, test) -> int:
-    return int(np.sum(test(np.asarray(values))))
 
 
 def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> NetworkPoint:
@@ -520,27 +519,28 @@ def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> Networ
     gnorm = float(np.linalg.norm(grad))
     ext = spectrum.extremes(objective(problem.net), theta, k=k, seed=seed, data=data(problem))
     tol = EIG_RTOL * max(ext.norm, 1e-300)
-    lo, hi = float(ext.low[0]), float(ext.high[-1])
-    n = problem.n_params
+    why = verdict.second_order_test(gnorm, GTOL, float(ext.low[0]), float(ext.high[-1]), tol)
+    return NetworkPoint(why.kind, _reason_words(why, ext, problem.n_params), float(value), gnorm, ext, tol, why)
+
+
+def _reason_words(why: verdict.Reason, ext: spectrum.Extremes, n: int) -> str:
+    """The verdict in English, with its numbers (for notebook users; the page composes its own sentence)."""
+    lo, hi, tol = why.lam_min, why.lam_max, why.zero_tol
     span = f"λmin = {lo:.3g}, λmax = {hi:.3g}" + ("" if ext.complete else
                                                  f"; Lanczos estimates from {ext.steps} of {n} dimensions")
-    if lo < -tol and hi > tol:
-        shape = "saddle"
-        why = (f"the Hessian has negative and positive eigenvalues ({span}): the loss curves down along the "
-               f"eigenvector of λmin and up along that of λmax")
-    elif lo > tol:
-        shape, why = "minimum", f"every eigenvalue is positive ({span}, tolerance ±{tol:.1g})"
-    elif hi < -tol:
-        shape, why = "maximum", f"every eigenvalue is negative ({span})"
-    else:
-        shape = "degenerate"
-        why = (f"no eigenvalue is negative beyond the tolerance ±{tol:.1g}, and the smallest is within it "
-               f"({span}): the second-order test cannot decide; the loss is flat to second order along its "
-               f"eigenvector")
-    if gnorm > GTOL:
-        return NetworkPoint("regular", f"not a critical point: ‖∇L‖ = {gnorm:.3g} > {GTOL:g}. The curvature "
-                            f"there would make a {shape}: {why}.", float(value), gnorm, ext, tol)
-    return NetworkPoint(shape, f"‖∇L‖ = {gnorm:.2g} ≤ {GTOL:g}, and {why}.", float(value), gnorm, ext, tol)
+    text = {
+        "saddle": (f"the Hessian has negative and positive eigenvalues ({span}): the loss curves down along the "
+                   f"eigenvector of λmin and up along that of λmax"),
+        "minimum": f"every eigenvalue is positive ({span}, tolerance ±{tol:.1g})",
+        "maximum": f"every eigenvalue is negative ({span})",
+        "degenerate": (f"no eigenvalue is negative beyond the tolerance ±{tol:.1g}, and the smallest is within it "
+                       f"({span}): the second-order test cannot decide; the loss is flat to second order along its "
+                       f"eigenvector"),
+    }[why.curvature]
+    if why.code == "not_critical":
+        return (f"not a critical point: ‖∇L‖ = {why.grad_norm:.3g} > {GTOL:g}. The curvature there would make a "
+                f"{why.curvature}: {text}.")
+    return f"‖∇L‖ = {why.grad_norm:.2g} ≤ {GTOL:g}, and {text}."
 
 
 def profile(problem: Problem, theta, direction, span: float, n: int = 101) -> tuple[np.ndarray, np.ndarray]:

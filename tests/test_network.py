@@ -342,6 +342,10 @@ def test_symmetric_start_ends_on_a_saddle_and_the_escape_lowers_the_loss(symmetr
     H = np.asarray(jax.hessian(N.loss_function(problem))(jnp.asarray(theta)))
     w = np.linalg.eigvalsh(H)
     assert w[0] < -1e-3 * w[-1] and point.extremes.low[0] == pytest.approx(w[0], rel=1e-8)
+    why = point.verdict  # the same reason as data: code, and the dense Hessian's extremes
+    assert (why.code, why.kind, why.curvature) == ("indefinite", "saddle", "saddle")
+    assert why.lam_min == pytest.approx(w[0], rel=1e-8) and why.lam_max == pytest.approx(w[-1], rel=1e-8)
+    assert why.zero_tol == point.tol and why.grad_tol == N.GTOL
     assert np.linalg.norm(np.asarray(jax.grad(N.loss_function(problem))(jnp.asarray(theta)))) <= N.GTOL
     v = point.escape
     loss = N.loss_function(problem)
@@ -362,6 +366,8 @@ def test_a_trained_network_is_a_minimum_or_degenerate_not_a_saddle(trained):
     assert point.extremes.low[0] > -point.tol or point.kind == "regular"
     start = N.classify_point(PROBLEM, trained.params[0])
     assert start.kind == "regular" and "not a critical point" in start.reason
+    assert start.verdict.code == "not_critical" and start.verdict.grad_norm > N.GTOL
+    assert start.verdict.grad_norm == pytest.approx(np.linalg.norm(np_loss_and_grad(PROBLEM, trained.params[0])[1]))
 
 
 def test_slice_grid_is_the_slice_everywhere(trained):
