@@ -518,7 +518,7 @@ PER_COORDINATE_SURFACES = ("rosenbrock", "himmelblau", "elongated_valley")
 def test_rules_marked_per_coordinate_give_the_same_run_with_x_and_y_as_two_parameters(name, monkeypatch):
     """The engine hands these rules x and y as two scalar parameters; with the mark removed it hands them one
     (2,) vector.  Same formula either way, so the same numbers (to the rounding of a fused multiply-add)."""
-    assert optimizers.catalog.acts_per_coordinate(name)
+    assert optimizers.catalog.get(name).per_coordinate
     split = {s: optimizers.run(landscapes.get(s), name, steps=200, noise=0.01, seed=3)
              for s in PER_COORDINATE_SURFACES}
     spec = optimizers.catalog.get(name)
