@@ -45,6 +45,9 @@ class OptimizerSpec:
       noticed).
     * ``budgets`` are ``(surface, steps)`` pairs where the rule is merely slow: it does reach the minimum, in
       that many steps instead of the test's default budget.
+    * ``own_defaults`` are ``(hyperparameter, reason)`` pairs where the default here is not the optax function's
+      (optax has none, or its value suits networks, not 2-D surfaces); every other default of an optax entry is
+      optax's own, which ``tests/test_optimizer_formulas.py`` checks against optax's signatures.
     * ``step_scale`` says how the learning rate acts, so that a surface without a preset can derive one
       (`optimizers.presets`): ``"curvature"`` (the step is ``η g``: stable only for ``ηλ`` below a limit),
       ``"length"`` (the step per coordinate is about ``η`` whatever the gradient: Adam, RMSProp, sign methods),
@@ -83,6 +86,7 @@ class OptimizerSpec:
     per_coordinate: bool = False
     latex_variant: Callable[..., str] | None = None
     code: Callable[[dict], Any] | None = None
+    own_defaults: tuple[tuple[str, str], ...] = ()
 
     def miss(self, surface: str) -> str | None:
         """The measured reason this rule misses the minimum of built-in ``surface`` with its defaults, or None."""
