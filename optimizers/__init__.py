@@ -12,11 +12,11 @@ from . import engine, stopping
 from .base import STATUSES, Hyperparam, OptimizerSpec, Trajectory, schedule_applies
 from .catalog import get, names, specs
 from .solver import DEFAULT_STEPS, MAX_STEPS, Result, solve
-from .engine import SweepResult, run, run_all, run_grid, run_many, sweep
+from .engine import SweepResult, TrajectoryGrid, run, run_all, run_grid, run_many, sweep
 from .tune import Tuning, tune_learning_rate
 from . import presets
 from .network import train as train_network
 
 __all__ = ["STATUSES", "Hyperparam", "OptimizerSpec", "SweepResult", "Trajectory", "get", "names", "specs", "run",
            "run_all", "run_grid", "run_many", "sweep", "schedule_applies", "Tuning", "tune_learning_rate", "presets",
-           "engine", "train_network", "solve", "Result", "MAX_STEPS", "DEFAULT_STEPS", "stopping"]
+           "engine", "train_network", "solve", "Result", "MAX_STEPS", "DEFAULT_STEPS", "stopping", "TrajectoryGrid"]
