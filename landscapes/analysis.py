@@ -421,9 +421,9 @@ def reason_words(why: verdict.Reason) -> str:
                 f"(= {_sci(CRITICAL_RTOL)} · max(1, |f|/L, max|λ|·L), L = box diagonal), so the second-derivative test "
                 f"does not apply")
     if why.code == "singular":
-        return (f"{critical}, but the smallest |λ| is ≤ {_sci(DEGENERATE_RTOL)} · max(1, max|λ|) ({eig}) → the Hessian is "
-                f"singular → the second-derivative test is inconclusive: higher-order terms decide (at such a flat "
-                f"point x⁴ + y⁴ has a minimum, x³ − 3xy² a monkey saddle)")
+        return (f"{critical}, but the smallest |λ| is ≤ {_sci(DEGENERATE_RTOL)} · max(1, max|λ|) ({eig}) → the "
+                f"Hessian is singular → the second-derivative test is inconclusive: higher-order terms decide (at such "
+                f"a flat point x⁴ + y⁴ has a minimum, x³ − 3xy² a monkey saddle)")
     if why.code == "positive_definite":
         return f"{critical} and both eigenvalues positive ({eig}) → the Hessian is positive definite → local minimum"
     if why.code == "negative_definite":

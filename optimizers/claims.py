@@ -131,9 +131,9 @@ def check(claim, scene_: Scene) -> Fact | None:
                                "steps": steps})
         ends = {n: float(np.linalg.norm(np.asarray(r.xy)[-1] - scene_.minimum)) for n, r in zip(names, runs)
                 if int(r.diverged_at) < 0}
-        closest = min(ends, key=ends.get) if ends else None
-        return Fact(True, {"name": closest, "step": -1, "arrived": 0, "shown": len(names), "steps": steps,
-                           "distance": ends.get(closest, float("nan"))})
+        closest = min(ends, key=ends.get) if ends else None  # None: every run diverged, none is "closest"
+        return Fact(closest is not None, {"name": closest, "step": -1, "arrived": 0, "shown": len(names),
+                                          "steps": steps, "distance": ends.get(closest, float("nan"))})
     if kind == "diagonal":
         ok = []
         for run in runs:

@@ -130,6 +130,21 @@ def test_full_batch_sgd_is_gradient_descent_step_by_step():
     assert run.params.shape == (6, PROBLEM.n_params) and run.diverged_at == -1
 
 
+def test_a_schedule_steps_a_network_as_it_steps_a_surface():
+    """The network's training builds its update as a surface run does: η_t = η e^{−kt} in every step."""
+    theta0 = N.initial(PROBLEM, 2)
+    eta, k = 0.3, 0.2
+    run = optimizers.solve(PROBLEM, "sgd", theta0, 4, hyperparams={"learning_rate": eta}, schedule="exponential",
+                           schedule_params={"k": k})
+    np.testing.assert_allclose(run.learning_rate, eta * np.exp(-k * np.arange(4)), rtol=1e-14)
+    theta = theta0.copy()
+    for t in range(4):
+        theta = theta - eta * np.exp(-k * t) * np_loss_and_grad(PROBLEM, theta)[1]
+        np.testing.assert_allclose(run.params[t + 1], theta, rtol=1e-11, atol=1e-13)
+        assert run.update_norm[t] == pytest.approx(np.linalg.norm(run.params[t + 1] - run.params[t]), rel=1e-12)
+    assert optimizers.STATUSES[run.status] == "max_steps" and run.converged_at == run.diverged_at == -1
+
+
 def test_mini_batch_steps_use_the_sampled_batch_gradient():
     theta0 = N.initial(PROBLEM, 2)
     eta, batch, seed = 0.3, 16, 7

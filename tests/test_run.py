@@ -314,6 +314,23 @@ def test_run_many_equals_a_loop_of_run():
     assert "diverged" in batch.status  # lr = 0.5 on Rosenbrock
 
 
+def test_solve_batches_over_any_leading_axes_and_each_run_is_its_own():
+    surface = landscapes.get("himmelblau")
+    starts = np.array([[[0.0, 0.0], [1.0, 1.0], [-1.0, 2.0]], [[2.0, -1.0], [-3.0, -3.0], [0.5, 0.5]]])
+    rates = np.array([[0.001, 0.002, 0.003], [0.004, 0.005, 0.0025]])
+    paths = optimizers.solve(surface, "momentum", starts, 60, hyperparams={"learning_rate": rates})
+    finals = optimizers.solve(surface, "momentum", starts, 60, hyperparams={"learning_rate": rates}, record="final")
+    assert paths.params.shape == (2, 3, 61, 2) and paths.status.shape == finals.status.shape == (2, 3)
+    assert finals.params.shape == (2, 3, 2) and finals.update_norm is None
+    for i, j in np.ndindex(2, 3):
+        one = optimizers.run(surface, "momentum", start=starts[i, j], steps=60, learning_rate=rates[i, j])
+        np.testing.assert_allclose(paths.params[i, j], one.xy, rtol=1e-12, atol=1e-12)
+        # The final-only program is another program: equal up to floating-point contraction (a few ulp per step).
+        np.testing.assert_allclose(finals.params[i, j], one.xy[-1], rtol=1e-10, atol=1e-12)
+        assert optimizers.STATUSES[paths.status[i, j]] == optimizers.STATUSES[finals.status[i, j]] == one.status
+        assert paths.converged_at[i, j] == finals.converged_at[i, j] == one.converged_at
+
+
 def test_run_many_rejects_mismatched_batches():
     with pytest.raises(ValueError, match="batch sizes differ"):
         optimizers.run_many(quadratic(), "sgd", starts=np.zeros((3, 2)), learning_rate=np.ones(4) * 0.1)

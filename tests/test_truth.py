@@ -171,6 +171,10 @@ def test_the_arrival_claim_is_the_first_run_to_converge_or_the_closest():
     assert all(t.converged_at < 0 for t in runs.values())  # none arrives within 500 steps ...
     ends = {n: float(np.linalg.norm(t.xy[-1] - (1.0, 1.0))) for n, t in runs.items()}
     assert fact.numbers["arrived"] == 0 and fact.numbers["name"] == min(ends, key=ends.get)  # ... the closest
+    wild = {n: optimizers.run(landscapes.shared_family(own), n, steps=50, learning_rate=1.0)
+            for n in ("sgd", "nesterov")}
+    assert all(t.diverged_at >= 0 for t in wild.values())  # every run diverged: no closest run to name
+    assert not claims.check(landscapes.Claim("arrival"), claims.scene(wild, own)).holds
 
 
 def test_the_zigzag_is_the_closed_form_sign_flip_of_gradient_descent():
