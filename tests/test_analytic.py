@@ -14,8 +14,8 @@ import optimizers
 from components import lab_views as lv
 from landscapes.base import Landscape
 from optimizers import analytic
+from optimizers.stopping import BOUND  # where the engine calls a run diverged
 
-BOUND = 1e6  # optimizers.engine.BOUND: where the engine calls a run diverged
 RNG = np.random.default_rng(20240607)
 
 

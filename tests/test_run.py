@@ -23,7 +23,7 @@ from optimizers.base import Hyperparam, OptimizerSpec
 from counting import CompileCounter  # tests/counting.py
 
 from optimizers import engine as R
-from optimizers import solver
+from optimizers import solver, stopping
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -236,7 +236,7 @@ def test_gd_too_large_a_step_diverges_at_the_predicted_step():
     # x_t = (1 − 2η)^t x_0, y_t = (1 − 100η)^t y_0: diverged at the first t where x, y or f leaves [-1e6, 1e6].
     t = np.arange(10)
     x, y = 1e-3 * (1 - 6.0) ** t, 1e-3 * (1 - 300.0) ** t
-    beyond = (np.maximum(np.abs(x), np.abs(y)) > 1e6) | (np.abs(x**2 + 50 * y**2) > 1e6)
+    beyond = (np.maximum(np.abs(x), np.abs(y)) > stopping.BOUND) | (np.abs(x**2 + 50 * y**2) > stopping.BOUND)
     assert traj.diverged_at == int(np.argmax(beyond)) == 3
     np.testing.assert_allclose(traj.xy[:3], np.column_stack([x, y])[:3], rtol=1e-12)
     _assert_frozen(traj)
