@@ -390,7 +390,7 @@ def fair_section() -> None:
 def schedules_section() -> None:
     st.markdown("A schedule replaces the constant η by η(t). Top: η(t) as the run used it; bottom: the loss per "
                 "step with the schedule and with the constant peak η, from the same start.")
-    schedulable = [n for n in catalog.names() if catalog.accepts_schedule(n)]  # a float η that scales every step
+    schedulable = [n for n in catalog.names() if catalog.get(n).takes_schedule]  # a float η that scales every step
     c1, c2, c3 = st.columns(3)
     with c1:
         name = controls.choice("lab.schedules.optimizer", "Optimizer", schedulable, "sgd",

@@ -165,7 +165,7 @@ with left:
         xs, ys, p = compute.boundary(config, 0)
         st.plotly_chart(charts.boundary_figure(problem, p, xs, ys), key="network.chart.boundary")
         st.caption(f"{titles.optimizer(names[0])} after {steps} steps: training accuracy "
-                   f"{N.accuracy(problem, fits[0].path[-1]):.1%}; the black line is P(class 1) = 0.5.")
+                   f"{N.accuracy(problem, fits[0].params[-1]):.1%}; the black line is P(class 1) = 0.5.")
     else:
         scores = compute.scores(config, 0)
         st.plotly_chart(charts.confusion_figure(scores.confusion, data.classes), key="network.chart.confusion")

@@ -74,7 +74,7 @@ def scipy_atlas(landscape: Landscape, bounds):
                 roots.append(x), gnorms.append(np.linalg.norm(gx)), values.append(fx), eigenvalues.append(lam)
         roots = np.array(roots).reshape(-1, 2)
         keep = analysis.merge_roots(roots, np.array(gnorms), analysis.MERGE_RTOL * diag)
-        kinds = [analysis._verdict(values[i], gnorms[i], eigenvalues[i], diag)[0] for i in keep]
+        kinds = [analysis._verdict(values[i], gnorms[i], eigenvalues[i], diag).kind for i in keep]
         return roots[keep], kinds
 
     return run

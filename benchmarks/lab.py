@@ -49,6 +49,7 @@ from optimizers.base import STATUSES  # noqa: E402
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 from optimizers import engine as R
 from components.lab import compute as lab_compute
+from optimizers import solver  # noqa: E402
 
 STEPS = 500
 BASIN_N = 200
@@ -196,7 +197,7 @@ def sharded_child(out: str) -> None:
     n_pad = lab_compute.bucket(len(eta)) - len(eta)
     configs = {"learning_rate": np.concatenate([eta, np.repeat(eta[-1:], n_pad)]),
                "momentum": np.concatenate([mu, np.repeat(mu[-1:], n_pad)])}
-    rows, _ = R._sweep_on_devices(surface, "momentum", configs, surface.start, STEPS, None, 0.0, 0, None)
+    rows, _ = solver.final_rows(surface, "momentum", surface.start, STEPS, None, None, configs, 0.0, 0)
     shards = sorted((str(s.device), tuple(s.data.shape)) for s in rows.addressable_shards)
     phase_sweep()
     warm, r = timed(phase_sweep, JAX_REPEATS)

@@ -40,6 +40,7 @@ import jax.numpy as jnp  # noqa: E402
 import scipy.sparse.linalg as sla  # noqa: E402
 
 import landscapes  # noqa: E402
+import optimizers  # noqa: E402
 from landscapes import analysis, spectrum  # noqa: E402
 from landscapes import network as N  # noqa: E402
 
@@ -99,7 +100,9 @@ def np_grad(problem, theta, X, y):
 def measure(hidden: tuple[int, ...]) -> None:
     problem = N.Problem(hidden=hidden)
     X, y = N.data(problem)
-    surface = landscapes.network_slice(hidden=hidden, directions="hessian")
+    theta = optimizers.train_network(problem, "adam", N.initial(problem, 0), steps=500,
+                                     hyperparams={"learning_rate": 0.05}).params[-1]
+    surface = landscapes.network_slice(problem=problem, directions="hessian", theta=theta)
     net = surface.network
     theta, d1, d2 = net.theta, net.d1, net.d2
     bounds = surface.bounds
@@ -220,13 +223,13 @@ def digits() -> None:
     t0 = time.perf_counter()
     theta_np = numpy_train()
     t_np_train = time.perf_counter() - t0
-    assert np.allclose(theta_np, fit.path[-1], rtol=1e-6, atol=1e-8)
+    assert np.allclose(theta_np, fit.params[-1], rtol=1e-6, atol=1e-8)
     print(f"digits, {problem.architecture} ({problem.n_params:,} parameters, {len(y):,} training rows), warm:")
     print(f"  500 Adam steps: ours {t_train:6.3f} s   NumPy loop {t_np_train:6.3f} s   ratio "
           f"{t_np_train / t_train:5.1f}x   (target: within 1 s)")
 
-    theta = fit.path[-1]
-    surface = landscapes.network_slice(problem=problem, directions="pca", theta=theta, path=fit.path)
+    theta = fit.params[-1]
+    surface = landscapes.network_slice(problem=problem, directions="pca", theta=theta, path=fit.params)
     net = surface.network
     N.slice_grid(surface, surface.bounds, GRID)
     t_slice = median_time(lambda: N.slice_grid(surface, surface.bounds, GRID), 5)
@@ -272,9 +275,12 @@ def main() -> None:
     digits()
 
     # ---- time to the first drawn slice
-    script = ("import time; t0 = time.perf_counter(); import landscapes; from landscapes import analysis; "
-              "s = landscapes.network_slice(directions='pca'); analysis.evaluate_grid(s, s.bounds, 51); "
-              "print(time.perf_counter() - t0)")
+    script = ("import time; t0 = time.perf_counter(); import landscapes, optimizers; "
+              "from landscapes import analysis, network; p = network.Problem(); "
+              "fit = optimizers.train_network(p, 'adam', network.initial(p, 0), steps=500, "
+              "hyperparams={'learning_rate': 0.05}); "
+              "s = landscapes.network_slice(problem=p, directions='pca', theta=fit.params[-1], path=fit.params); "
+              "analysis.evaluate_grid(s, s.bounds, 51); print(time.perf_counter() - t0)")
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, JAX_CACHE_DIR=cache, PYTHONPATH=str(ROOT))
         out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)

@@ -25,12 +25,12 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from . import _xla, numbers
+from . import _xla, numbers, verdict
 from .linalg import eigh2
 from .base import Bounds, Landscape, PointInfo
 
-DEGENERATE_RTOL = 1e-6
-"""A Hessian is called singular when ``min|λ| ≤ DEGENERATE_RTOL · max(1, max|λ|)``."""
+DEGENERATE_RTOL = verdict.ZERO_RTOL
+"""A Hessian is called singular when ``min|λ| ≤ DEGENERATE_RTOL · max(1, max|λ|)`` (`zero_tolerance`)."""
 
 CRITICAL_RTOL = 1e-6
 """``classify`` calls a point critical when ``‖∇f‖ ≤ CRITICAL_RTOL · g_scale``, where
@@ -135,6 +135,12 @@ def _newton_step(grad, hess):
     return jnp.where(det > 0, step / jnp.where(det > 0, det, 1.0), 0.0)
 
 
+def zero_tolerance(lam_absmax, xp=np):
+    """``DEGENERATE_RTOL · max(1, max|λ|)``: on a surface an eigenvalue this small counts as zero (the box's unit
+    is the floor of the scale, so a Hessian that vanishes everywhere is flat, not definite)."""
+    return DEGENERATE_RTOL * xp.maximum(1.0, lam_absmax)
+
+
 def _gradient_scale(value, lam_absmax, diag):
     """``g_scale = max(1, |f|/L, max|λ|·L)``: the size a gradient can have on this box (L = box diagonal)."""
     with np.errstate(over="ignore"):  # an overflowing Hessian: a scale of inf, which no gradient is below
@@ -174,8 +180,7 @@ def _grid_curvature(fn, theta, lo, hi, n):
     lam_min, lam_max = _eigvals2(jax.vmap(lambda p: _derivatives(fn, p, theta)[2])(pts))
     small = jnp.minimum(jnp.abs(lam_min), jnp.abs(lam_max))
     big = jnp.maximum(jnp.abs(lam_min), jnp.abs(lam_max))
-    flat = small <= DEGENERATE_RTOL * jnp.maximum(1.0, big)
-    shape = jnp.where(flat, 3, jnp.where(lam_min > 0, 0, jnp.where(lam_max < 0, 1, 2)))
+    shape = verdict.curvature_code(lam_min, lam_max, zero_tolerance(big, jnp), jnp)
     cond = jnp.where(small > 0, big / jnp.where(small > 0, small, 1.0), jnp.inf)
     grids = [a.reshape(n, n) for a in (lam_min, lam_max, lam_min * lam_max, shape, cond)]
     return xs, ys, *grids
@@ -392,37 +397,39 @@ def _sci(v: float) -> str:
     return f"{v:.0e}".replace("e-0", "e-")
 
 
-def _verdict(value: float, gnorm: float, lam: np.ndarray, diag: float) -> tuple[str, str]:
-    """The second-derivative test in words; see ``classify`` for the tolerances."""
+def _verdict(value: float, gnorm: float, lam: np.ndarray, diag: float) -> verdict.Reason:
+    """The second-derivative test (`landscapes.verdict`) with this module's tolerances; see ``classify``."""
     l1, l2 = float(lam[0]), float(lam[1])
     big = max(abs(l1), abs(l2))
     gtol = CRITICAL_RTOL * float(_gradient_scale(value, big, diag))
-    eig = f"λ₁ = {_fmt(l1)}, λ₂ = {_fmt(l2)}"
-    if not gnorm <= gtol:
-        return "regular", (
-            f"not a critical point: ‖∇f‖ = {_fmt(gnorm)} exceeds the tolerance {_fmt(gtol)} "
-            f"(= {_sci(CRITICAL_RTOL)} · max(1, |f|/L, max|λ|·L), L = box diagonal), so the second-derivative test "
-            f"does not apply"
-        )
-    critical = f"∇f ≈ 0 (‖∇f‖ = {_fmt(gnorm)})"
-    if min(abs(l1), abs(l2)) <= DEGENERATE_RTOL * max(1.0, big):
-        return "degenerate", (
-            f"{critical}, but the smallest |λ| is ≤ {_sci(DEGENERATE_RTOL)} · max(1, max|λ|) ({eig}) → the Hessian is "
-            f"singular → the second-derivative test is inconclusive: higher-order terms decide (at such a flat "
-            f"point x⁴ + y⁴ has a minimum, x³ − 3xy² a monkey saddle)"
-        )
-    if l1 > 0:
-        return "minimum", (
-            f"{critical} and both eigenvalues positive ({eig}) → the Hessian is positive definite → local minimum"
-        )
-    if l2 < 0:
-        return "maximum", (
-            f"{critical} and both eigenvalues negative ({eig}) → the Hessian is negative definite → local maximum"
-        )
-    return "saddle", (
-        f"{critical} and eigenvalues of opposite signs ({eig}) → the Hessian is indefinite → saddle point: "
-        f"f falls along the first eigenvector and rises along the second"
-    )
+    return verdict.second_order_test(gnorm, gtol, l1, l2, float(zero_tolerance(big)))
+
+
+def reason_words(why: verdict.Reason) -> str:
+    """The verdict in English, with its numbers (``PointInfo.reason``: for notebook users; the app composes its own
+    sentences from the same `verdict.Reason`)."""
+    eig = f"λ₁ = {_fmt(why.lam_min)}, λ₂ = {_fmt(why.lam_max)}"
+    critical = f"∇f ≈ 0 (‖∇f‖ = {_fmt(why.grad_norm)})"
+    if why.code == "out_of_range":
+        which = {"value": "f", "gradient": "∇f", "hessian": "the Hessian"}[why.lost]
+        way = "underflows (rounds to 0)" if why.underflow else "overflows"
+        return (f"{which} {way} in float64 here: its true value is outside the range float64 can hold "
+                f"(about 2.2e-308 to 1.8e308), so the numbers say nothing about this point and the second-derivative "
+                f"test cannot be applied")
+    if why.code == "not_critical":
+        return (f"not a critical point: ‖∇f‖ = {_fmt(why.grad_norm)} exceeds the tolerance {_fmt(why.grad_tol)} "
+                f"(= {_sci(CRITICAL_RTOL)} · max(1, |f|/L, max|λ|·L), L = box diagonal), so the second-derivative test "
+                f"does not apply")
+    if why.code == "singular":
+        return (f"{critical}, but the smallest |λ| is ≤ {_sci(DEGENERATE_RTOL)} · max(1, max|λ|) ({eig}) → the "
+                f"Hessian is singular → the second-derivative test is inconclusive: higher-order terms decide (at such "
+                f"a flat point x⁴ + y⁴ has a minimum, x³ − 3xy² a monkey saddle)")
+    if why.code == "positive_definite":
+        return f"{critical} and both eigenvalues positive ({eig}) → the Hessian is positive definite → local minimum"
+    if why.code == "negative_definite":
+        return f"{critical} and both eigenvalues negative ({eig}) → the Hessian is negative definite → local maximum"
+    return (f"{critical} and eigenvalues of opposite signs ({eig}) → the Hessian is indefinite → saddle point: "
+            f"f falls along the first eigenvector and rises along the second")
 
 
 OUT_OF_RANGE = "out_of_range"
@@ -440,15 +447,12 @@ def _infos(xy, value, grad, hess, diag, lost=None) -> list[PointInfo]:
     gnorm = np.linalg.norm(grad, axis=-1)
     out = []
     for k in range(len(xy)):
-        kind, reason = _verdict(float(value[k]), float(gnorm[k]), lam[k], diag)
-        if lost is not None and (lost.value[k] or lost.gradient[k] or (lost.hessian[k] and kind != "regular")):
-            which = "f" if lost.value[k] else "∇f" if lost.gradient[k] else "the Hessian"
-            way = "underflows (rounds to 0)" if lost.underflow[k] or not lost.value[k] else "overflows"
-            kind, reason = OUT_OF_RANGE, (
-                f"{which} {way} in float64 here: its true value is outside the range float64 can hold "
-                f"(about 2.2e-308 to 1.8e308), so the numbers say nothing about this point and the second-derivative "
-                f"test cannot be applied")
-        out.append(PointInfo(xy[k], float(value[k]), grad[k], hess[k], lam[k], vecs[k], kind, reason))
+        why = _verdict(float(value[k]), float(gnorm[k]), lam[k], diag)
+        if lost is not None and (lost.value[k] or lost.gradient[k] or (lost.hessian[k] and why.kind != "regular")):
+            which = "value" if lost.value[k] else "gradient" if lost.gradient[k] else "hessian"
+            why = verdict.out_of_range(why, which, lost.underflow[k] or not lost.value[k])
+        out.append(PointInfo(xy[k], float(value[k]), grad[k], hess[k], lam[k], vecs[k], why.kind, reason_words(why),
+                             why))
     return out
 
 

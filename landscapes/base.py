@@ -92,9 +92,6 @@ class Landscape:
     description: str = ""
     source: str = ""  # the user's text, for typed surfaces
     preset: Preset = field(default_factory=Preset)
-    # A slice through a network's weights (`landscapes.network.NetworkSlice`), else None; not part of equality,
-    # the name says which network and plane it is.
-    network: Any = field(default=None, compare=False, repr=False)
 
     @property
     def theta(self) -> jnp.ndarray:
@@ -114,7 +111,8 @@ class PointInfo(NamedTuple):
 
     ``eigenvectors[:, i]`` belongs to ``eigenvalues[i]``; eigenvalues ascend.  ``kind`` is one of ``KINDS``
     (or ``"regular"`` when the gradient is not zero and the point is not critical, or ``"out_of_range"`` when f, ∇f
-    or H left the float64 range there); ``reason`` says why in words.
+    or H left the float64 range there); ``verdict`` says why as data (`landscapes.verdict.Reason`: a reason code and
+    the numbers the test compared), for the UI to put in words; ``reason`` says it in English, for a notebook.
     """
 
     xy: np.ndarray
@@ -125,3 +123,4 @@ class PointInfo(NamedTuple):
     eigenvectors: np.ndarray
     kind: str
     reason: str
+    verdict: Any = None  # a landscapes.verdict.Reason

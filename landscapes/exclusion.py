@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import intervals, jaxprs
+from . import intervals
 
 MIN_WIDTH = 1e-7
 """A box narrower than this fraction of the search box (on both sides) is not cut again: it stays undecided."""

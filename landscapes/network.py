@@ -12,10 +12,11 @@ layer, plus one); fixing one removes that symmetry and nothing else (for two cla
 The weight decay λ (cs231n's R(W), default 1e-3) keeps the minima at finite weights: without it, on separable
 data the loss only tends to 0 as the weights grow, and there is no minimum to look at.
 
-`fit` trains θ with any optax transformation, full-batch or with sampled mini-batches, in one compiled
-``lax.scan``; the data are arguments of every compiled function, never constants baked into it (`Net`).
-`network_slice` returns ``f(α, β) = L(θ* + α d₁ + β d₂)`` as a `Landscape` whose ``network``
-attribute (`NetworkSlice`) holds θ*, d₁, d₂ and the loss, so every tool for 2-D surfaces works on it.  Directions:
+This module holds the model and its slices, and never trains: training is the optimizers' job
+(`optimizers.train_network`, `optimizers.network`).  The data are arguments of every compiled function, never
+constants baked into it (`Net`).  `network_slice` takes the trained weights θ* and returns
+``f(α, β) = L(θ* + α d₁ + β d₂)`` as a `SliceLandscape` (a `Landscape`) whose ``network`` attribute
+(`NetworkSlice`) holds θ*, d₁, d₂ and the loss, so every tool for 2-D surfaces works on it.  Directions:
 
 * ``"filter"``: random, filter-normalized (Li et al. 2018, "Visualizing the Loss Landscape of Neural Nets", §4):
   per neuron j (its incoming weights), d₂ⱼ is made orthogonal to d₁ⱼ, then both are scaled to ‖θⱼ‖, so the
@@ -35,9 +36,8 @@ from typing import Any, Callable, NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 
-from . import datasets, spectrum
+from . import datasets, spectrum, verdict
 from .base import Landscape, Preset
 
 ACTIVATIONS: dict[str, Callable] = {"tanh": jnp.tanh, "relu": jax.nn.relu, "softplus": jax.nn.softplus,
@@ -45,8 +45,6 @@ ACTIVATIONS: dict[str, Callable] = {"tanh": jnp.tanh, "relu": jax.nn.relu, "soft
 DIRECTIONS = {"hessian": "Hessian eigenvectors", "filter": "Random, filter-normalized", "pca": "PCA of the path"}
 INITS = {"random": "Random (Glorot)", "symmetric": "Symmetric"}
 MAX_WIDTH, MAX_DEPTH, MAX_PARAMS = 64, 3, 3000
-MAX_STEPS = 5000
-DIVERGED = 1e6  # a loss above this (or not finite) ends a run: cross-entropy of a few hundred points is ~1
 UPLOAD = "upload"  # the data set of a `Problem` that carries its own table (`landscapes.tables`)
 
 
@@ -323,92 +321,6 @@ def biases(problem) -> np.ndarray:
     return np.concatenate([np.arange(b, b + o) for _, b, _, o in _offsets(problem)])
 
 
-# ------------------------------------------------------------------------------------------- training
-class Fit(NamedTuple):
-    """A training run: ``path[t]`` is θ_t (``(steps + 1, n)``), ``loss[t]`` and ``grad_norm[t]`` the full-batch
-    loss and ‖∇L‖ there; ``batch_loss[t]`` the mini-batch loss the step from θ_t saw (NaN in the last row);
-    ``diverged_at`` the first step whose loss was not finite or above `DIVERGED` (−1: none; the path stays at the
-    last good θ from there)."""
-
-    path: np.ndarray
-    loss: np.ndarray
-    grad_norm: np.ndarray
-    batch_loss: np.ndarray
-    diverged_at: int
-
-
-@functools.partial(jax.jit, static_argnames=("net", "make_tx", "needs", "steps", "batch_size"))
-def _fit(net, make_tx, needs, floats, theta0, steps, batch_size, seed, X, y):
-    loss_of = objective(net)
-    grad_full = jax.value_and_grad(lambda p: loss_of(p, X, y))
-    tx = optax.with_extra_args_support(make_tx(**floats))
-    N = X.shape[0]
-    key = jax.random.key(seed)
-    full = batch_size >= N
-
-    def body(c, t):
-        theta, state, dead, f, g = c  # f, g: the full-batch loss and gradient at theta
-        if full:  # the step's gradient is the one already known at theta: one gradient per step, not two
-            index = None
-            value_fn = lambda p: loss_of(p, X, y)  # noqa: E731
-            value, gb = f, g
-        else:
-            index = jax.random.permutation(jax.random.fold_in(key, t), N)[:batch_size]
-            value_fn = lambda p: loss_of(p, X[index], y[index])  # noqa: E731
-            value, gb = jax.value_and_grad(value_fn)(theta)
-        extra = dict(value=value, grad=gb, value_fn=value_fn)
-        if "hessian" in needs:
-            extra["hessian"] = jax.hessian(value_fn)(theta)
-        updates, new_state = tx.update(gb, state, theta, **extra)
-        new = optax.apply_updates(theta, updates)
-        f1, g1 = grad_full(new)
-        ok = ~dead & jnp.isfinite(f1) & (f1 <= DIVERGED) & jnp.all(jnp.isfinite(new)) & jnp.all(jnp.isfinite(g1))
-        keep = lambda a, b: jax.tree.map(lambda u, v: jnp.where(ok, u, v), a, b)  # noqa: E731
-        theta1, state1, f1, g1 = keep((new, new_state, f1, g1), (theta, state, f, g))
-        return (theta1, state1, ~ok, f1, g1), (theta1, f1, jnp.linalg.norm(g1), value, ~ok & ~dead)
-
-    f0, g0 = grad_full(theta0)
-    _, (path, loss, gnorm, seen, died) = jax.lax.scan(
-        body, (theta0, tx.init(theta0), jnp.asarray(False), f0, g0), jnp.arange(steps))
-    path = jnp.concatenate([theta0[None], path])
-    loss = jnp.concatenate([f0[None], loss])
-    gnorm = jnp.concatenate([jnp.linalg.norm(g0)[None], gnorm])
-    seen = jnp.concatenate([seen, jnp.full((1,), jnp.nan)])
-    diverged_at = jnp.where(jnp.any(died), jnp.argmax(died) + 1, -1)
-    return path, loss, gnorm, seen, diverged_at
-
-
-def fit(problem: Problem, make_tx: Callable[..., optax.GradientTransformation], theta0, steps: int = 300,
-        batch_size: int | None = None, seed: int = 0, floats: dict[str, float] | None = None,
-        needs: frozenset[str] = frozenset()) -> Fit:
-    """Train from ``theta0`` for ``steps`` steps of ``make_tx(**floats)`` (an optax transformation).
-
-    Each step draws a mini-batch of ``batch_size`` distinct training points (``None`` or ≥ N: the full batch) from
-    a permutation seeded by ``(seed, t)`` and steps on that batch's gradient; ``needs`` names the extra arguments
-    the rule's ``update`` takes (``"hessian"`` is the mini-batch loss's dense Hessian).  ``make_tx`` must be
-    hashable and stable (a module-level function or a frozen dataclass) so equal calls share one compiled run;
-    ``floats`` and the data are traced, so new values never recompile."""
-    steps = int(steps)
-    if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be between 1 and {MAX_STEPS}")
-    X, y = data(problem)
-    n = X.shape[0]
-    batch = n if batch_size is None else max(1, min(int(batch_size), n))
-    floats = {k: jnp.asarray(v, jnp.float64) for k, v in (floats or {}).items()}
-    theta0 = jnp.asarray(theta0, jnp.float64).reshape(-1)
-    if theta0.size != problem.n_params:
-        raise ValueError(f"θ₀ has {theta0.size} entries; this network has {problem.n_params}")
-    out = _fit(problem.net, make_tx, frozenset(needs), floats, theta0, steps, batch, jnp.asarray(seed, jnp.uint32),
-               X, y)
-    path, loss, gnorm, seen, diverged_at = (np.asarray(a) for a in out)
-    return Fit(path, loss, gnorm, seen, int(diverged_at))
-
-
-def adam(learning_rate):
-    """The default trainer of `network_slice`: ``optax.adam(learning_rate)``."""
-    return optax.adam(learning_rate)
-
-
 # ------------------------------------------------------------------------------------------- directions
 def filter_directions(problem: Problem, theta, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two random directions, filter-normalized and orthogonal per neuron (see the module docstring)."""
@@ -500,29 +412,36 @@ def _half_widths(directions: str, coords, eigenvalues, problem=None, theta=None,
     return float(np.sqrt(4.0 * dip / lam_max)), 1.5 * abs(float(t[i]))
 
 
+@dataclass(frozen=True)
+class SliceLandscape(Landscape):
+    """A `Landscape` that is a plane through a network's weights: ``network`` is the `NetworkSlice` it is made of
+    (not part of equality: the name says which network and plane it is)."""
+
+    network: NetworkSlice | None = field(default=None, compare=False, repr=False)
+
+
 def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), directions: str = "filter",
                   seed: int = 0, *, activation: str = "tanh", points: int = 200, l2: float = 1e-3,
-                  data_seed: int = 0, init: str = "random", problem: Problem | None = None,
-                  steps: int = 500, learning_rate: float = 0.05, batch_size: int | None = None,
-                  theta=None, path=None, radius: float | None = None, lanczos_steps: int | None = None,
-                  name: str | None = None) -> Landscape:
-    """The loss of an MLP on ``dataset`` on a plane through its trained weights, as a `Landscape`.
+                  data_seed: int = 0, problem: Problem | None = None, theta=None, path=None,
+                  radius: float | None = None, lanczos_steps: int | None = None,
+                  name: str | None = None) -> SliceLandscape:
+    """The loss of an MLP on ``dataset`` on a plane through its trained weights θ* (``theta``), as a `Landscape`.
 
-    Without ``theta``, the network is trained from `initial` (``seed``, ``init``) for ``steps`` steps of Adam
-    (``learning_rate``, full batch unless ``batch_size``) and θ* is where that ends; ``theta`` (and ``path``, the
-    run that led there, needed for ``"pca"``) give θ* instead.  ``seed`` also draws the random directions;
-    ``data_seed`` the data set's noise; ``l2`` is the weight decay λ of the loss (see `Problem`).
-    ``radius``: half-width of the view box in α and β (default: see `_half_widths`).  ``problem`` replaces
-    ``dataset``, ``hidden``, ``activation``, ``points``, ``l2`` and ``data_seed`` (a real or uploaded data set).
-    The result's ``network`` attribute is the `NetworkSlice`."""
+    ``theta`` is required: a slice never trains.  Train with ``optimizers.train_network`` and pass its last
+    parameters (and ``path``, the run that led there, which ``"pca"`` needs and the other planes project).
+    ``seed`` draws the random directions; ``data_seed`` the data set's noise; ``l2`` is the weight decay λ of the
+    loss (see `Problem`).  ``radius``: half-width of the view box in α and β (default: see `_half_widths`).
+    ``problem`` replaces ``dataset``, ``hidden``, ``activation``, ``points``, ``l2`` and ``data_seed`` (a real or
+    uploaded data set).  The result's ``network`` attribute is the `NetworkSlice`."""
     if directions not in DIRECTIONS:
         raise ValueError(f"unknown directions {directions!r}; choose one of {', '.join(DIRECTIONS)}")
     if problem is None:
         problem = Problem(dataset, tuple(hidden), activation, points, data_seed, l2)
     if theta is None:
-        run = fit(problem, adam, initial(problem, seed, init), steps, batch_size, seed,
-                  floats={"learning_rate": learning_rate})
-        theta, path = run.path[-1], run.path
+        raise ValueError("network_slice needs the trained weights θ* (theta=...): a slice never trains. Train "
+                         "first, e.g. fit = optimizers.train_network(problem, 'adam', "
+                         "landscapes.network.initial(problem, seed), steps=500, hyperparams={'learning_rate': "
+                         "0.05}), then pass theta=fit.params[-1], path=fit.params")
     theta = np.asarray(theta, np.float64).reshape(-1)
     if theta.size != problem.n_params:
         raise ValueError(f"θ* has {theta.size} entries; this network has {problem.n_params}")
@@ -551,7 +470,7 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
     info = NetworkSlice(problem, theta, d1, d2, loss, directions, None if path is None else np.asarray(path),
                         coords, off, explained, eigenvalues, extra)
     start = (float(coords[0, 0]), float(coords[0, 1])) if coords is not None else (-0.6 * rx, 0.6 * ry)
-    return Landscape(
+    return SliceLandscape(
         name=name or f"network:{problem.dataset}:{'-'.join(map(str, problem.hidden))}:{directions}:{seed}",
         title=f"{problem.title}: {DIRECTIONS[directions].lower()}",
         latex=r"L(\theta^\ast + \alpha\, d_1 + \beta\, d_2)",
@@ -568,15 +487,17 @@ def network_slice(dataset: str = "moons", hidden: tuple[int, ...] = (8,), direct
 
 # ------------------------------------------------------------------------------------------- a point's verdict
 GTOL = 1e-3  # ‖∇L‖ at most this: a critical point (the loss is a mean of O(1) terms)
-EIG_RTOL = 1e-6  # |λ| at most this times ‖H‖: counted as zero
+EIG_RTOL = verdict.ZERO_RTOL  # |λ| at most this times ‖H‖: counted as zero
 
 
 class NetworkPoint(NamedTuple):
-    """The second-derivative test at θ on the full parameter space, from the Hessian's extreme eigenpairs.
+    """The second-derivative test (`landscapes.verdict`) at θ on the full parameter space, from the Hessian's
+    extreme eigenpairs.
 
     ``kind``: ``"minimum"`` (every eigenvalue > tol), ``"maximum"``, ``"saddle"`` (eigenvalues < −tol and > tol),
     ``"degenerate"`` (none of both signs, some within ±tol), or ``"regular"`` (‖∇L‖ > `GTOL`: not a critical
-    point; ``reason`` still says what the curvature is).  ``tol = EIG_RTOL · ‖H‖``."""
+    point; ``verdict.curvature`` still says what the curvature is).  ``tol = EIG_RTOL · ‖H‖``.  ``verdict`` is the
+    reason as data (code and numbers), ``reason`` in English for a notebook."""
 
     kind: str
     reason: str
@@ -584,15 +505,12 @@ class NetworkPoint(NamedTuple):
     grad_norm: float
     extremes: spectrum.Extremes
     tol: float
+    verdict: verdict.Reason | None = None
 
     @property
     def escape(self) -> np.ndarray:
         """The unit eigenvector of the most negative eigenvalue: the way down from a saddle."""
         return self.extremes.low_vectors[:, 0]
-
-
-def _count(values, test) -> int:
-    return int(np.sum(test(np.asarray(values))))
 
 
 def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> NetworkPoint:
@@ -601,27 +519,28 @@ def classify_point(problem: Problem, theta, k: int = 5, seed: int = 0) -> Networ
     gnorm = float(np.linalg.norm(grad))
     ext = spectrum.extremes(objective(problem.net), theta, k=k, seed=seed, data=data(problem))
     tol = EIG_RTOL * max(ext.norm, 1e-300)
-    lo, hi = float(ext.low[0]), float(ext.high[-1])
-    n = problem.n_params
+    why = verdict.second_order_test(gnorm, GTOL, float(ext.low[0]), float(ext.high[-1]), tol)
+    return NetworkPoint(why.kind, _reason_words(why, ext, problem.n_params), float(value), gnorm, ext, tol, why)
+
+
+def _reason_words(why: verdict.Reason, ext: spectrum.Extremes, n: int) -> str:
+    """The verdict in English, with its numbers (for notebook users; the page composes its own sentence)."""
+    lo, hi, tol = why.lam_min, why.lam_max, why.zero_tol
     span = f"λmin = {lo:.3g}, λmax = {hi:.3g}" + ("" if ext.complete else
                                                  f"; Lanczos estimates from {ext.steps} of {n} dimensions")
-    if lo < -tol and hi > tol:
-        shape = "saddle"
-        why = (f"the Hessian has negative and positive eigenvalues ({span}): the loss curves down along the "
-               f"eigenvector of λmin and up along that of λmax")
-    elif lo > tol:
-        shape, why = "minimum", f"every eigenvalue is positive ({span}, tolerance ±{tol:.1g})"
-    elif hi < -tol:
-        shape, why = "maximum", f"every eigenvalue is negative ({span})"
-    else:
-        shape = "degenerate"
-        why = (f"no eigenvalue is negative beyond the tolerance ±{tol:.1g}, and the smallest is within it "
-               f"({span}): the second-order test cannot decide; the loss is flat to second order along its "
-               f"eigenvector")
-    if gnorm > GTOL:
-        return NetworkPoint("regular", f"not a critical point: ‖∇L‖ = {gnorm:.3g} > {GTOL:g}. The curvature "
-                            f"there would make a {shape}: {why}.", float(value), gnorm, ext, tol)
-    return NetworkPoint(shape, f"‖∇L‖ = {gnorm:.2g} ≤ {GTOL:g}, and {why}.", float(value), gnorm, ext, tol)
+    text = {
+        "saddle": (f"the Hessian has negative and positive eigenvalues ({span}): the loss curves down along the "
+                   f"eigenvector of λmin and up along that of λmax"),
+        "minimum": f"every eigenvalue is positive ({span}, tolerance ±{tol:.1g})",
+        "maximum": f"every eigenvalue is negative ({span})",
+        "degenerate": (f"no eigenvalue is negative beyond the tolerance ±{tol:.1g}, and the smallest is within it "
+                       f"({span}): the second-order test cannot decide; the loss is flat to second order along its "
+                       f"eigenvector"),
+    }[why.curvature]
+    if why.code == "not_critical":
+        return (f"not a critical point: ‖∇L‖ = {why.grad_norm:.3g} > {GTOL:g}. The curvature there would make a "
+                f"{why.curvature}: {text}.")
+    return f"‖∇L‖ = {why.grad_norm:.2g} ≤ {GTOL:g}, and {text}."
 
 
 def profile(problem: Problem, theta, direction, span: float, n: int = 101) -> tuple[np.ndarray, np.ndarray]:

@@ -7,8 +7,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-STATUSES = ("converged", "diverged", "max_steps")
-"""Trajectory status codes: index in this tuple is the integer code used inside jit."""
+from .stopping import STATUSES  # noqa: F401  (the status vocabulary's home is optimizers.stopping)
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,9 @@ class OptimizerSpec:
       noticed).
     * ``budgets`` are ``(surface, steps)`` pairs where the rule is merely slow: it does reach the minimum, in
       that many steps instead of the test's default budget.
+    * ``own_defaults`` are ``(hyperparameter, reason)`` pairs where the default here is not the optax function's
+      (optax has none, or its value suits networks, not 2-D surfaces); every other default of an optax entry is
+      optax's own, which ``tests/test_optimizer_formulas.py`` checks against optax's signatures.
     * ``step_scale`` says how the learning rate acts, so that a surface without a preset can derive one
       (`optimizers.presets`): ``"curvature"`` (the step is ``η g``: stable only for ``ηλ`` below a limit),
       ``"length"`` (the step per coordinate is about ``η`` whatever the gradient: Adam, RMSProp, sign methods),
@@ -84,6 +86,7 @@ class OptimizerSpec:
     per_coordinate: bool = False
     latex_variant: Callable[..., str] | None = None
     code: Callable[[dict], Any] | None = None
+    own_defaults: tuple[tuple[str, str], ...] = ()
 
     def miss(self, surface: str) -> str | None:
         """The measured reason this rule misses the minimum of built-in ``surface`` with its defaults, or None."""
@@ -110,7 +113,8 @@ def schedule_applies(spec: OptimizerSpec, schedule: str | None) -> bool:
 
 
 class Trajectory(NamedTuple):
-    """One optimizer run (or a batch of them, with leading batch axes).
+    """One optimizer run (or a batch of them, with leading batch axes), as `optimizers.run` and `run_many` present
+    an `optimizers.Result` of ``record="path"``: ``xy`` is its ``params``, ``status`` its code's name.
 
     Shapes for ``T`` steps: ``xy (T+1, 2)``; ``loss`` and ``grad_norm (T+1,)`` at each iterate; ``update_norm`` and
     ``learning_rate (T,)`` per step; ``status`` one of ``STATUSES``; ``converged_at`` / ``diverged_at`` the step

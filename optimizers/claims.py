@@ -131,11 +131,9 @@ def check(claim, scene_: Scene) -> Fact | None:
                                "steps": steps})
         ends = {n: float(np.linalg.norm(np.asarray(r.xy)[-1] - scene_.minimum)) for n, r in zip(names, runs)
                 if int(r.diverged_at) < 0}
-        if not ends:  # every run diverged: nothing arrived and nothing is closest (the outcomes say why)
-            return Fact(False, {"name": None, "step": -1, "arrived": 0, "shown": len(names), "steps": steps})
-        closest = min(ends, key=ends.get)
-        return Fact(True, {"name": closest, "step": -1, "arrived": 0, "shown": len(names), "steps": steps,
-                           "distance": ends[closest]})
+        closest = min(ends, key=ends.get) if ends else None  # None: every run diverged, none is "closest"
+        return Fact(closest is not None, {"name": closest, "step": -1, "arrived": 0, "shown": len(names),
+                                          "steps": steps, "distance": ends.get(closest, float("nan"))})
     if kind == "diagonal":
         ok = []
         for run in runs:

@@ -19,10 +19,11 @@ Both ODEs are integrated by Dormand–Prince 5(4) (Dormand & Prince 1980; Hairer
 interval inside a ``lax.scan`` over the requested times) rather than adding a dependency.  Steps are clipped to land
 exactly on each output time, so no interpolation error enters the samples.
 
-Divergence is guarded as in `optimizers.run`: the first output time at which ``x`` or ``f(x)`` is non-finite or
-beyond ``1e6`` in magnitude (or the step size collapses because the right-hand side is non-finite) marks
-``diverged_at``, and every later sample repeats the last good one.  A solver that uses up ``max_steps`` accepted or
-rejected steps stops the same way with status ``"max_steps"`` (stiff or very long runs).
+Divergence is `optimizers.stopping`'s test, as for every optimizer run: the first output time at which ``x`` or
+``f(x)`` is non-finite or beyond `stopping.BOUND` in magnitude (or the step size collapses because the right-hand
+side is non-finite) marks ``diverged_at``, and every later sample repeats the last good one.  A solver that uses up
+``max_steps`` accepted or rejected steps stops the same way with status ``"max_steps"`` (stiff or very long runs);
+a path that reaches its end time is ``"finished"`` (the names are `stopping.STATUSES`).
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-BOUND = 1e6
-FLOW_STATUSES = ("finished", "diverged", "max_steps")
+from . import stopping
+
+FLOW_STATUSES = tuple(stopping.STATUSES[c] for c in (stopping.FINISHED, stopping.DIVERGED, stopping.MAX_STEPS_USED))
+"""The statuses an ODE path can end with, by the solver's internal code (0 finished, 1 diverged, 2 out of steps)."""
 
 # Dormand–Prince 5(4) tableau (FSAL: the 7th stage is f at the new point).
 _C = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0)
@@ -138,7 +141,7 @@ def _flow(fn, kind, n_points, max_steps, theta, y0, t_max, friction, rtol, atol)
     def ok(y):
         x = y[:2]
         fx = f(x)
-        return jnp.all(jnp.isfinite(y)) & jnp.isfinite(fx) & (jnp.max(jnp.abs(x)) <= BOUND) & (jnp.abs(fx) <= BOUND)
+        return stopping.finite(y) & stopping.within_bound(x, fx)
 
     if kind == "gradient":
         rhs = lambda y: -grad(y)  # noqa: E731

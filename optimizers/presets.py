@@ -83,7 +83,7 @@ def derived_learning_rate(landscape, name: str, start=None, n_steps: int | None 
         if not (math.isfinite(lam) and lam > 0):
             return None  # curving down everywhere we look: no stability limit to stay under
         mu = spec.defaults().get("momentum", 0.0) if momentum is None else momentum
-        limit = analytic.learning_rate_limit(name, lam, momentum=mu) or 2.0 / lam
+        limit = analytic.learning_rate_limit(name, lam, momentum=mu) or analytic.gd_limit(lam)
         value = SAFETY * limit
     elif spec.step_scale == "length":
         value = LENGTH_FRACTION * side

@@ -4,7 +4,7 @@ r"""Learning-rate schedules: name -> `ScheduleSpec`, each a factory of an optax 
 number of updates already made).  ``steps`` (``N`` in the formulas) is the length of the run, an int or a traced
 integer; the schedule's own parameters are fractions or rates, and every argument but the name may be traced, so
 moving a slider (or the step count) never recompiles.
-Any optimizer whose ``learning_rate`` accepts a schedule takes one (see `optimizers.catalog.accepts_schedule`).
+Any optimizer whose ``learning_rate`` accepts a schedule takes one (`OptimizerSpec.takes_schedule`; `optimizers.schedule_applies` says whether a run uses it).
 
 optax's schedule builders take Python ints for their boundaries and branch on their arguments in Python
 (``exponential_decay`` tests ``decay_rate == 0``, the one-cycle schedules check ``div_factor`` signs), which a traced
@@ -41,6 +41,10 @@ class ScheduleSpec:
     code: Callable[[float, int, dict], str] | None = None
     """``code(η, N, params)``: Python that sets ``learning_rate`` to this schedule (an optax builder, or the closed
     form as a lambda where optax has none), equal to ``factory`` at every ``t < N`` (`optimizers.codegen`)."""
+    static_steps: bool = False
+    """True when ``factory`` needs the step count and its parameters as Python numbers (an optax builder that
+    branches on them): the engine then makes them part of the compiled program, so each new value compiles once.
+    Every built-in schedule is a closed form in ``jnp`` and takes them traced."""
 
     def defaults(self) -> dict[str, Any]:
         """The default of every schedule parameter, by name."""

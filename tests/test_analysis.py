@@ -369,3 +369,37 @@ def test_merge_roots_merges_across_bucket_edges_and_keeps_the_best():
     xy = np.array([[tol * (1 - 1e-3), 0.0], [tol * (1 + 1e-3), 0.0], [5 * tol, 0.0], [5 * tol, 3 * tol]])
     keep = analysis.merge_roots(xy, np.array([2e-12, 1e-12, 0.0, 0.0]), tol)
     assert sorted(keep.tolist()) == [1, 2, 3]  # 0 and 1 are one root (1 has the smaller gradient); 2, 3 apart
+
+
+# ------------------------------------------------------------------------------------------------ the verdict as data
+def test_the_verdict_is_a_reason_code_with_the_numbers_the_test_compared():
+    from landscapes import verdict
+
+    surface = landscapes.get("himmelblau")
+    for p in landscapes.critical_points(surface):
+        why = p.verdict
+        assert verdict.REASONS[why.code] == p.kind == why.kind
+        np.testing.assert_allclose([why.lam_min, why.lam_max], np.linalg.eigvalsh(p.hessian), rtol=1e-12)
+        assert why.grad_norm == pytest.approx(np.linalg.norm(p.gradient)) and why.grad_norm <= why.grad_tol
+        assert why.zero_tol == pytest.approx(1e-6 * max(1.0, abs(why.lam_min), abs(why.lam_max)))
+    codes = sorted(p.verdict.code for p in landscapes.critical_points(surface))
+    assert codes == ["indefinite"] * 4 + ["negative_definite"] + ["positive_definite"] * 4
+    off = landscapes.classify(surface, (1.0, 2.0))  # ∇f = (-36, -32)... not critical
+    assert off.verdict.code == "not_critical" and off.verdict.grad_norm > off.verdict.grad_tol
+    assert off.verdict.curvature in landscapes.KINDS
+
+
+@pytest.mark.parametrize("lam_min, lam_max, expected", [
+    (1.0, 2.0, "minimum"), (-2.0, -1.0, "maximum"), (-1.0, 2.0, "saddle"), (0.0, 2.0, "degenerate"),
+    (-3.0, 5e-7, "degenerate"), (-1.0, 2e-6, "saddle"), (2e-6, 1.0, "minimum"), (-3.0, 2e-6, "degenerate"),
+    (-1e-7, 1e-7, "degenerate"),
+])
+def test_curvature_code_is_the_second_derivative_test_in_numpy_and_in_jax(lam_min, lam_max, expected):
+    import jax.numpy as jnp
+
+    from landscapes import verdict
+
+    tol = 1e-6 * max(1.0, abs(lam_min), abs(lam_max))  # the surfaces' scale: |λ| ≤ 3e-6 is zero next to λ = −3
+    assert landscapes.KINDS[int(verdict.curvature_code(lam_min, lam_max, tol))] == expected
+    assert landscapes.KINDS[int(verdict.curvature_code(jnp.float64(lam_min), jnp.float64(lam_max), tol, jnp))] \
+        == expected

@@ -14,8 +14,8 @@ import optimizers
 from landscapes.base import Landscape
 from optimizers import analytic
 from components.lab import compute as lab_compute
+from optimizers.stopping import BOUND  # where the engine calls a run diverged
 
-BOUND = 1e6  # optimizers.engine.BOUND: where the engine calls a run diverged
 RNG = np.random.default_rng(20240607)
 
 

@@ -26,6 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 UI_DIRS = ("app_pages", "components")
 CACHES = {"cache_data", "cache_resource"}
 from optimizers import engine as run_module
+from optimizers import programs
 
 
 # ------------------------------------------------------------------------------------------------ the AST scan
@@ -117,11 +118,26 @@ def test_expression_compiler_lru_is_bounded():
     assert size is not None and 0 < size <= 1024
 
 
-def test_every_functools_cache_in_the_runner_is_bounded():
-    caches = {name: obj.cache_info().maxsize for name, obj in vars(run_module).items()
-              if callable(getattr(obj, "cache_info", None)) and getattr(obj, "__module__", "") == run_module.__name__}
-    assert caches, "optimizers.run has no LRU of compiled runners any more: check what keeps them instead"
-    assert {name: size for name, size in caches.items() if size is None or size > 1024} == {}
+def test_every_lru_of_compiled_runners_is_bounded():
+    held = {id(v) for v in vars(programs).values() if isinstance(v, programs.Programs)}
+    assert held and held == {id(c) for c in programs.CACHES}, "an LRU of runners is missing from programs.CACHES"
+    assert all(0 < c.maxsize <= 1024 for c in programs.CACHES)
+
+
+def test_an_lru_of_runners_keeps_at_most_maxsize_and_drops_the_oldest():
+    lru = programs.Programs(maxsize=2)
+    built = []
+    original = programs.build
+    try:
+        programs.build = lambda *key: built.append(key) or object()
+        a, b = lru.get("a"), lru.get("b")
+        assert lru.get("a") is a and len(built) == 2  # a hit builds nothing and makes "a" the newest
+        lru.get("c")  # evicts "b", the least recently used
+        assert len(lru) == 2 and lru.get("a") is a and lru.get("b") is not b and len(built) == 4
+    finally:
+        programs.build = original
+    lru.clear()
+    assert len(lru) == 0
 
 
 # ------------------------------------------------------------------------------------------------ no hidden keeper
@@ -138,11 +154,12 @@ def _released(use) -> bool:
     ref = weakref.ref(land.fn)
     use(land)
     del land
-    for module in (expression, run_module, analysis, importlib.import_module("optimizers.flow"),
+    for module in (expression, analysis, importlib.import_module("optimizers.flow"),
                    importlib.import_module("landscapes.intervals"), importlib.import_module("landscapes.floatrange")):
         for obj in list(vars(module).values()):  # our own functools LRUs only; JAX's caches are left alone
             if callable(getattr(obj, "cache_clear", None)) and getattr(obj, "__module__", "") == module.__name__:
                 obj.cache_clear()
+    programs.clear()  # the runner's own LRUs of compiled programs
     gc.collect()
     return ref() is None
 

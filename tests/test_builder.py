@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import landscapes
-from optimizers import builder, catalog, codegen, engine, presets
+from optimizers import builder, catalog, codegen, engine, presets, programs
 from tests.counting import CompileCounter
 
 SURFACES = ("rosenbrock", "himmelblau")
@@ -99,14 +99,14 @@ def test_equal_chains_share_one_runner():
     land = landscapes.shared_family(landscapes.get("booth"))
     name = builder.name(("trace", "rms", "lr"))
     engine.run(land, name, steps=50)
-    held = len(engine._compiled_for_builtins)
+    held = len(programs.BUILTINS)
     first = builder.spec(name)
     builder.spec.cache_clear()  # a rebuilt spec is equal, so it finds the same runner
     again = builder.spec(name)
     assert again is not first and again == first and hash(again) == hash(first)
     with CompileCounter() as counter:
         engine.run(land, name, steps=50, learning_rate=0.3)
-    assert counter.compiles == 0 and len(engine._compiled_for_builtins) == held
+    assert counter.compiles == 0 and len(programs.BUILTINS) == held
 
 
 def test_hyperparameters_are_optax_names_and_shared_names_get_the_block():

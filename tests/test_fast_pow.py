@@ -15,6 +15,7 @@ import optimizers
 from optimizers.fast_pow import fast_pow, without_slow_pow
 
 from optimizers import engine as R
+from optimizers import packing, programs, solver
 EPS = np.finfo(np.float64).eps
 
 
@@ -81,9 +82,9 @@ def test_wrapped_function_equals_the_original_within_rounding():
 def test_the_engine_compiles_adam_without_a_power():
     # The reason this module exists: a β₁ sweep must not call libm's pow per configuration and step.
     surface = landscapes.get("rosenbrock")
-    p = R._prepare(surface, "adam", 100, None, None, {"b1": np.array([0.5, 0.9])})
-    n, args, layout, axes = R._batch(surface, p.floats, None, 0.0, 0)
-    runner = R._compiled(p.static, "many", R._bucket(100), layout, False, axes)
+    p = solver.prepare(surface.fn, "adam", 100, None, None, {"b1": np.array([0.5, 0.9])})
+    n, args, layout, axes = packing.batch(surface, p.floats, None, 0.0, 0)
+    runner = programs.for_static(p.static).get(p.static, "many", packing.bucket(100), layout, False, axes)
     assert "power" not in runner.lower(*args, np.int32(100)).as_text()
     # ... and it is still optax's Adam: the b1 = 0.5 path against optax.adam driven eagerly (libm's pow).
     ours = optimizers.run_many(surface, "adam", steps=100, learning_rate=0.01, b1=np.array([0.5, 0.9]))

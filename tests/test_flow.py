@@ -10,6 +10,7 @@ import landscapes
 import optimizers
 from landscapes.base import Landscape
 from optimizers import flow
+from optimizers.stopping import BOUND
 
 A = np.array([[3.0, 1.0], [1.0, 2.0]])
 
@@ -102,7 +103,7 @@ def test_flow_up_a_hill_diverges_where_the_closed_form_leaves_the_box():
     start = np.array([0.5, 0.5])
     path = flow.gradient_flow(_surface(_hill, start=tuple(start)), t_max=10.0, n_points=21)
     # ẋ = 2x: x(t) = x0 e^{2t}, f = −‖x0‖² e^{4t}; the first sample beyond 1e6 in |x| or |f| is the divergence.
-    beyond = (np.abs(start).max() * np.exp(2 * path.t) > 1e6) | (start @ start * np.exp(4 * path.t) > 1e6)
+    beyond = (np.abs(start).max() * np.exp(2 * path.t) > BOUND) | (start @ start * np.exp(4 * path.t) > BOUND)
     assert path.status == "diverged" and path.diverged_at == int(np.argmax(beyond))
     t = path.diverged_at
     np.testing.assert_allclose(path.xy[:t], start * np.exp(2 * path.t[:t, None]), rtol=1e-8)

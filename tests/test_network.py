@@ -10,6 +10,7 @@ import landscapes
 import optimizers
 from landscapes import analysis, datasets, spectrum
 from landscapes import network as N
+from optimizers import network as train
 
 
 # ------------------------------------------------------------------------------------------ NumPy reference
@@ -61,7 +62,7 @@ def trained():
 
 @pytest.fixture(scope="module")
 def dense(trained):
-    theta = trained.path[-1]
+    theta = trained.params[-1]
     H = np.asarray(jax.hessian(N.loss_function(PROBLEM))(jnp.asarray(theta)))
     return theta, H
 
@@ -125,8 +126,23 @@ def test_full_batch_sgd_is_gradient_descent_step_by_step():
         assert run.loss[t] == pytest.approx(loss, rel=1e-12)
         assert run.grad_norm[t] == pytest.approx(np.linalg.norm(grad), rel=1e-10)
         theta = theta - eta * grad
-        np.testing.assert_allclose(run.path[t + 1], theta, rtol=1e-11, atol=1e-13)
-    assert run.path.shape == (6, PROBLEM.n_params) and run.diverged_at == -1
+        np.testing.assert_allclose(run.params[t + 1], theta, rtol=1e-11, atol=1e-13)
+    assert run.params.shape == (6, PROBLEM.n_params) and run.diverged_at == -1
+
+
+def test_a_schedule_steps_a_network_as_it_steps_a_surface():
+    """The network's training builds its update as a surface run does: η_t = η e^{−kt} in every step."""
+    theta0 = N.initial(PROBLEM, 2)
+    eta, k = 0.3, 0.2
+    run = optimizers.solve(PROBLEM, "sgd", theta0, 4, hyperparams={"learning_rate": eta}, schedule="exponential",
+                           schedule_params={"k": k})
+    np.testing.assert_allclose(run.learning_rate, eta * np.exp(-k * np.arange(4)), rtol=1e-14)
+    theta = theta0.copy()
+    for t in range(4):
+        theta = theta - eta * np.exp(-k * t) * np_loss_and_grad(PROBLEM, theta)[1]
+        np.testing.assert_allclose(run.params[t + 1], theta, rtol=1e-11, atol=1e-13)
+        assert run.update_norm[t] == pytest.approx(np.linalg.norm(run.params[t + 1] - run.params[t]), rel=1e-12)
+    assert optimizers.STATUSES[run.status] == "max_steps" and run.converged_at == run.diverged_at == -1
 
 
 def test_mini_batch_steps_use_the_sampled_batch_gradient():
@@ -142,7 +158,7 @@ def test_mini_batch_steps_use_the_sampled_batch_gradient():
         loss, grad = np_loss_and_grad(PROBLEM, theta, index)
         assert run.batch_loss[t] == pytest.approx(loss, rel=1e-12)
         theta = theta - eta * grad
-        np.testing.assert_allclose(run.path[t + 1], theta, rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(run.params[t + 1], theta, rtol=1e-11, atol=1e-13)
     # the batch loss is not the full loss: the noise is real
     assert abs(run.batch_loss[0] - run.loss[0]) > 1e-4
 
@@ -150,18 +166,18 @@ def test_mini_batch_steps_use_the_sampled_batch_gradient():
 def test_a_new_learning_rate_does_not_recompile():
     theta0 = N.initial(PROBLEM, 0)
     optimizers.train_network(PROBLEM, "momentum", theta0, steps=7, hyperparams={"learning_rate": 0.1})
-    before = N._fit._cache_size()
+    before = train._train._cache_size()
     optimizers.train_network(PROBLEM, "momentum", theta0 + 0.1, steps=7, seed=3,
                              hyperparams={"learning_rate": 0.2, "momentum": 0.5})
-    assert N._fit._cache_size() == before
+    assert train._train._cache_size() == before
 
 
 def test_a_diverging_run_stops_at_the_last_good_point():
     run = optimizers.train_network(PROBLEM, "sgd", N.initial(PROBLEM, 0), steps=50,
                                    hyperparams={"learning_rate": 1e9})
     assert run.diverged_at > 0
-    assert np.all(np.isfinite(run.path)) and np.all(np.isfinite(run.loss))
-    assert np.all(run.path[run.diverged_at:] == run.path[run.diverged_at - 1])
+    assert np.all(np.isfinite(run.params)) and np.all(np.isfinite(run.loss))
+    assert np.all(run.params[run.diverged_at:] == run.params[run.diverged_at - 1])
 
 
 def test_unknown_hyperparameters_are_refused():
@@ -172,8 +188,8 @@ def test_unknown_hyperparameters_are_refused():
 # ------------------------------------------------------------------------------------------ slices
 @pytest.mark.parametrize("directions", list(N.DIRECTIONS))
 def test_slice_is_the_loss_on_the_plane(directions, trained):
-    s = landscapes.network_slice("moons", (8,), directions, 0, points=120, theta=trained.path[-1],
-                                 path=trained.path)
+    s = landscapes.network_slice("moons", (8,), directions, 0, points=120, theta=trained.params[-1],
+                                 path=trained.params)
     net = s.network
     assert isinstance(s, landscapes.Landscape) and net.theta.dtype == np.float64
     assert net.theta.shape == net.d1.shape == net.d2.shape == (PROBLEM.n_params,)
@@ -189,14 +205,14 @@ def test_slice_is_the_loss_on_the_plane(directions, trained):
 def test_slice_hessian_at_the_centre_is_the_projected_hessian(trained, dense):
     theta, H = dense
     for directions in N.DIRECTIONS:
-        s = landscapes.network_slice(points=120, directions=directions, theta=theta, path=trained.path)
+        s = landscapes.network_slice(points=120, directions=directions, theta=theta, path=trained.params)
         D = np.stack([s.network.d1, s.network.d2], axis=1)
         np.testing.assert_allclose(analysis.hessian(s, (0.0, 0.0)), D.T @ H @ D, rtol=1e-8,
                                    atol=1e-8 * np.abs(H).max())
 
 
 def test_filter_normalized_directions(trained):
-    theta = trained.path[-1]
+    theta = trained.params[-1]
     s = landscapes.network_slice(points=120, directions="filter", seed=5, theta=theta)
     d1, d2 = s.network.d1, s.network.d2
     for idx in N.neurons(PROBLEM):
@@ -229,7 +245,7 @@ def test_hessian_directions_are_the_extreme_eigenvectors(dense):
 
 
 def test_pca_plane_of_the_path(trained):
-    theta, path = trained.path[-1], trained.path
+    theta, path = trained.params[-1], trained.params
     s = landscapes.network_slice(points=120, directions="pca", theta=theta, path=path)
     net = s.network
     assert net.d1 @ net.d2 == pytest.approx(0.0, abs=1e-12)
@@ -252,7 +268,7 @@ def test_pca_plane_of_the_path(trained):
 
 
 def test_slices_work_with_the_2d_tools(trained):
-    s = landscapes.network_slice(points=120, directions="hessian", theta=trained.path[-1])
+    s = landscapes.network_slice(points=120, directions="hessian", theta=trained.params[-1])
     run = optimizers.run(s, "sgd", start=(0.5 * s.bounds[0][1], 0.0), steps=50,
                          learning_rate=0.5 / s.network.eigenvalues[0])
     assert run.loss[-1] < run.loss[0]
@@ -260,14 +276,15 @@ def test_slices_work_with_the_2d_tools(trained):
     assert info.value == pytest.approx(float(s.f((0.0, 0.0))))
 
 
-def test_default_slice_trains_the_network_itself():
-    s = landscapes.network_slice()
-    net = s.network
-    assert net.path is not None and net.path.shape[1] == net.theta.size
-    assert np.array_equal(net.theta, net.path[-1])
-    assert float(net.loss(jnp.asarray(net.theta))) < float(net.loss(jnp.asarray(net.path[0])))
+def test_a_slice_never_trains_it_needs_theta(trained):
+    with pytest.raises(ValueError, match=r"needs the trained weights .*optimizers\.train_network"):
+        landscapes.network_slice(points=120)
     with pytest.raises(ValueError, match="directions"):
-        landscapes.network_slice(directions="random")
+        landscapes.network_slice(points=120, directions="random", theta=trained.params[-1])
+    s = landscapes.network_slice(points=120, theta=trained.params[-1], path=trained.params)
+    assert isinstance(s, landscapes.Landscape) and isinstance(s.network, N.NetworkSlice)
+    assert np.array_equal(s.network.theta, trained.params[-1]) and s.network.path.shape == trained.params.shape
+    assert not hasattr(landscapes.get("himmelblau"), "network")  # the generic record knows no networks
 
 
 # ------------------------------------------------------------------------------------------ spectrum
@@ -334,12 +351,16 @@ def symmetric_xor():
 
 def test_symmetric_start_ends_on_a_saddle_and_the_escape_lowers_the_loss(symmetric_xor):
     problem, run = symmetric_xor
-    theta = run.path[-1]
+    theta = run.params[-1]
     point = N.classify_point(problem, theta)
     assert point.kind == "saddle", point.reason
     H = np.asarray(jax.hessian(N.loss_function(problem))(jnp.asarray(theta)))
     w = np.linalg.eigvalsh(H)
     assert w[0] < -1e-3 * w[-1] and point.extremes.low[0] == pytest.approx(w[0], rel=1e-8)
+    why = point.verdict  # the same reason as data: code, and the dense Hessian's extremes
+    assert (why.code, why.kind, why.curvature) == ("indefinite", "saddle", "saddle")
+    assert why.lam_min == pytest.approx(w[0], rel=1e-8) and why.lam_max == pytest.approx(w[-1], rel=1e-8)
+    assert why.zero_tol == point.tol and why.grad_tol == N.GTOL
     assert np.linalg.norm(np.asarray(jax.grad(N.loss_function(problem))(jnp.asarray(theta)))) <= N.GTOL
     v = point.escape
     loss = N.loss_function(problem)
@@ -355,11 +376,13 @@ def test_symmetric_start_ends_on_a_saddle_and_the_escape_lowers_the_loss(symmetr
 
 
 def test_a_trained_network_is_a_minimum_or_degenerate_not_a_saddle(trained):
-    point = N.classify_point(PROBLEM, trained.path[-1])
+    point = N.classify_point(PROBLEM, trained.params[-1])
     assert point.kind in ("minimum", "degenerate", "regular")
     assert point.extremes.low[0] > -point.tol or point.kind == "regular"
-    start = N.classify_point(PROBLEM, trained.path[0])
+    start = N.classify_point(PROBLEM, trained.params[0])
     assert start.kind == "regular" and "not a critical point" in start.reason
+    assert start.verdict.code == "not_critical" and start.verdict.grad_norm > N.GTOL
+    assert start.verdict.grad_norm == pytest.approx(np.linalg.norm(np_loss_and_grad(PROBLEM, trained.params[0])[1]))
 
 
 def test_slice_grid_is_the_slice_everywhere(trained):

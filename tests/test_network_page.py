@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import optimizers
 from landscapes import datasets, network as N
 from components.network import compute as net
 from components.network import figures as net_charts
@@ -131,7 +132,10 @@ def test_eigen_table_keeps_tiny_residuals_readable():
 
 def test_3d_paths_break_where_they_leave_the_box():
     import landscapes
-    s = landscapes.network_slice(steps=50, directions="filter")
+    problem = N.Problem()
+    fit = optimizers.train_network(problem, "adam", N.initial(problem, 0), steps=50,
+                                   hyperparams={"learning_rate": 0.05})
+    s = landscapes.network_slice(problem=problem, directions="filter", theta=fit.params[-1], path=fit.params)
     xs = ys = np.linspace(-1, 1, 5)
     xy = np.array([[0.0, 0.0], [0.5, 0.5], [3.0, 0.0], [0.2, -0.2]])
     plane = net.Plane(s, xs, ys, np.zeros((5, 5)), (xy,), (np.zeros(4),), (np.zeros(4),))

@@ -378,7 +378,7 @@ def _jitted_run(name: str, static: tuple):
     One jit per entry; every update gets all four extra arguments, as the runner passes them.
     """
     spec = catalog.get(name)
-    schedulable = catalog.accepts_schedule(name)
+    schedulable = catalog.get(name).takes_schedule
 
     def path(tx):
         tx = optax.with_extra_args_support(tx)
@@ -440,8 +440,8 @@ def test_entry_steps_in_jit_with_traced_hyperparams_and_extra_args(name):
 
 
 def test_rprop_and_polyak_take_no_schedule():
-    assert not catalog.accepts_schedule("rprop") and not catalog.accepts_schedule("polyak_sgd")
-    assert catalog.accepts_schedule("sgd") and catalog.accepts_schedule("schedule_free_adamw")
+    assert not catalog.get("rprop").takes_schedule and not catalog.get("polyak_sgd").takes_schedule
+    assert catalog.get("sgd").takes_schedule and catalog.get("schedule_free_adamw").takes_schedule
     with pytest.raises(TypeError, match="initial step"):
         catalog.get("rprop").factory(optax.constant_schedule(0.1))
 
@@ -449,30 +449,27 @@ def test_rprop_and_polyak_take_no_schedule():
 # ---------------------------------------------------------------------------------------------------------------
 # The registry itself.
 
-# Entries whose default learning rate is ours, not optax's, and why (optax has none, or its value suits networks).
-OWN_LEARNING_RATE = {
-    "adadelta": "optax's None skips scale_by_learning_rate, sign flip included: it would climb",
-    "adafactor": "optax's None steps RMS(x) per step",
-    "lbfgs": "optax's None means a unit step, the same as 1.0",
-    "momo_adam": "0.01 caps the model-based step too low for 2-D surfaces",
-    "schedule_free_sgd": "optax's 1.0 diverges on these surfaces",
-    "schedule_free_adamw": "optax's 0.0025 crawls on these surfaces",
-}
-
-
-@pytest.mark.parametrize("name", [n for n in OPTAX_ENTRIES if n != "sam"])  # sam: optax documents no ρ
+@pytest.mark.parametrize("name", OPTAX_ENTRIES)
 def test_defaults_are_optax_defaults(name):
+    """Every default of an optax entry is optax's own, except the ones its spec lists in ``own_defaults`` with the
+    reason (a default we chose: optax has none, or its value suits networks)."""
     spec = catalog.get(name)
+    own = dict(spec.own_defaults)
+    assert set(own) <= {h.name for h in spec.hyperparams} and all(own.values()), own
     parameters = inspect.signature(_optax_function(name)).parameters
     for h in spec.hyperparams:
-        if h.name == "learning_rate" and (name in OWN_LEARNING_RATE or "learning_rate" not in parameters
-                                          or parameters["learning_rate"].default is inspect.Parameter.empty):
+        if h.name in own:  # still an exception: optax has no such default, or a different one
+            assert h.name not in parameters or parameters[h.name].default != h.default, (name, h.name)
             continue
+        if h.name == "learning_rate" and ("learning_rate" not in parameters
+                                          or parameters["learning_rate"].default is inspect.Parameter.empty):
+            continue  # optax makes the caller choose: there is no default to follow
         if h.name in ("b1", "b2") and "betas" in parameters:
             expected = parameters["betas"].default[h.name == "b2"]
         else:
             expected = parameters[h.name].default
         assert h.default == expected, (name, h.name)
+
 
 def test_names_are_unique_url_safe_and_get_fails_clearly():
     names = catalog.names()

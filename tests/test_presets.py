@@ -125,12 +125,22 @@ def test_rules_said_not_to_settle_do_not_settle_on_any_preset(name):
         assert traj.status != "converged", f"{name} settles on {surface_name} at step {traj.converged_at}"
 
 
-def test_measured_misses_name_the_surface_they_were_measured_on():
+def test_measured_misses_and_budgets_name_built_in_surfaces_once():
+    # A misspelled surface would make its entry apply nowhere, and a second entry for a surface would be hidden by
+    # the first: both checked against the surface registry, not against the entries themselves.
     for spec in catalog.specs():
-        for surface, why in spec.misses:
-            assert surface in landscapes.names() and why, (spec.name, surface)
-            assert spec.miss(surface) == why
-        assert spec.miss("no_such_surface") is None
+        for entries in (spec.misses, spec.budgets):
+            surfaces = [surface for surface, _ in entries]
+            assert set(surfaces) <= set(landscapes.names()) and len(surfaces) == len(set(surfaces)), spec.name
+        assert all(isinstance(why, str) and why for _, why in spec.misses), spec.name
+        assert all(isinstance(n, int) and n > 0 for _, n in spec.budgets), spec.name
+
+
+def test_miss_and_budget_look_up_the_surface():
+    spec = optimizers.OptimizerSpec("x", "X", "test", "x", lambda: None, misses=(("booth", "too slow"),),
+                                    budgets=(("matyas", 900),))
+    assert spec.miss("booth") == "too slow" and spec.miss("matyas") is None
+    assert spec.budget("matyas", 200) == 900 and spec.budget("booth", 200) == 200
 
 
 # ------------------------------------------------------------------------------------------------ preset data

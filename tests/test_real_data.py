@@ -115,7 +115,7 @@ def digits_run():
 
 def test_adam_learns_the_digits_above_the_floor_on_held_out_rows(digits_run):
     assert DIGITS.n_params == 64 * 32 + 32 + 32 * 9 + 9 == 2377
-    theta = digits_run.path[-1]
+    theta = digits_run.params[-1]
     held_out = N.accuracy(DIGITS, theta, held_out=True)
     assert held_out >= DIGITS_FLOOR, held_out
     assert N.accuracy(DIGITS, theta) >= held_out - 0.05
@@ -135,7 +135,7 @@ def _dense_hessian(problem, theta) -> np.ndarray:
 
 
 def test_lanczos_extremes_match_the_dense_spectrum_of_the_digits_network(digits_run):
-    theta = digits_run.path[-1]
+    theta = digits_run.params[-1]
     w = np.linalg.eigvalsh(_dense_hessian(DIGITS, theta))
     ext = spectrum.extremes(N.objective(DIGITS.net), theta, k=3, data=N.data(DIGITS))
     assert ext.steps == spectrum.MAX_STEPS and not ext.complete

@@ -23,6 +23,7 @@ from optimizers.base import Hyperparam, OptimizerSpec
 from counting import CompileCounter  # tests/counting.py
 
 from optimizers import engine as R
+from optimizers import solver, stopping
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -115,20 +116,29 @@ def test_schedule_gives_the_product_of_steps_and_is_recorded():
     np.testing.assert_allclose(traj.xy, np.array(expected), atol=1e-12)
 
 
-def test_a_schedule_that_needs_concrete_numbers_falls_back_to_a_static_step_count(monkeypatch):
+def _halving(learning_rate, steps, share=0.5):  # Python int() of steps and share: fails on tracers
+    switch = int(share * steps)
+    return lambda t: jnp.where(t < switch, learning_rate, learning_rate / 2)
+
+
+def test_a_schedule_that_needs_concrete_numbers_says_so_and_gets_them(monkeypatch):
     from optimizers import schedules
 
-    def halving(learning_rate, steps, share=0.5):  # Python int() of steps and share: fails on tracers
-        switch = int(share * steps)
-        return lambda t: jnp.where(t < switch, learning_rate, learning_rate / 2)
-
-    spec = schedules.ScheduleSpec("halving", "Halving", r"\eta_t", halving, (Hyperparam("share", 0.5, 0.0, 1.0),))
-    monkeypatch.setattr(R, "_schedule_spec", lambda name: spec)
-    monkeypatch.setattr(R, "_NEEDS_STATIC_STEPS", set())
+    spec = schedules.ScheduleSpec("halving", "Halving", r"\eta_t", _halving, (Hyperparam("share", 0.5, 0.0, 1.0),),
+                                  static_steps=True)
+    monkeypatch.setitem(schedules._REGISTRY, "halving", spec)
     traj = optimizers.run(quadratic(), "sgd", steps=40, learning_rate=0.2, schedule="halving",
                           schedule_params={"share": 0.25})
     np.testing.assert_array_equal(traj.learning_rate, np.where(np.arange(40) < 10, 0.2, 0.1))
-    assert "halving" in R._NEEDS_STATIC_STEPS
+
+
+def test_a_schedule_that_needs_concrete_numbers_but_does_not_say_so_is_a_clear_error(monkeypatch):
+    from optimizers import schedules
+
+    spec = schedules.ScheduleSpec("halving", "Halving", r"\eta_t", _halving, (Hyperparam("share", 0.5, 0.0, 1.0),))
+    monkeypatch.setitem(schedules._REGISTRY, "halving", spec)
+    with pytest.raises(ValueError, match="static_steps=True"):
+        optimizers.run(quadratic(), "sgd", steps=40, learning_rate=0.2, schedule="halving")
 
 
 def test_learning_rate_record_is_zero_without_a_learning_rate():
@@ -167,9 +177,12 @@ def test_bad_inputs_raise():
         optimizers.run(quadratic(), "sgd", steps=5, learning_rate=np.array([0.1, 0.2]))
 
 
-def test_steps_are_capped_and_zero_steps_work():
-    traj = optimizers.run(quadratic(), "sgd", steps=R.MAX_STEPS + 100, learning_rate=0.01)
-    assert traj.xy.shape == (R.MAX_STEPS + 1, 2) and traj.update_norm.shape == (R.MAX_STEPS,)
+def test_steps_beyond_the_cap_are_an_error_and_zero_steps_work():
+    traj = optimizers.run(quadratic(), "sgd", steps=optimizers.MAX_STEPS, learning_rate=0.01)
+    assert traj.xy.shape == (optimizers.MAX_STEPS + 1, 2) and traj.update_norm.shape == (optimizers.MAX_STEPS,)
+    for entry in (optimizers.run, optimizers.run_many, optimizers.sweep):
+        with pytest.raises(ValueError, match="steps must be between 0 and 16,384"):
+            entry(quadratic(), "sgd", steps=optimizers.MAX_STEPS + 1)
     none = optimizers.run(quadratic(), "sgd", steps=0)
     assert none.xy.shape == (1, 2) and none.update_norm.shape == (0,) and none.status == "max_steps"
 
@@ -223,7 +236,7 @@ def test_gd_too_large_a_step_diverges_at_the_predicted_step():
     # x_t = (1 − 2η)^t x_0, y_t = (1 − 100η)^t y_0: diverged at the first t where x, y or f leaves [-1e6, 1e6].
     t = np.arange(10)
     x, y = 1e-3 * (1 - 6.0) ** t, 1e-3 * (1 - 300.0) ** t
-    beyond = (np.maximum(np.abs(x), np.abs(y)) > 1e6) | (np.abs(x**2 + 50 * y**2) > 1e6)
+    beyond = (np.maximum(np.abs(x), np.abs(y)) > stopping.BOUND) | (np.abs(x**2 + 50 * y**2) > stopping.BOUND)
     assert traj.diverged_at == int(np.argmax(beyond)) == 3
     np.testing.assert_allclose(traj.xy[:3], np.column_stack([x, y])[:3], rtol=1e-12)
     _assert_frozen(traj)
@@ -299,6 +312,23 @@ def test_run_many_equals_a_loop_of_run():
         assert (batch.status[i], batch.diverged_at[i], batch.converged_at[i]) == (
             one.status, one.diverged_at, one.converged_at)
     assert "diverged" in batch.status  # lr = 0.5 on Rosenbrock
+
+
+def test_solve_batches_over_any_leading_axes_and_each_run_is_its_own():
+    surface = landscapes.get("himmelblau")
+    starts = np.array([[[0.0, 0.0], [1.0, 1.0], [-1.0, 2.0]], [[2.0, -1.0], [-3.0, -3.0], [0.5, 0.5]]])
+    rates = np.array([[0.001, 0.002, 0.003], [0.004, 0.005, 0.0025]])
+    paths = optimizers.solve(surface, "momentum", starts, 60, hyperparams={"learning_rate": rates})
+    finals = optimizers.solve(surface, "momentum", starts, 60, hyperparams={"learning_rate": rates}, record="final")
+    assert paths.params.shape == (2, 3, 61, 2) and paths.status.shape == finals.status.shape == (2, 3)
+    assert finals.params.shape == (2, 3, 2) and finals.update_norm is None
+    for i, j in np.ndindex(2, 3):
+        one = optimizers.run(surface, "momentum", start=starts[i, j], steps=60, learning_rate=rates[i, j])
+        np.testing.assert_allclose(paths.params[i, j], one.xy, rtol=1e-12, atol=1e-12)
+        # The final-only program is another program: equal up to floating-point contraction (a few ulp per step).
+        np.testing.assert_allclose(finals.params[i, j], one.xy[-1], rtol=1e-10, atol=1e-12)
+        assert optimizers.STATUSES[paths.status[i, j]] == optimizers.STATUSES[finals.status[i, j]] == one.status
+        assert paths.converged_at[i, j] == finals.converged_at[i, j] == one.converged_at
 
 
 def test_run_many_rejects_mismatched_batches():
@@ -378,10 +408,10 @@ SHARDED = textwrap.dedent("""
     import importlib, json, sys
     import numpy as np, jax
     import landscapes, optimizers
-    from optimizers import engine as R
+    from optimizers import solver
     surface = landscapes.get("rosenbrock")
     lrs = np.geomspace(1e-4, 3e-2, 10)          # 10 configurations: padded to 12 on 4 devices
-    rows, n = R._sweep_on_devices(surface, "adam", {"learning_rate": lrs}, None, 300, None, 0.0, 0, None)
+    rows, n = solver.final_rows(surface, "adam", None, 300, None, None, {"learning_rate": lrs}, 0.0, 0)
     out = optimizers.sweep(surface, "adam", {"learning_rate": lrs}, steps=300)
     print(json.dumps({"devices": len(jax.devices()), "sharded_over": len(rows.sharding.device_set),
                       "shards": len(rows.addressable_shards), "n": n, "rows": rows.shape[0],
@@ -505,7 +535,7 @@ PER_COORDINATE_SURFACES = ("rosenbrock", "himmelblau", "elongated_valley")
 def test_rules_marked_per_coordinate_give_the_same_run_with_x_and_y_as_two_parameters(name, monkeypatch):
     """The engine hands these rules x and y as two scalar parameters; with the mark removed it hands them one
     (2,) vector.  Same formula either way, so the same numbers (to the rounding of a fused multiply-add)."""
-    assert optimizers.catalog.acts_per_coordinate(name)
+    assert optimizers.catalog.get(name).per_coordinate
     split = {s: optimizers.run(landscapes.get(s), name, steps=200, noise=0.01, seed=3)
              for s in PER_COORDINATE_SURFACES}
     spec = optimizers.catalog.get(name)
@@ -521,9 +551,9 @@ def test_a_spec_that_is_not_the_registered_one_keeps_the_vector_form():
     spec = optimizers.catalog.get("adam")
     copy = OptimizerSpec(spec.name, spec.title, spec.family, spec.latex, spec.factory, spec.hyperparams)
     assert copy is not spec
-    p = R._prepare(landscapes.get("rosenbrock"), copy, 10, None, None, {})
-    assert p.static.per_coordinate is False
-    assert R._prepare(landscapes.get("rosenbrock"), "adam", 10, None, None, {}).static.per_coordinate is True
+    fn = landscapes.get("rosenbrock").fn
+    assert solver.prepare(fn, copy, 10, None, None, {}).static.per_coordinate is False
+    assert solver.prepare(fn, "adam", 10, None, None, {}).static.per_coordinate is True
 
 
 def test_compiled_says_whether_a_run_would_start_at_once():

@@ -14,6 +14,7 @@ import landscapes
 import optimizers
 from landscapes import network as N
 from landscapes import tables as T
+from optimizers import network as train
 from tests.counting import CompileCounter
 
 
@@ -166,7 +167,7 @@ def _train_and_slice(raw: bytes):
     problem = N.Problem(N.UPLOAD, (4,), table=table)
     run = optimizers.train_network(problem, "adam", N.initial(problem, 0), steps=20,
                                    hyperparams={"learning_rate": 0.05})
-    s = landscapes.network_slice(problem=problem, directions="filter", theta=run.path[-1], path=run.path)
+    s = landscapes.network_slice(problem=problem, directions="filter", theta=run.params[-1], path=run.params)
     return N.slice_grid(s, s.bounds, 5)
 
 
@@ -203,14 +204,14 @@ def test_a_good_csv_trains_slices_and_is_held_out():
     run = optimizers.train_network(problem, "adam", N.initial(problem, 0), steps=300,
                                    hyperparams={"learning_rate": 0.05})
     assert run.loss[-1] < 0.3 * run.loss[0]
-    assert N.accuracy(problem, run.path[-1], held_out=True) >= 0.8  # three blobs two σ apart
-    s = landscapes.network_slice(problem=problem, directions="pca", theta=run.path[-1], path=run.path)
+    assert N.accuracy(problem, run.params[-1], held_out=True) >= 0.8  # three blobs two σ apart
+    s = landscapes.network_slice(problem=problem, directions="pca", theta=run.params[-1], path=run.params)
     xs, ys, z = N.slice_grid(s, s.bounds, 11)
-    assert z[5, 5] == pytest.approx(N.value_and_grad(problem, run.path[-1])[0], rel=1e-12)
+    assert z[5, 5] == pytest.approx(N.value_and_grad(problem, run.params[-1])[0], rel=1e-12)
     assert np.all(np.isfinite(z))
     # same shape, different numbers: the compiled programs are shared, not rebuilt with the data inside
     _, other = T.parse(T.example(90, seed=1), "fruit2.csv")
-    before = N._fit._cache_size()
+    before = train._train._cache_size()
     optimizers.train_network(N.Problem(N.UPLOAD, (8,), table=other), "adam", N.initial(problem, 0), steps=300,
                              hyperparams={"learning_rate": 0.05})
-    assert N._fit._cache_size() == before
+    assert train._train._cache_size() == before

@@ -121,7 +121,7 @@ def test_the_compare_page_claims_nothing_where_the_typed_surface_leaves_the_rang
     args = player_args(at)
     assert args["markers"] == [m for m in args["markers"] if m["kind"] == "start"]  # no critical point drawn
     blank = decode_array(args["surface"]["blank"]).astype(bool)
-    xs, ys = decode_array(args["surface"]["x"]), decode_array(args["surface"]["y"])
+    xs = decode_array(args["surface"]["x"])
     assert blank[:, xs < -0.76].all() and blank[:, xs > 0.72].all() and not blank[:, np.abs(xs) < 0.6].any()
     # The colour scale is that of the values within range (the contour's largest is exp(0.7·1000) ≈ 1e304 at most).
     z = decode_array(args["surface"]["z"])
@@ -172,6 +172,10 @@ def test_the_arrival_claim_is_the_first_run_to_converge_or_the_closest():
     assert all(t.converged_at < 0 for t in runs.values())  # none arrives within 500 steps ...
     ends = {n: float(np.linalg.norm(t.xy[-1] - (1.0, 1.0))) for n, t in runs.items()}
     assert fact.numbers["arrived"] == 0 and fact.numbers["name"] == min(ends, key=ends.get)  # ... the closest
+    wild = {n: optimizers.run(landscapes.shared_family(own), n, steps=50, learning_rate=1.0)
+            for n in ("sgd", "nesterov")}
+    assert all(t.diverged_at >= 0 for t in wild.values())  # every run diverged: no closest run to name
+    assert not claims.check(landscapes.Claim("arrival"), claims.scene(wild, own)).holds
 
 
 def test_no_arrival_is_claimed_when_every_run_diverged():

@@ -44,6 +44,30 @@ def test_scores_equal_the_closed_form_of_gradient_descent_on_the_valley():
     assert result.best == result.candidates[np.argmin(result.score)] and result.best < 2.0
 
 
+def test_the_median_over_given_starts_tolerates_a_minority_of_diverged_runs():
+    """The Lab's fair comparison: uniform starts it draws itself, the median final loss, a diverged run +inf."""
+    valley = landscapes.get("elongated_valley")
+    a = np.asarray(analysis.hessian(valley, np.zeros(2)))
+    starts = np.random.default_rng(4).uniform(-9, 9, (7, 2))
+    starts[:2] *= 1e5  # beyond the bound after a step: these two diverge at every η
+    etas = (0.1, 0.5, 1.0, 1.8, 2.5)
+    mean = optimizers.tune_learning_rate(valley, "sgd", etas, steps=120, starts=starts)
+    median = optimizers.tune_learning_rate(valley, "sgd", etas, steps=120, starts=starts, aggregate="median")
+    np.testing.assert_array_equal(median.starts, starts)
+    assert np.all(mean.score == np.inf) and mean.best is None  # the mean: any divergence is +inf
+    for eta, score, diverged in zip(median.candidates, median.score, median.diverged):
+        ends = starts @ np.linalg.matrix_power(np.eye(2) - eta * a, 120).T
+        losses = 0.5 * np.einsum("ni,ij,nj->n", ends, a, ends)
+        losses[:2] = np.inf
+        if eta < 2.0:
+            assert diverged == 2 and score == pytest.approx(np.median(losses), rel=1e-8, abs=1e-300)
+        else:
+            assert diverged == len(starts) and score == np.inf
+    assert median.best == median.candidates[np.argmin(median.score)]
+    with pytest.raises(ValueError, match="aggregate"):
+        optimizers.tune_learning_rate(valley, "sgd", etas, aggregate="max")
+
+
 def test_starts_are_the_given_one_and_reproducible_jitter_inside_the_box():
     valley = landscapes.get("elongated_valley")
     starts = tune.jittered_starts(valley, (9.99, -9.99), seed=3)

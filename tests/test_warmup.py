@@ -24,6 +24,7 @@ from counting import CompileCounter  # tests/counting.py
 from optimizers import engine as R
 from components import runs
 from components import surfaces
+from optimizers import programs
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -42,8 +43,7 @@ def default_runs_ready() -> list[bool]:
 
 def test_the_warm_up_compiles_what_the_default_page_runs():
     # Start from nothing compiled in this process (other tests may have run the page already).
-    for programs in (R._compiled_for_builtins, R._compiled_for_others):
-        programs.cache_clear()
+    programs.clear()
     analysis._compiled.cache_clear()
     cache.clear()
     assert default_runs_ready() == [False] * len(first_view.OPTIMIZERS)

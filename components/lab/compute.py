@@ -19,6 +19,7 @@ from optimizers import analytic, catalog
 from optimizers.base import STATUSES
 
 from optimizers import engine as _run
+from optimizers import tune as _tune
 
 
 # ------------------------------------------------------------------------------------------------ bounds
@@ -364,17 +365,19 @@ def fair_comparison(landscape, name: str, budget: int, n_starts: int, steps: int
                     f_star: float | None, eta_range=None, fixed: Mapping[str, Any] | None = None) -> Fair:
     """Tune ``name``'s learning rate with ``budget`` log-spaced values (over its slider's range unless
     ``eta_range``), each scored by the median final gap ``f − f*`` over ``n_starts`` random starts (a diverged
-    run scores +inf); then run the best η from ``n_starts`` *other* random starts.  Two sweeps."""
+    run scores +inf: `optimizers.tune_learning_rate` with ``aggregate="median"``); then run the best η from
+    ``n_starts`` *other* random starts.  Two sweeps."""
     h = next(h for h in float_hyperparams(name) if h.name == "learning_rate")
     lo, hi = eta_range if eta_range is not None else (float(h.min), float(h.max))
     etas = np.geomspace(lo, hi, int(budget))
     tune, held_out = random_starts(landscape.bounds, n_starts, seed)
     m = len(tune)
-    r = padded_sweep(landscape, name, {"learning_rate": np.repeat(etas, m)}, np.tile(tune, (len(etas), 1)),
-                     steps, fixed)
-    ref = 0.0 if f_star is None else f_star
-    gap = np.where(r.diverged_at >= 0, np.inf, r.loss - ref).reshape(len(etas), m)
-    scores = np.median(gap, axis=1)
+    tuned = _tune.tune_learning_rate(
+        landscape, name, etas, steps=steps, starts=tune, aggregate="median",
+        sweep=lambda land, spec, configs, start, steps, **shared: padded_sweep(land, spec, configs, start, steps,
+                                                                               shared),
+        **dict(fixed or {}))
+    scores = tuned.score - (0.0 if f_star is None else f_star)  # the median final gap f − f*
     best = float(etas[int(np.argmin(scores))])
     # Padded to the tuning sweep's batch: it reuses that compiled sweep (one compile per optimizer, not two;
     # ~0.4 s less on a first visit), and 1,000 more warm runs cost a few ms.

@@ -112,7 +112,7 @@ def uploaded(config, *args, **kwargs) -> bool:
 
 @cache.resource(16, private=uploaded)
 def training(config) -> tuple:
-    """One `landscapes.network.Fit` per run of ``config``, every run from the same θ₀."""
+    """One `optimizers.Result` per run of ``config`` (its ``params``: the path θ₀ … θ_T), every run from the same θ₀."""
     from optimizers import network as train
 
     theta0 = N.initial(config.problem, config.seed, config.init)
@@ -131,12 +131,12 @@ def plane(config, reference: int, directions: str, n: int) -> Plane:
     fits = training(config)
     ref = fits[reference]
     p = config.problem
-    surface = landscapes.network_slice(problem=p, directions=directions, seed=config.seed, theta=ref.path[-1],
-                                       path=ref.path)
+    surface = landscapes.network_slice(problem=p, directions=directions, seed=config.seed, theta=ref.params[-1],
+                                       path=ref.params)
     net = surface.network
     coords, on, off = [], [], []
     for fit in fits:
-        xy, dist = N.project(fit.path, net.theta, net.d1, net.d2)
+        xy, dist = N.project(fit.params, net.theta, net.d1, net.d2)
         coords.append(xy)
         on.append(N.slice_values(p, net.theta, net.d1, net.d2, xy[:, 0], xy[:, 1]))
         off.append(dist)
@@ -155,7 +155,7 @@ def point(config, run: int, step: int):
     """`landscapes.network.classify_point` at θ_step of run ``run``, and the SLQ density there."""
     from landscapes import spectrum
 
-    theta = training(config)[run].path[step]
+    theta = training(config)[run].params[step]
     verdict = N.classify_point(config.problem, theta)
     small = config.problem.n_params <= SLQ_SMALL
     density = spectrum.density(N.objective(config.problem.net), theta, probes=8 if small else 4,
@@ -170,7 +170,7 @@ def escape(config, run: int, step: int, eps: float, steps: int):
     from optimizers import network as train
 
     verdict, _ = point(config, run, step)
-    theta = training(config)[run].path[step]
+    theta = training(config)[run].params[step]
     v = verdict.escape
     span = max(4 * abs(eps), 1e-3)
     t, values = N.profile(config.problem, theta, v, span, 81)
@@ -189,7 +189,7 @@ def boundary(config, run: int, n: int = 101):
     lo, hi = X.min(0) - 0.3, X.max(0) + 0.3
     xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
     grid = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2)
-    p = N.probability(config.problem, training(config)[run].path[-1], grid).reshape(n, n)
+    p = N.probability(config.problem, training(config)[run].params[-1], grid).reshape(n, n)
     return xs, ys, p
 
 
@@ -198,7 +198,7 @@ def scores(config, run: int) -> Scores:
     """What run ``run`` learned, on inputs beyond 2-D: training and held-out accuracy, the held-out confusion matrix
     and the held-out rows it gets wrong (index, true, predicted)."""
     p = config.problem
-    theta = training(config)[run].path[-1]
+    theta = training(config)[run].params[-1]
     d = N.dataset(p)
     predicted = N.predict(p, theta, d.X_test) if d.y_test.size else np.zeros(0, np.int64)
     wrong = np.flatnonzero(predicted != d.y_test)

@@ -94,12 +94,3 @@ def latex_for(name: str, **hyperparams: Any) -> str:
         return spec.latex
     return spec.latex_variant(**{**spec.defaults(), **hyperparams})
 
-
-def accepts_schedule(name: str) -> bool:
-    """Whether ``learning_rate`` of ``name`` may be an optax schedule (`OptimizerSpec.takes_schedule`)."""
-    return get(name).takes_schedule
-
-
-def acts_per_coordinate(name: str) -> bool:
-    """Whether the rule ``name`` updates each coordinate on its own (`OptimizerSpec.per_coordinate`)."""
-    return get(name).per_coordinate

@@ -340,6 +340,7 @@ SPECS = (
     ),
     OptimizerSpec(
         name="momo_adam",
+        own_defaults=(("learning_rate", "optax's 0.01 caps the model-based step too low for 2-D surfaces"),),
         title="MoMo-Adam",
         family="optax.contrib",
         latex=_aligned(
@@ -385,6 +386,8 @@ SPECS = (
     ),
     OptimizerSpec(
         name="sam",
+        own_defaults=(("rho", "optax.contrib.sam takes the adversarial step as an optimizer (normalize, then "
+                                "sgd(ρ)), not ρ: it has no default to follow; 0.05 is the paper's"),),
         title="SAM (sharpness-aware)",
         family="optax.contrib",
         latex=_aligned(
@@ -408,6 +411,7 @@ SPECS = (
     ),
     OptimizerSpec(
         name="schedule_free_sgd",
+        own_defaults=(("learning_rate", "optax's 1.0 diverges on these surfaces"),),
         title="Schedule-free SGD",
         family="optax.contrib",
         latex=_aligned(
@@ -433,6 +437,7 @@ SPECS = (
     ),
     OptimizerSpec(
         name="schedule_free_adamw",
+        own_defaults=(("learning_rate", "optax's 0.0025 crawls on these surfaces"),),
         title="Schedule-free AdamW",
         family="optax.contrib",
         latex=_aligned(

@@ -55,6 +55,8 @@ SPECS = (
     ),
     OptimizerSpec(
         name="adadelta",
+        own_defaults=(("learning_rate", "optax's None skips scale_by_learning_rate, sign flip included: it would "
+                                          "climb"),),
         title="AdaDelta",
         family="optax",
         latex=_aligned(
@@ -79,6 +81,7 @@ SPECS = (
     ),
     OptimizerSpec(
         name="adafactor",
+        own_defaults=(("learning_rate", "optax's None steps RMS(x) per step"),),
         title="Adafactor",
         family="optax",
         latex=_aligned(
@@ -204,6 +207,7 @@ SPECS = (
     ),
     OptimizerSpec(
         name="lbfgs",
+        own_defaults=(("learning_rate", "optax's None means a unit step, the same as 1.0"),),
         title="L-BFGS (zoom line search)",
         family="optax",
         latex=_aligned(
