@@ -359,6 +359,26 @@ def take_click(player_key: str, seen_key: str) -> tuple[float, float] | None:
     return x, y
 
 
+def kept(key: str, default: Any, parse: Callable[[str], tuple[Any, str | None]],
+         sanitize: Callable[[Any], Any] = lambda v: v) -> Any:
+    """A page value that is no widget (the Learn page's progress), kept in session state and in the URL like one:
+    seeded from the link once (``parse(raw) -> (value, notice)``), else ``default``; `finish` writes it back.
+    The page changes it by assigning ``st.session_state[key]``."""
+    _seed(key, parse, default, sanitize)
+    return st.session_state[key]
+
+
+def linked(page: str, key: str) -> str | None:
+    """The URL's value of ``key`` when it is not what ``page`` last wrote there: a link (``st.page_link`` with query
+    parameters) asked for it after the page's first run, which `begin` alone would not read again.  None otherwise
+    (the page's own URL, or no value)."""
+    raw = st.query_params.get(key)
+    written = st.session_state.get(_WRITTEN, {}).get(page)
+    if raw is None or written is None or written.get(key) == raw:
+        return None
+    return raw
+
+
 # ------------------------------------------------------------------------------------------------ widget memory
 def restore_widget_state(page: str) -> None:
     """Give back the values of ``page``'s widgets that Streamlit dropped while they were not shown (another section
