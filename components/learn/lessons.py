@@ -21,7 +21,7 @@ import numpy as np
 
 from components.i18n import N_
 from components.learn import measure
-from optimizers import analytic, claims
+from optimizers import analytic, catalog, claims
 from landscapes.base import Claim
 
 DELTA = 0.05
@@ -308,8 +308,8 @@ NESTEROV = Lesson(
     controls=(Control("learning_rate", "η", 0.3, 1e-3, 4.0, log=True, help=ETA),),
     setup=_nesterov_setup,
     question=N_("Both use η = {eta} and μ = {mu}. Which comes within {tol} of the minimum first?"),
-    choices={"momentum": N_("Momentum"), "nesterov": N_("Nesterov momentum"), "same": N_("Both at the same step"),
-             "neither": N_("Neither, within the run")},
+    choices={"momentum": catalog.get("momentum").title, "nesterov": catalog.get("nesterov").title,
+             "same": N_("Both at the same step"), "neither": N_("Neither, within the run")},
     answer=_nesterov_answer,
     task=N_("Find an η with which Nesterov momentum gets within {tol} of the minimum at least {lead} steps before "
             "momentum does."),

@@ -131,9 +131,12 @@ def _momentum(view: View) -> list[str]:
                   step=int(run.diverged_at), eta=fmt(eta), limit=fmt(analytic.learning_rate_limit(
                       "momentum", lam_max, lam_min, momentum=mu)))]
     passes, first = L._floor_passes(view, "momentum")
-    out = [tn("Momentum passed the minimum along the floor once, at step {first}.",
-              "Momentum passed the minimum along the floor {n} times, first at step {first}.", passes, n=passes,
-              first=first) if passes else t("Momentum never passed the minimum along the floor.")]
+    if passes == 1:
+        out = [t("Momentum passed the minimum along the floor once, at step {first}.", first=first)]
+    elif passes:
+        out = [t("Momentum passed the minimum along the floor {n} times, first at step {first}.", n=passes, first=first)]
+    else:
+        out = [t("Momentum never passed the minimum along the floor.")]
     rho = float(analytic.heavy_ball_spectral_radius(eta, mu, lam_min))
     if (1 + mu - eta * lam_min) ** 2 < 4 * mu:
         out.append(t("Along the floor (λmin = {lam}) its update has complex roots of modulus √μ = {rho}: it "
@@ -341,11 +344,12 @@ def status(view: View, goal) -> str:
         return t("After {steps} steps it is still {distance} from the minimum.", steps=view.setup.steps,
                  distance=fmt(n["distance"]))
     if slug == L.MOMENTUM.slug:
-        reach = (t("it came within {tol} at step {step}.", tol=fmt(L.MOMENTUM_TOL), step=n["step"]) if n["step"] >= 0
-                 else t("it did not come within {tol} in the run.", tol=fmt(L.MOMENTUM_TOL)))
-        return tn("Momentum passed the minimum along the floor once; {reach}",
-                  "Momentum passed the minimum along the floor {n} times; {reach}", n["passes"], n=n["passes"],
-                  reach=reach)
+        passes = (t("Momentum passed the minimum along the floor once.") if n["passes"] == 1 else
+                  t("Momentum passed the minimum along the floor {n} times.", n=n["passes"]) if n["passes"] else
+                  t("Momentum never passed the minimum along the floor."))
+        reach = (t("It came within {tol} of it at step {step}.", tol=fmt(L.MOMENTUM_TOL), step=n["step"])
+                 if n["step"] >= 0 else t("It did not come within {tol} of it in the run.", tol=fmt(L.MOMENTUM_TOL)))
+        return f"{passes} {reach}"
     if slug == L.NESTEROV.slug:
         tol = fmt(L.NESTEROV_TOL)
         return " ".join((_arrival(n["nesterov"], tol, titles.optimizer("nesterov")),
