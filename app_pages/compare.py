@@ -11,7 +11,9 @@ import numpy as np
 import streamlit as st
 
 from components import builder_controls, claim_words, controls, export, figures, first_view, runs, scaffold, scrub
-from components import surfaces, titles, warmup
+from components import i18n, surfaces, titles, warmup
+from components.i18n import t
+from components.learn import lessons
 from optimizers import base
 from components.outcomes import outcome as describe_outcome
 from components.player import encode_array, player
@@ -261,6 +263,8 @@ def show_surface_first(slot) -> None:
 
 # ------------------------------------------------------------------------------------------------ main area
 st.title("Compare optimizers")
+st.page_link("app_pages/learn.py", icon=":material/school:", label=t("New here? Start with lesson 1: the ravine"),
+             query_params={"learn.lesson": lessons.slugs()[0], i18n.PARAM: i18n.language()})
 if surface is None:
     st.info("Fix the expression in the sidebar to see the optimizers run.")
     controls.finish(PAGE)
@@ -360,7 +364,7 @@ if trajectories:
     tables = {name: export.table(traj, minima) for name, traj in trajectories.items()}
     stride = max(1, int(np.ceil((steps + 1) / CHART_POINTS)))
     reference = min((m.value for m in surface.minima), default=None)
-    losses, loss_note = export.log_axis_losses([t["loss"] for t in tables.values()], reference)
+    losses, loss_note = export.log_axis_losses([table["loss"] for table in tables.values()], reference)
 
     def lines(column_values):
         return [{"x": tables[n]["step"][::stride].astype(np.int32), "y": np.asarray(v[::stride], np.float32),
@@ -386,7 +390,7 @@ if trajectories:
     if distance_tab.open:
         with distance_tab:
             if minima:
-                st.plotly_chart(figures.line_figure(lines((n, t["distance_to_minimum"]) for n, t in tables.items()),
+                st.plotly_chart(figures.line_figure(lines((n, tb["distance_to_minimum"]) for n, tb in tables.items()),
                                                     ytitle="distance", log_y=True,
                                                     title="Distance to the nearest known minimum"),
                                 key="compare.chart.distance")
@@ -394,12 +398,12 @@ if trajectories:
                 st.info("No minimum is known on this surface, so there is no distance to plot.")
     if grad_tab.open:
         with grad_tab:
-            st.plotly_chart(figures.line_figure(lines((n, t["grad_norm"]) for n, t in tables.items()),
+            st.plotly_chart(figures.line_figure(lines((n, tb["grad_norm"]) for n, tb in tables.items()),
                                                 ytitle="‖∇f(x)‖", log_y=True, title="Gradient norm"),
                             key="compare.chart.grad")
     if ratio_tab.open:
         with ratio_tab:
-            st.plotly_chart(figures.line_figure(lines((n, t["update_ratio"]) for n, t in tables.items()),
+            st.plotly_chart(figures.line_figure(lines((n, tb["update_ratio"]) for n, tb in tables.items()),
                                                 ytitle="‖Δx‖ / ‖x‖", log_y=True,
                                                 title="Update-to-parameter ratio ‖Δx‖ / ‖x‖ per step"),
                             key="compare.chart.ratio")

@@ -157,7 +157,7 @@ def _arrival(step: int, tol: str, name: str) -> str:
 
 
 def _nesterov(view: View) -> list[str]:
-    eta, mu = float(view.values["learning_rate"]), L.NESTEROV_MU
+    mu = L.NESTEROV_MU
     lam_min, lam_max = _curvature(view)
     m, n = L._arrivals(view)
     tol = fmt(L.NESTEROV_TOL)
