@@ -16,6 +16,8 @@ from components.learn.compute import View, search_axes
 
 PAGES = {"compare": "compare", "explore": "explore", "lab": "lab"}
 """Each page's URL path (`app.PAGES`)."""
+LAB_PHASE_SIZE = 20
+"""Cells per side of the phase diagram the Lab draws behind lesson 12's searches (its own default is 40)."""
 
 
 def _url(page: str, query: dict) -> str:
@@ -83,7 +85,9 @@ def lab(view: View) -> str | None:
         query.update({"lab.section": "search", "lab.phase.optimizer": L.SEARCH_OPTIMIZER, "lab.phase.x": xn,
                       "lab.phase.y": yn, f"lab.phase.{xn}.lo": xlo, f"lab.phase.{xn}.hi": xhi,
                       f"lab.phase.{yn}.lo": ylo, f"lab.phase.{yn}.hi": yhi,
-                      "lab.search.budget": view.values["budget"], "lab.search.seed": int(view.values["seed"])})
+                      "lab.search.budget": view.values["budget"], "lab.search.seed": int(view.values["seed"]),
+                      # the Lab draws its phase diagram behind the searches: a coarse one opens in a few seconds
+                      "lab.phase.size": LAB_PHASE_SIZE})
         return _url("lab", query)
     if view.lesson.slug == L.SCHEDULE.slug and s.schedule != "constant":
         (path,) = view.paths
