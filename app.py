@@ -10,13 +10,15 @@ from optimizers import compile_cache
 warmup.wait("imports")  # a visitor early after a start: let the warm-up finish its imports (see components.serve)
 
 PAGES = [
-    # (file, title, icon, URL path); the first is the default page.  Material icons come with Streamlit's own
-    # font, so they show on every machine (emoji need an emoji font: without one they are empty boxes).
+    # (file, title, icon, URL path), in the navigation's order.  Material icons come with Streamlit's own font, so
+    # they show on every machine (emoji need an emoji font: without one they are empty boxes).
+    ("app_pages/learn.py", N_("Learn"), ":material/school:", "learn"),
     ("app_pages/compare.py", N_("Compare optimizers"), ":material/sprint:", "compare"),
     ("app_pages/explore.py", N_("Explore critical points"), ":material/explore:", "explore"),
     ("app_pages/lab.py", N_("Lab: sweeps"), ":material/science:", "lab"),
     ("app_pages/network.py", N_("A real network"), ":material/neurology:", "network"),
 ]
+DEFAULT = "app_pages/compare.py"  # what ``/`` opens: Compare, the app's first use (Learn comes first in the menu)
 
 
 def run() -> None:
@@ -24,8 +26,8 @@ def run() -> None:
     i18n.choose()  # this run's language, before any text: the URL's lang, else the browser's
     st.set_page_config(page_title=t("Loss landscapes"), page_icon="⛰️", layout="wide")
     style.apply()
-    pages = [st.Page(path, title=t(title), icon=icon, url_path=url, default=i == 0)
-             for i, (path, title, icon, url) in enumerate(PAGES)]
+    pages = [st.Page(path, title=t(title), icon=icon, url_path=url, default=path == DEFAULT)
+             for path, title, icon, url in PAGES]
     navigation = st.navigation(pages)
     i18n.switch()
     navigation.run()

@@ -11,8 +11,9 @@ import numpy as np
 import streamlit as st
 
 from components import builder_controls, claim_words, controls, export, figures, first_view, runs, scaffold, scrub
-from components import surfaces, titles, warmup
+from components import i18n, surfaces, titles, warmup
 from components.i18n import N_, t
+from components.learn import lessons
 from optimizers import base
 from components.outcomes import outcome as describe_outcome
 from components.player import encode_array, player
@@ -294,6 +295,8 @@ def show_surface_first(slot) -> None:
 
 # ------------------------------------------------------------------------------------------------ main area
 st.title(t("Compare optimizers"))
+st.page_link("app_pages/learn.py", icon=":material/school:", label=t("New here? Begin with lesson 1: the ravine"),
+             query_params={"learn.lesson": lessons.slugs()[0], i18n.PARAM: i18n.language()})
 if surface is None:
     st.info(t("Fix the expression in the sidebar to see the optimizers run."))
     controls.finish(PAGE)

@@ -205,12 +205,20 @@ def fmt(v: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ widgets
+def _labelled(options: list, format_func: Callable) -> Callable:
+    """``format_func`` evaluated now, in this run's language: Streamlit (and AppTest) may format an option later,
+    outside the script run, where `i18n.language` cannot know the visitor's language."""
+    labels = {option: format_func(option) for option in options}
+    return lambda option: labels[option] if option in labels else format_func(option)
+
+
 def choice(key: str, label: str, options: Sequence[str], default: str, *, format_func: Callable = str,
            help: str | None = None, radio: bool = False) -> str:
     """A selectbox (or horizontal radio) over ``options``; unknown URL names fall back to ``default``."""
     options = list(options)
     _seed(key, lambda raw: validate.parse_choice(raw, options, default, label), default,
           lambda v: v if v in options else default)
+    format_func = _labelled(options, format_func)
     if radio:
         return st.radio(label, options, key=key, format_func=format_func, help=help, horizontal=True)
     return st.selectbox(label, options, key=key, format_func=format_func, help=help)
@@ -235,7 +243,7 @@ def choices(key: str, label: str, options: Sequence[str], default: Sequence[str]
         return value[:max_items], notice
 
     _seed(key, parse, list(default), sanitize)
-    return st.multiselect(label, options, key=key, format_func=format_func, help=help, max_selections=max_items)
+    return st.multiselect(label, options, key=key, format_func=_labelled(options, format_func), help=help, max_selections=max_items)
 
 
 def number(key: str, label: str, default: float, lo: float, hi: float, *, step: float | None = None,
@@ -357,6 +365,26 @@ def take_click(player_key: str, seen_key: str) -> tuple[float, float] | None:
         return None
     st.session_state[seen_key] = n
     return x, y
+
+
+def kept(key: str, default: Any, parse: Callable[[str], tuple[Any, str | None]],
+         sanitize: Callable[[Any], Any] = lambda v: v) -> Any:
+    """A page value that is no widget (the Learn page's progress), kept in session state and in the URL like one:
+    seeded from the link once (``parse(raw) -> (value, notice)``), else ``default``; `finish` writes it back.
+    The page changes it by assigning ``st.session_state[key]``."""
+    _seed(key, parse, default, sanitize)
+    return st.session_state[key]
+
+
+def linked(page: str, key: str) -> str | None:
+    """The URL's value of ``key`` when it is not what ``page`` last wrote there: a link (``st.page_link`` with query
+    parameters) asked for it after the page's first run, which `begin` alone would not read again.  None otherwise
+    (the page's own URL, or no value)."""
+    raw = st.query_params.get(key)
+    written = st.session_state.get(_WRITTEN, {}).get(page)
+    if raw is None or written is None or written.get(key) == raw:
+        return None
+    return raw
 
 
 # ------------------------------------------------------------------------------------------------ widget memory
