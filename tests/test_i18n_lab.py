@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from components import i18n
+from components import i18n, outcomes
 from components.lab import compute, words
 from tests.test_i18n import english_left, open_page, visible_texts
 
@@ -85,6 +85,11 @@ def test_the_sentences_with_numbers_are_whole_in_both_languages():
     zh = i18n.catalog("zh")
     assert zh.gettext("**{name}** first diverges at η = {eta} (closed form: {limit}; grid spacing ×{spacing})") \
         .format(name="GD", eta="2", limit="2", spacing="1.050") == "**GD** 在 η = 2 处首次发散（闭式解：2；网格间距 ×1.050）"
+    # The schedule's outcome names the engine's status with the pages' one status vocabulary (outcomes.ENGINE_WORDS),
+    # whose words the Lab marks for its catalog: the same words, each with its Chinese.
+    assert sorted(words.STATUS_MESSAGES) == sorted(outcomes.ENGINE_WORDS.values())
+    assert {status: zh.gettext(word) for status, word in outcomes.ENGINE_WORDS.items()} == {
+        "converged": "收敛", "diverged": "发散", "max_steps": "仍在移动"}
 
 
 def test_a_broken_formula_and_a_reversed_range_are_said_in_chinese():

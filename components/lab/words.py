@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Mapping
 import numpy as np
 
 from components import outcomes
-from components.i18n import t
+from components.i18n import N_, t
 from components.lab.compute import (DIVERGED_WORD, MAX_BASIN_OPTIMIZERS, MAX_CONFIGS, MAX_GRID, MAX_LR_POINTS,
                                     MAX_PHASE, MAX_STARTS, MAX_STEPS, MAX_TUNING_BUDGET, MINIMUM_LABEL, MOVING,
                                     STALLED, Attractors, Basins)
@@ -80,9 +80,18 @@ def best_run(loss: float, converged_at: int, diverged: bool, f_star: float | Non
 
 
 # ------------------------------------------------------------------------------------------------ schedules
+STATUS_MESSAGES = (N_("converged"), N_("diverged"), N_("moving"))
+"""The words of `outcomes.ENGINE_WORDS` (the pages' one status vocabulary, kept there), marked for the Lab's
+catalog: outcomes.py belongs to the Compare's, which does not show these words (a test keeps the two equal)."""
+
+
+def engine_status(status: str) -> str:
+    """The engine's run status (`optimizers.base.STATUSES`) in the pages' word, in the visitor's language."""
+    return t(outcomes.ENGINE_WORDS[status])
+
+
 def schedule_outcome(title: str, status: str, final: float, constant_status: str, constant_final: float) -> str:
-    """The schedule's run and the constant-η run: how each ended (the engine's status, `outcomes.ENGINE_WORDS`)
-    and its final loss."""
+    """The schedule's run and the constant-η run: how each ended (the engine's status) and its final loss."""
     return t("**{title}**: {status}, final f = {final}. **Constant η**: {constant_status}, final f = "
-             "{constant_final}.", title=title, status=t(outcomes.ENGINE_WORDS[status]), final=f"{final:.4g}",
-             constant_status=t(outcomes.ENGINE_WORDS[constant_status]), constant_final=f"{constant_final:.4g}")
+             "{constant_final}.", title=title, status=engine_status(status), final=f"{final:.4g}",
+             constant_status=engine_status(constant_status), constant_final=f"{constant_final:.4g}")
