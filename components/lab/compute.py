@@ -3,7 +3,7 @@
 
 Batches are padded to a size bucket (`bucket`) and sliced back, because the compiled sweep is specialised to its
 batch shape: changing a grid from 40 to 41 cells per side then reuses the compiled runner instead of compiling
-again.  The sizes are bounded here, once, and the page states them (`components.lab.words.LIMITS`).  The cached
+again.  The sizes are bounded here, once, and the page states them (`components.lab.words.limits`).  The cached
 entry points the page calls are `components.lab.sweeps`.
 """
 
@@ -15,6 +15,7 @@ from typing import Any, Mapping, NamedTuple, Sequence
 import numpy as np
 from scipy.spatial import cKDTree
 
+from components.i18n import N_
 from optimizers import analytic, catalog
 from optimizers.base import STATUSES
 
@@ -41,6 +42,13 @@ LR_RANGE = (1e-6, 100.0)
 CONVERGED, DIVERGED, MAX_STEPS_CODE = (STATUSES.index(s) for s in ("converged", "diverged", "max_steps"))
 GAP_FLOOR = 1e-16
 """Losses within this of the best known minimum are drawn at this value on log axes."""
+FINAL_LOSS = N_("final loss f")
+"""The axis title of a final loss drawn as it is (no ``f*`` known); the page shows it through `components.i18n.t`."""
+MINIMUM_LABEL = N_("minimum ({x}, {y}), f = {value}")
+STALLED, DIVERGED_WORD, MOVING = (N_("stalled at a saddle or other stationary point"), N_("diverged"),
+                                  N_("still moving"))
+"""Where a run of a basin map may end, in English (`categories`); `components.lab.words` says them in the
+visitor's language."""
 
 
 # ------------------------------------------------------------------------------------------------ small helpers
@@ -117,7 +125,7 @@ def loss_gap(loss, f_star: float | None) -> tuple[np.ndarray, str, bool]:
     ``f*`` is known, else ``f`` itself on a linear axis.  Returns (values, axis title, log axis?)."""
     loss = np.asarray(loss, np.float64)
     if f_star is None:
-        return loss, "final loss f", False
+        return loss, FINAL_LOSS, False
     return np.maximum(loss - f_star, GAP_FLOOR), "f − f*", True
 
 
@@ -285,13 +293,13 @@ def attractors(points: Sequence[Any], known_minima: Sequence[Any], bounds) -> At
     if len(everything) > 1:
         d, _ = cKDTree(everything).query(everything, k=2)
         tol = min(tol, 0.4 * float(d[:, 1].min()))
-    labels = tuple(f"minimum ({x:.3g}, {y:.3g}), f = {v:.3g}" for (x, y), v in kept)
+    labels = tuple(MINIMUM_LABEL.format(x=f"{x:.3g}", y=f"{y:.3g}", value=f"{v:.3g}") for (x, y), v in kept)
     return Attractors(minima, labels, np.asarray([k[1] for k in kept]), np.asarray(others).reshape(-1, 2), tol)
 
 
 def categories(att: Attractors) -> tuple[str, ...]:
     """Category names of a basin map, in label order: each minimum, then stalled, diverged, still moving."""
-    return att.labels + ("stalled at a saddle or other stationary point", "diverged", "still moving")
+    return att.labels + (STALLED, DIVERGED_WORD, MOVING)
 
 
 def classify_ends(xy, code, att: Attractors) -> np.ndarray:
