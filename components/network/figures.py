@@ -123,7 +123,8 @@ def spectrum_figure(grid: np.ndarray, density: np.ndarray, low: np.ndarray, high
                                  marker=dict(color=colour, size=9, symbol="line-ns-open", line=dict(width=2))))
     fig.add_vline(x=0.0, line=dict(color="#999", dash="dot"))
     fig.update_layout(height=320, margin=dict(l=50, r=10, t=10, b=40), xaxis_title=t("eigenvalue λ of ∇²L"),
-                      yaxis=dict(title=t("density"), type="log", range=[np.log10(floor), np.log10(floor) + 6.5], **LOG_TICKS),
+                      yaxis=dict(title=t("density"), type="log", range=[np.log10(floor), np.log10(floor) + 6.5],
+                                 **LOG_TICKS),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom"))
     return fig
 
