@@ -13,6 +13,7 @@ from landscapes.base import KINDS
 from landscapes import network as N
 from components.network.compute import Plane
 from components import titles
+from components.i18n import N_, t
 
 
 # ------------------------------------------------------------------------------------------- figures
@@ -21,14 +22,14 @@ def boundary_figure(problem: N.Problem, probability: np.ndarray, xs, ys, height:
     X, y = N.data(problem)
     fig = go.Figure(go.Contour(x=xs, y=ys, z=probability, zmin=0, zmax=1, colorscale="RdBu", opacity=0.75,
                                contours=dict(start=0, end=1, size=0.1), line=dict(width=0),
-                               colorbar=dict(title=dict(text="P(class 1)", side="right")),
+                               colorbar=dict(title=dict(text=t("P(class 1)"), side="right")),
                                hovertemplate="x₁=%{x:.3g}<br>x₂=%{y:.3g}<br>P=%{z:.3f}<extra></extra>"))
     fig.add_trace(go.Contour(x=xs, y=ys, z=probability, contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
                              line=dict(width=2.5, color="black"), showscale=False, hoverinfo="skip",
-                             name="boundary"))
+                             name=t("boundary")))
     for cls, colour in ((0, "#b2182b"), (1, "#2166ac")):
         pts = X[y == cls]
-        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"class {cls}",
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=t("class {name}", name=cls),
                                  marker=dict(color=colour, size=6, line=dict(width=1, color="white"))))
     fig.update_layout(height=height, margin=dict(l=40, r=10, t=10, b=40), xaxis_title="x₁", yaxis_title="x₂",
                       yaxis=dict(scaleanchor="x", scaleratio=1), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
@@ -40,9 +41,11 @@ def confusion_figure(C: np.ndarray, classes: Sequence[str], height: int = 380) -
     names = [str(c) for c in classes]
     fig = go.Figure(go.Heatmap(z=C, x=names, y=names, colorscale="Blues", showscale=False, xgap=1, ygap=1,
                                text=C, texttemplate="%{text}",
-                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    fig.update_layout(height=height, margin=dict(l=60, r=10, t=10, b=50), xaxis=dict(title="predicted", type="category"),
-                      yaxis=dict(title="true class", type="category", autorange="reversed"))
+                               hovertemplate=t("true {true}, predicted {predicted}: {count}", true="%{y}",
+                                               predicted="%{x}", count="%{z}") + "<extra></extra>"))
+    fig.update_layout(height=height, margin=dict(l=60, r=10, t=10, b=50),
+                      xaxis=dict(title=t("predicted"), type="category"),
+                      yaxis=dict(title=t("true class"), type="category", autorange="reversed"))
     return fig
 
 
@@ -66,7 +69,15 @@ def loss_figure(fits, names: Sequence[str]) -> go.Figure:
     colours = optimizer_colours(names)
     for fit, name in zip(fits, names):
         series.append(dict(x=np.arange(fit.loss.size), y=fit.loss, label=titles.optimizer(name), color=colours[name]))
-    return line_figure(series, ytitle="training loss L(θₜ)", log_y=True, height=380)
+    return line_figure(series, ytitle=t("training loss L(θₜ)"), log_y=True, height=380)
+
+
+REGULAR = N_("regular")
+"""θ*'s marker label where it is not a critical point (the engine's kind ``"regular"``)."""
+
+
+def _kind(kind: str) -> str:
+    return t(REGULAR) if kind == "regular" else titles.kind(kind)
 
 
 def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple[go.Figure, go.Figure]:
@@ -74,9 +85,10 @@ def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple
     ``centre_kind`` is θ*'s verdict on the full space (its marker); α and β keep their own scales (the Hessian
     plane's half-widths differ by up to 10×)."""
     marker_kind = centre_kind if centre_kind in KINDS else "regular"
-    contour = contour_figure(plane.xs, plane.ys, plane.z, markers=[(0.0, 0.0, marker_kind, f"θ* ({centre_kind})")],
-                             height=480, axes=("α", "β"))
-    contour.update_layout(xaxis_title="α (along d₁)", yaxis=dict(title="β (along d₂)", scaleanchor=None))
+    centre = t("θ* ({kind})", kind=_kind(centre_kind))
+    contour = contour_figure(plane.xs, plane.ys, plane.z, markers=[(0.0, 0.0, marker_kind, centre)], height=480,
+                             axes=("α", "β"))
+    contour.update_layout(xaxis_title=t("α (along d₁)"), yaxis=dict(title=t("β (along d₂)"), scaleanchor=None))
     paths = []
     colours = optimizer_colours(names)
     for xy, loss, name in zip(plane.coords, plane.on_plane, names):
@@ -85,7 +97,7 @@ def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple
                                      line=dict(color=colour, width=2.5)))
         contour.add_trace(go.Scatter(x=xy[:1, 0], y=xy[:1, 1], mode="markers", showlegend=False,
                                      marker=dict(color=colour, size=9, symbol="circle-open", line=dict(width=2)),
-                                     hovertemplate="start<extra></extra>"))
+                                     hovertemplate=titles.kind("start") + "<extra></extra>"))
         paths.append(dict(xy=xy, loss=loss, label=titles.optimizer(name), color=colour))
     (x0, x1), (y0, y1) = plane.landscape.bounds
     for path in paths:  # in 3-D, only the part of a path over the drawn surface (a gap where it leaves)
@@ -103,21 +115,23 @@ def plane_figures(plane: Plane, names: Sequence[str], centre_kind: str) -> tuple
 def spectrum_figure(grid: np.ndarray, density: np.ndarray, low: np.ndarray, high: np.ndarray) -> go.Figure:
     """The SLQ density on a log axis (six decades below its peak) with the Lanczos extremes as ticks."""
     floor = float(np.max(density)) * 1e-6
-    fig = go.Figure(go.Scatter(x=grid, y=np.maximum(density, floor), mode="lines", name="density (SLQ)",
+    fig = go.Figure(go.Scatter(x=grid, y=np.maximum(density, floor), mode="lines", name=t("density (SLQ)"),
                                line=dict(color="#444", width=2), fill="tozeroy"))
-    for values, colour, name in ((low, "#d62728", "bottom eigenvalues (Lanczos)"),
-                                 (high, "#1f77b4", "top eigenvalues (Lanczos)")):
+    for values, colour, name in ((low, "#d62728", t("bottom eigenvalues (Lanczos)")),
+                                 (high, "#1f77b4", t("top eigenvalues (Lanczos)"))):
         fig.add_trace(go.Scatter(x=values, y=np.full(len(values), floor), mode="markers", name=name,
                                  marker=dict(color=colour, size=9, symbol="line-ns-open", line=dict(width=2))))
     fig.add_vline(x=0.0, line=dict(color="#999", dash="dot"))
-    fig.update_layout(height=320, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="eigenvalue λ of ∇²L",
-                      yaxis=dict(title="density", type="log", range=[np.log10(floor), np.log10(floor) + 6.5], **LOG_TICKS),
+    fig.update_layout(height=320, margin=dict(l=50, r=10, t=10, b=40), xaxis_title=t("eigenvalue λ of ∇²L"),
+                      yaxis=dict(title=t("density"), type="log", range=[np.log10(floor), np.log10(floor) + 6.5],
+                                 **LOG_TICKS),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom"))
     return fig
 
 
-def profile_figure(t: np.ndarray, values: np.ndarray) -> go.Figure:
-    fig = line_figure([dict(x=t, y=values, label="L(θ + t v)", color="#d62728")], xtitle="t (along v, the "
-                      "eigenvector of λmin)", ytitle="loss", height=300)
+def profile_figure(along: np.ndarray, values: np.ndarray) -> go.Figure:
+    """``L(θ + t v)`` against ``t`` (``along``)."""
+    fig = line_figure([dict(x=along, y=values, label="L(θ + t v)", color="#d62728")],
+                      xtitle=t("t (along v, the eigenvector of λmin)"), ytitle=t("loss"), height=300)
     fig.add_vline(x=0.0, line=dict(color="#999", dash="dot"))
     return fig
