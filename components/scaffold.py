@@ -59,9 +59,9 @@ def surface_picker(page: str, default: str, default_expression: str, *, expressi
     parameters, or the formula and (with ``box_help``) its box half-width.  Without ``box_help`` the page
     gives a typed formula its box itself and calls `typed_surface`; ``caret`` as there."""
     st.header(t("Surface"))
-    titles = {n: t(title) for n, title in surfaces.titles().items()}
+    titles = {n: t(title) for n, title in surfaces.titles().items()} | {CUSTOM: t("Type your own…")}
     name = controls.choice(f"{page}.surface", t("Surface"), [*landscapes.names(), CUSTOM], default,
-                           format_func=lambda n: t("Type your own…") if n == CUSTOM else titles[n],
+                           format_func=titles.get,  # translated in the run: AppTest formats options later
                            help=t("A built-in surface, or type a formula in x and y."))
     if name != CUSTOM:
         values = controls.hyperparameters(f"{page}.{name}", landscapes.parameters(name), context=titles[name])

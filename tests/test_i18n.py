@@ -59,7 +59,7 @@ def test_the_catalogs_hold_every_message_of_the_code():
     assert tool.update(check=True) == [], "run `make messages`"
 
 
-TRANSLATED = {"common", "compare", "engine", "lab", "learn", "network"}
+TRANSLATED = {"common", "compare", "engine", "explore", "lab", "learn", "network"}
 """The domains whose translation is finished (issue 29 moves the pages over one by one; it lands with all of them)."""
 
 
@@ -135,8 +135,8 @@ def _texts_of_chart(spec: dict) -> list[str]:
         out += [str(trace.get("name", "")), str(trace.get("hovertemplate", "")).replace("<br>", " ")]
         bar = (trace.get("colorbar") or {}).get("title")
         out.append(bar.get("text", "") if isinstance(bar, dict) else "")
-        text = trace.get("text")  # a list, or numbers as a typed array ({"dtype", "bdata"}): no words
-        out += [str(t) for t in text[:20] if isinstance(t, str)] if isinstance(text, list) else []
+        text = trace.get("text")  # a list, a string, or a typed array ({"dtype", "bdata"}: numbers, no words)
+        out += [str(t) for t in (text if isinstance(text, list) else [text])[:20] if isinstance(t, str)]
     for annotation in layout.get("annotations", []):
         out.append(str(annotation.get("text", "")))
     return out

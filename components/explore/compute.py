@@ -56,6 +56,14 @@ def local_shape(lam1: float, lam2: float) -> str:
     return "saddle"
 
 
+def critical_tolerance(info: PointInfo, bounds: Bounds) -> float:
+    """The gradient norm below which `landscapes.analysis.classify` calls a point critical on ``bounds``:
+    ``CRITICAL_RTOL · max(1, |f|/L, max|λ|·L)`` (L = box diagonal), by the engine's own scale."""
+    big = float(np.max(np.abs(info.eigenvalues)))
+    # The engine's private scale, its one home (issue 27 carries the tolerance in the verdict itself).
+    return analysis.CRITICAL_RTOL * float(analysis._gradient_scale(info.value, big, diagonal(bounds)))
+
+
 def gradient_vanishes(check: analysis.GradientCheck, value: float, bounds: Bounds) -> bool:
     """``‖∇f‖ ≤ 1e-8 · max(1, |f|/L)``: the relative error would compare round-off with round-off."""
     scale = max(1.0, abs(value) / diagonal(bounds)) if math.isfinite(value) else 1.0

@@ -10,15 +10,21 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from components import figures
-from components.i18n import t
+from components import figures, titles
+from components.i18n import N_, t
 from landscapes import analysis
 from landscapes.base import KINDS, Bounds, PointInfo
 from components.explore.compute import CLICK_N, MODEL_TOLERANCE
-from components.explore.words import fmt
+from components.explore.words import SHAPE_TICKS, fmt
 
 
 SIGN_COLOURS = {"positive": "#2166ac", "negative": "#b2182b", "zero": "#7f7f7f"}
+ARROW_WORDS = {
+    "positive": N_("v{i}: λ{i} = {value} > 0: curves up"),
+    "negative": N_("v{i}: λ{i} = {value} < 0: curves down"),
+    "zero": N_("v{i}: λ{i} = {value} ≈ 0: flat"),
+}
+"""An eigenvector arrow's legend entry, by the sign of its eigenvalue."""
 SHAPE_COLOURS = (figures.KIND_STYLE["minimum"][1], figures.KIND_STYLE["maximum"][1],
                  figures.KIND_STYLE["saddle"][1], figures.KIND_STYLE["degenerate"][1])
 
@@ -28,12 +34,13 @@ def _marker_rows(points: Sequence[PointInfo]) -> list[tuple[float, float, str, s
     order = {k: i for i, k in enumerate(KINDS)}
     ranked = sorted(points, key=lambda p: order.get(p.kind, len(order)))  # legend lists kinds in KINDS order
     return [(float(p.xy[0]), float(p.xy[1]), p.kind,
-             f"{p.kind}, f = {fmt(float(p.value))}<br>λ₁ = {fmt(float(p.eigenvalues[0]))}, "
+             f"{titles.kind(p.kind)}, f = {fmt(float(p.value))}<br>λ₁ = {fmt(float(p.eigenvalues[0]))}, "
              f"λ₂ = {fmt(float(p.eigenvalues[1]))}") for p in ranked]
 
 
-def _selected_trace(xy, name: str = "selected point") -> go.Scatter:
-    return go.Scatter(x=[xy[0]], y=[xy[1]], mode="markers", name=name, hoverinfo="skip",
+def _selected_trace(xy, name: str | None = None) -> go.Scatter:
+    return go.Scatter(x=[xy[0]], y=[xy[1]], mode="markers", name=t("selected point") if name is None else name,
+                      hoverinfo="skip",
                       marker=dict(symbol="circle-open", size=22, color="#111111", line=dict(width=3)))
 
 
@@ -41,10 +48,9 @@ def _arrow_traces(arrows: Sequence[Mapping]) -> list[go.Scatter]:
     traces = []
     for a in arrows:
         (x0, y0), (x1, y1) = a["start"], a["end"]
-        word = {"positive": "> 0: curves up", "negative": "< 0: curves down", "zero": "≈ 0: flat"}[a["sign"]]
         traces.append(go.Scatter(
             x=[x0, x1], y=[y0, y1], mode="lines+markers", hoverinfo="skip",
-            name=f"v{'₁₂'[a['index'] - 1]}: λ{'₁₂'[a['index'] - 1]} = {fmt(a['eigenvalue'])} {word}",
+            name=t(ARROW_WORDS[a["sign"]], i="₁₂"[a["index"] - 1], value=fmt(a["eigenvalue"])),
             line=dict(color=SIGN_COLOURS[a["sign"]], width=4),
             marker=dict(symbol=["circle", "arrow"], size=[6, 16], angleref="previous",
                         color=SIGN_COLOURS[a["sign"]])))
@@ -93,7 +99,7 @@ def _undecided_trace(boxes: np.ndarray, bounds: Bounds) -> go.Scatter | None:
     for (a, b), (c, d) in big:
         xs += [a, c, c, a, a, None]
         ys += [b, b, d, d, b, None]
-    return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", name="not decided by the search",
+    return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", name=t("not decided by the search"),
                       line=dict(color="#d97706", width=1), fillcolor="rgba(217,119,6,0.15)",
                       fillpattern=dict(shape="/", fgcolor="#d97706", size=8, solidity=0.15), hoverinfo="skip")
 
@@ -112,10 +118,10 @@ def atlas_map(g: analysis.Grid, points: Sequence[PointInfo], bounds: Bounds, *, 
     fig.update_traces(unselected=dict(marker=dict(opacity=1)), selector=dict(type="scatter"))
     cx, cy, cz = click_lattice(analysis.Grid(g.x, g.y, z), points)
     fig.add_trace(go.Scatter(
-        x=cx, y=cy, customdata=cz, mode="markers", name="click target", showlegend=False,
+        x=cx, y=cy, customdata=cz, mode="markers", name=t("click target"), showlegend=False,
         marker=dict(size=2, color="rgba(0,0,0,0)"), selected=dict(marker=dict(opacity=0)),
         unselected=dict(marker=dict(opacity=0)),
-        hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{customdata:.6g}<br>click to select<extra></extra>"))
+        hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{customdata:.6g}<br>" + t("click to select") + "<extra></extra>"))
     fig.data = (fig.data[0], fig.data[-1], *fig.data[1:-1])  # lattice under the markers
     hatch = _undecided_trace(undecided, bounds) if undecided is not None and len(undecided) else None
     if hatch is not None:
@@ -137,7 +143,7 @@ def atlas_3d(g: analysis.Grid, points: Sequence[PointInfo], *, selected: PointIn
     # Clip the tallest 2 % so one steep wall (Rosenbrock) does not flatten the view; markers above it sit on top.
     top = float(np.percentile(finite, 98)) if finite.size else 1.0
     fig = go.Figure(go.Surface(x=g.x, y=g.y, z=np.minimum(z, top), colorscale=figures.SURFACE_COLORSCALE, opacity=0.85,
-                               showscale=False, name="surface",
+                               showscale=False, name=t("surface"),
                                hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{z:.6g}<extra></extra>"))
     lift = 0.01 * (top - float(finite.min())) if finite.size else 0.0  # markers sit just above the surface
     for kind in KINDS:
@@ -149,14 +155,14 @@ def atlas_3d(g: analysis.Grid, points: Sequence[PointInfo], *, selected: PointIn
         fig.add_trace(go.Scatter3d(
             x=[float(p.xy[0]) for p in group], y=[float(p.xy[1]) for p in group],
             z=[min(float(p.value), top) + lift for p in group], mode="markers", name=label,
-            text=[f"{kind}, f = {fmt(float(p.value))}" for p in group],
+            text=[f"{titles.kind(kind)}, f = {fmt(float(p.value))}" for p in group],
             hovertemplate="%{text}<br>x=%{x:.4g}, y=%{y:.4g}<extra></extra>",
             # Scatter3d has no triangles: the maximum is a square there.
             marker=dict(size=6, color=colour, symbol=figures.SYMBOL_3D.get(symbol, "circle"),
                         line=dict(width=1, color="white"))))
     if selected is not None and np.isfinite(selected.value):
         fig.add_trace(go.Scatter3d(x=[float(selected.xy[0])], y=[float(selected.xy[1])],
-                                   z=[min(float(selected.value), top) + lift], mode="markers", name="selected point",
+                                   z=[min(float(selected.value), top) + lift], mode="markers", name=t("selected point"),
                                    marker=dict(size=8, color="#111111", symbol="circle-open")))
     fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), uirevision="keep",
                       scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f", camera=figures.CAMERA_3D),
@@ -177,12 +183,12 @@ def local_model_figure(xs, ys, z_true, z_model, info: PointInfo, arrows: Sequenc
                                name="f", colorbar=dict(title=dict(text="f", side="right")),
                                hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>f=%{z:.6g}<extra></extra>"))
     fig.add_trace(go.Contour(x=xs, y=ys, z=z_model, contours=dict(coloring="none", **levels), showscale=False,
-                             line=dict(color="white", width=2, dash="dash"), name="quadratic model q",
+                             line=dict(color="white", width=2, dash="dash"), name=t("quadratic model q"),
                              showlegend=True, hoverinfo="skip"))
     if hi > lo:
         error = np.abs(z_true - z_model) / (hi - lo)
         fig.add_trace(go.Contour(x=xs, y=ys, z=error, showscale=False, hoverinfo="skip", showlegend=True,
-                                 name=f"|f − q| = {MODEL_TOLERANCE:.0%} of the range of f",
+                                 name=t("|f − q| = {share} of the range of f", share=f"{MODEL_TOLERANCE:.0%}"),
                                  contours=dict(coloring="none", start=MODEL_TOLERANCE, end=MODEL_TOLERANCE,
                                                size=1.0),
                                  line=dict(color="#e41a1c", width=3)))
@@ -196,19 +202,20 @@ def local_model_figure(xs, ys, z_true, z_model, info: PointInfo, arrows: Sequenc
     return fig
 
 
-def profile_figure(t, values, eigenvalues, height: int = 340) -> go.Figure:
-    """``f(p + t·vᵢ) − f(p)`` (solid) against the model ``½ λᵢ t²`` (dashed) along each eigenvector."""
+def profile_figure(along, values, eigenvalues, height: int = 340) -> go.Figure:
+    """``f(p + t·vᵢ) − f(p)`` (solid) against the model ``½ λᵢ t²`` (dashed) along each eigenvector, at the
+    distances ``along`` (t)."""
     fig = go.Figure()
     for i, lam in enumerate(eigenvalues):
         colour = SIGN_COLOURS["negative" if lam < 0 else "positive"]
         sub = "₁₂"[i]
-        fig.add_trace(go.Scatter(x=t, y=values[i], mode="lines", line=dict(color=colour, width=3),
+        fig.add_trace(go.Scatter(x=along, y=values[i], mode="lines", line=dict(color=colour, width=3),
                                  name=f"f(p + t·v{sub}) − f(p)"))
-        fig.add_trace(go.Scatter(x=t, y=0.5 * lam * np.asarray(t) ** 2, mode="lines",
+        fig.add_trace(go.Scatter(x=along, y=0.5 * lam * np.asarray(along) ** 2, mode="lines",
                                  line=dict(color=colour, width=2, dash="dash"),
                                  name=f"½ λ{sub} t², λ{sub} = {fmt(float(lam))}"))
-    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="t (distance along vᵢ)",
-                      yaxis_title="change in f", legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
+    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title=t("t (distance along vᵢ)"),
+                      yaxis_title=t("change in f"), legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
     return fig
 
 
@@ -219,9 +226,9 @@ def paths_figure(g: analysis.Grid, bounds: Bounds, saddle_xy, paths: Sequence[Ma
         xy = np.asarray(path["xy"])
         fig.add_trace(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="lines+markers", name=path["label"],
                                  line=dict(color=path["color"], width=3, dash=path.get("dash", "solid")),
-                                 marker=dict(size=3), hovertemplate="step %{text}<extra></extra>",
+                                 marker=dict(size=3), hovertemplate=t("step {n}", n="%{text}") + "<extra></extra>",
                                  text=np.arange(len(xy))))
-    fig.add_trace(go.Scatter(x=[saddle_xy[0]], y=[saddle_xy[1]], mode="markers", name="saddle (start)",
+    fig.add_trace(go.Scatter(x=[saddle_xy[0]], y=[saddle_xy[1]], mode="markers", name=t("saddle (start)"),
                              marker=dict(symbol="x", size=14, color=figures.KIND_STYLE["saddle"][1],
                                          line=dict(width=2, color="white"))))
     _box_axes(fig, bounds)
@@ -237,9 +244,10 @@ def curvature_figure(maps: analysis.CurvatureMaps, mode: str, points: Sequence[P
         scale = []
         for i, colour in enumerate(SHAPE_COLOURS):
             scale += [[i / 4, colour], [(i + 1) / 4, colour]]
+        ticks = [t(SHAPE_TICKS[name]) for name in analysis.SHAPES]
         trace = go.Heatmap(x=xs, y=ys, z=maps.shape.astype(float), zmin=-0.5, zmax=3.5, colorscale=scale,
-                           colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=list(analysis.SHAPES), title="shape"),
-                           customdata=np.asarray(analysis.SHAPES, dtype=object)[maps.shape],
+                           colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=ticks, title=t("shape")),
+                           customdata=np.asarray(ticks, dtype=object)[maps.shape],
                            hovertemplate="x=%{x:.4g}<br>y=%{y:.4g}<br>%{customdata}<extra></extra>")
     elif mode == "lam_min":
         lam = np.where(np.isfinite(maps.lam_min), maps.lam_min, np.nan)
@@ -272,17 +280,18 @@ def gradient_check_figure(check: analysis.GradientCheck, height: int = 380) -> g
     hs = np.asarray(check.hs, dtype=float)
     errors = np.asarray(check.errors, dtype=float)
     shown = np.where(errors > 0, errors, np.nan)  # log axes cannot show an exact 0
-    fig = go.Figure(go.Scatter(x=hs, y=shown, mode="lines+markers", name="relative error ‖a − n‖ / (‖a‖ + ‖n‖)",
+    fig = go.Figure(go.Scatter(x=hs, y=shown, mode="lines+markers", name=t("relative error ‖a − n‖ / (‖a‖ + ‖n‖)"),
                                line=dict(color="#1f77b4", width=3)))
     finite = np.flatnonzero(np.isfinite(shown))
     if finite.size >= 2:
         big, small = finite[0], finite[-1]  # hs run from large to small
-        fig.add_trace(go.Scatter(x=hs, y=shown[big] * (hs / hs[big]) ** 2, mode="lines", name="∝ h² (truncation)",
+        fig.add_trace(go.Scatter(x=hs, y=shown[big] * (hs / hs[big]) ** 2, mode="lines", name=t("∝ h² (truncation)"),
                                  line=dict(color="#2ca02c", dash="dash")))
-        fig.add_trace(go.Scatter(x=hs, y=shown[small] * hs[small] / hs, mode="lines", name="∝ ε/h (round-off)",
+        fig.add_trace(go.Scatter(x=hs, y=shown[small] * hs[small] / hs, mode="lines", name=t("∝ ε/h (round-off)"),
                                  line=dict(color="#d62728", dash="dash")))
     if math.isfinite(check.error) and check.error > 0:
-        fig.add_trace(go.Scatter(x=[check.best_h], y=[check.error], mode="markers", name=f"best h = {check.best_h:.0e}",
+        fig.add_trace(go.Scatter(x=[check.best_h], y=[check.error], mode="markers",
+                                 name=t("best h = {h}", h=f"{check.best_h:.0e}"),
                                  marker=dict(size=14, symbol="star", color="#111111")))
     for level, label in ((1e-7, "1e-7"), (1e-4, "1e-4"), (1e-2, "1e-2")):
         fig.add_hline(y=level, line=dict(color="#999", width=1, dash="dot"), annotation_text=label,
@@ -290,8 +299,8 @@ def gradient_check_figure(check: analysis.GradientCheck, height: int = 380) -> g
     lo = np.nanmin(shown) if np.any(np.isfinite(shown)) else 1e-16
     hi = np.nanmax(shown) if np.any(np.isfinite(shown)) else 1.0
     fig.update_layout(height=height, margin=dict(l=60, r=40, t=10, b=40),
-                      xaxis=dict(title="step h", type="log", autorange="reversed", **figures.LOG_TICKS),
-                      yaxis=dict(title="relative error", type="log", **figures.LOG_TICKS,
+                      xaxis=dict(title=t("step h"), type="log", autorange="reversed", **figures.LOG_TICKS),
+                      yaxis=dict(title=t("relative error"), type="log", **figures.LOG_TICKS,
                                  range=[math.log10(max(lo, 1e-18)) - 0.5, math.log10(max(hi, 1e-2)) + 0.5]),
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0))
     return fig
