@@ -59,7 +59,7 @@ def test_the_catalogs_hold_every_message_of_the_code():
     assert tool.update(check=True) == [], "run `make messages`"
 
 
-TRANSLATED = {"common"}
+TRANSLATED = {"common", "player"}
 """The domains whose translation is finished (issue 29 moves the pages over one by one; it lands with all of them)."""
 
 

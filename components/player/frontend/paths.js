@@ -4,6 +4,7 @@
 
 import { fmt } from "./decode.js";
 import { st } from "./state.js";
+import { say } from "./words.js";
 
 const TRAIL = 24;    // points in the fading trail behind each head
 const HOVER_PX = 8;  // a path point this close to the mouse gets the path's hover label
@@ -90,7 +91,7 @@ export function hoverPath(panel, e) {
   tip.textContent = "";
   const head = document.createElement("b");
   head.textContent = p.label;
-  tip.append(head, document.createElement("br"), "step " + t + " \u00b7 f " + fmt(p.loss[t]),
+  tip.append(head, document.createElement("br"), say("tip", { step: t, value: fmt(p.loss[t]) }),
              document.createElement("br"), "(" + fmt(p.xs[t]) + ", " + fmt(p.ys[t]) + ")");
   tip.style.borderColor = p.color;
   tip.hidden = false;
