@@ -61,10 +61,24 @@ def marker_style(kind: str) -> dict:
     return dict(symbol=symbol, size=KIND_SIZE.get(kind, 12), color=colour,
                 line=dict(width=2 if symbol.endswith("-open") else 1.2, color=outline))
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-           "#bcbd22", "#7f7f7f")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+"""The optimizers' colours: Okabe & Ito's palette for colour-blind readers ("Color Universal Design", 2008), blue,
+orange, bluish green, vermillion, reddish purple, sky blue, black, yellow (last: the faintest on a light map).  Every
+pair stays apart for deuteranopes, protanopes and tritanopes (tests/test_colours.py: CIEDE2000 after Machado et al.'s
+simulation); Plotly's default colours did not (its orange and green are ΔE00 1.25 apart for a protanope).  As many
+colours as a view shows optimizers at most (the Compare page's eight), so no two paths of a view share one."""
+HEAD_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "star", "cross", "x")
+"""The marker at each path's head and in its legend entry, one per palette colour (`head_symbol`): overlapping paths
+differ by shape as well as by colour."""
 OWN_COLOURS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lamb")
 """The course's optimizers, each with its own palette colour (in this order) on every page."""
+
+
+def head_symbol(colour: str, i: int = 0) -> str:
+    """The head marker that goes with a path's colour: its palette slot's symbol (another colour: the i-th)."""
+    slots = [c.lower() for c in PALETTE]
+    k = slots.index(colour.lower()) if colour.lower() in slots else i
+    return HEAD_SYMBOLS[k % len(HEAD_SYMBOLS)]
 
 
 def optimizer_colours(names: Sequence[str]) -> dict[str, str]:

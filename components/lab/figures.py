@@ -148,7 +148,7 @@ def phase_figure(phase: Phase, x_label: str, y_label: str, x_log: bool, y_log: b
 
 
 SPECIAL_COLORS = ("#7b3294", "#111111", "#d9d9d9")  # stalled, diverged, still moving
-MINIMUM_COLORS = tuple(c for c in figures.PALETTE if c not in ("#9467bd", "#7f7f7f", "#d62728"))
+MINIMUM_COLORS = tuple(c for c in figures.PALETTE if c not in ("#CC79A7", "#000000"))  # not like the special ones
 
 
 def category_colors(att: Attractors) -> tuple[str, ...]:

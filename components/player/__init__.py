@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from components.figures import CONTOUR_LINE, CONTOURS, KIND_SIZE, KIND_STYLE, MARKER_OUTLINE, PALETTE
-from components.figures import SURFACE_COLORSCALE
+from components.figures import SURFACE_COLORSCALE, head_symbol
 from components.figures import display_z, log_levels_wanted as wants_log_levels
 from components.i18n import language, t
 from components.player import words
@@ -145,10 +145,12 @@ def _path_args(path: Any, i: int) -> dict:
         v = np.zeros(length) if v is None else _finite_rows(np.asarray(v, dtype=np.float64).reshape(-1))
         return encode_array(v[:length])
 
+    color = str(_field(path, "color", None) or PALETTE[i % len(PALETTE)])
     out = {
         "name": name,
         "label": str(_field(path, "label", None) or name),
-        "color": str(_field(path, "color", None) or PALETTE[i % len(PALETTE)]),
+        "color": color,
+        "symbol": head_symbol(color, i),  # the head's shape: overlapping paths differ by more than colour
         "status": _status(_field(path, "status", "")),
         "xy": encode_array(xy),
         "loss": series("loss", n),

@@ -1,7 +1,7 @@
 /* The keyboard: Space plays or pauses, ← / → move one step, Home / End go to the first / last step, wherever the
  * focus is in the player, except where the focused control has its own use for the key (a slider moves itself with
- * the arrows, a list picks with them, a button and a checkbox take Space; Space on a slider still plays).  Tab walks the controls in the order of
- * index.html; the focus ring is player.css's :focus-visible. */
+ * the arrows, a list picks with them, a button and a checkbox take Space; Space on a slider still plays).  Tab
+ * walks the controls in the order of index.html; the focus ring is player.css's :focus-visible. */
 
 import { seek, setPlaying } from "./clock.js";
 import { st } from "./state.js";

@@ -34,7 +34,8 @@ function render(args, theme) {
   // What Plotly draws; new routes alone (a hyperparameter slider) only repaint the canvas.
   const staticSignature = JSON.stringify([
     args.surface && args.surface.id, args.markers, args.layout, args.height, args.title, theme, args.style,
-    args.strings, (args.paths || []).map((p) => [p.name, p.label, p.color, p.flow_xy ? p.flow_xy.b64 : null])]);
+    args.strings,
+    (args.paths || []).map((p) => [p.name, p.label, p.color, p.symbol, p.flow_xy ? p.flow_xy.b64 : null])]);
   const replot = staticSignature !== st.staticSignature;
   st.staticSignature = staticSignature;
 

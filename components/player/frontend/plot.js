@@ -72,7 +72,7 @@ export function pathTraces(p, showLegend) {
   // Clicking the legend entry toggles the whole group: the flow here, the route on the canvas (paths.js hidden()).
   const legend = showLegend ? {
     type: "scatter", mode: "lines+markers", x: [null], y: [null], name: p.label, legendgroup: group,
-    line: { color: p.color, width: 2 }, marker: { color: p.color, size: 8 }, hoverinfo: "skip",
+    line: { color: p.color, width: 2 }, marker: { color: p.color, size: 8, symbol: p.symbol }, hoverinfo: "skip",
   } : null;
   return { flow: flow, legend: legend };
 }

@@ -21,6 +21,8 @@ export function setWords(strings, lang) {
   document.documentElement.lang = lang || "en";
   document.title = say("player");
   for (const el of document.querySelectorAll("[data-say]")) el.textContent = say(el.dataset.say);
-  for (const el of document.querySelectorAll("[data-say-label]")) el.setAttribute("aria-label", say(el.dataset.sayLabel));
+  for (const el of document.querySelectorAll("[data-say-label]")) {
+    el.setAttribute("aria-label", say(el.dataset.sayLabel));
+  }
   for (const el of document.querySelectorAll("[data-say-title]")) el.title = say(el.dataset.sayTitle);
 }
