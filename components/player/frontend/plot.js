@@ -9,7 +9,8 @@ import { hoverPath, paint } from "./paths.js";
 import { playerState, st, style, ui } from "./state.js";
 import { say } from "./words.js";
 
-const NARROW_PX = 520; // narrower panels: one column, and the colour bar above the map, thin, not beside it
+const ONE_COLUMN_PX = 520; // narrower: side-by-side panels go one under the other
+const NARROW_PX = 800;     // narrower (a phone, a tablet upright): the colour bar above the map, thin, not beside it
 /** A finger, not a mouse (the primary pointer is coarse): a one-finger drag scrolls the page instead of zooming
  *  (plotly.js #2844: a drag mode captures the finger), and zoom is an explicit mode, the mode bar's zoom and pan
  *  buttons (with its + / − buttons). */
@@ -166,8 +167,8 @@ export function ensurePanels(n, rebuild) {
 export function layoutGrid() {
   const n = st.panels.length;
   let cols = st.layout === "overlay" ? 1 : n <= 3 ? n : n === 4 ? 2 : 3;
-  const narrow = Boolean(ui.plots.clientWidth && ui.plots.clientWidth < NARROW_PX);
-  if (narrow) cols = 1;
+  const width = ui.plots.clientWidth, narrow = Boolean(width && width < NARROW_PX);
+  if (width && width < ONE_COLUMN_PX) cols = 1;
   if (narrow !== st.narrow) {
     st.narrow = playerState.narrow = narrow;
     st.panels.forEach(function (p, i) { if (p.drawn) drawPanel(p, i); }); // the colour bar moves
