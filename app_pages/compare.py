@@ -344,7 +344,7 @@ for name in selected:
             "xy": traj.xy, "loss": traj.loss, "grad_norm": traj.grad_norm, "learning_rate": traj.learning_rate,
             "status": outcomes[name].status, "diverged_at": traj.diverged_at,
             # A run out of float64's range "converged" only on numbers that lost their digits: not said at any step.
-            "converged_at": -1 if outcomes[name].status == "out of range" else traj.converged_at}
+            "converged_at": -1 if outcomes[name].status == "out_of_range" else traj.converged_at}
     if show_flow and name == "sgd":
         path["flow_xy"] = runs.flow(key, start, "gradient", float(np.sum(traj.learning_rate)))
     elif show_flow and name == "momentum" and not scheduled:
@@ -383,7 +383,7 @@ if surface.description or surface.preset.claims:
         f"\n- {fact}" for fact in facts) if facts else ""))
 
 # Outcomes, in words (one element: every element is one more message per rerun).
-colour = {"converged": "green", "diverged": "red", "stalled": "orange", "moving": "blue", "out of range": "gray"}
+colour = {"converged": "green", "diverged": "red", "stalled": "orange", "moving": "blue", "out_of_range": "gray"}
 sentences = []
 for name, result in outcomes.items():
     why = ("" if catalog.get(name).converges or result.status == "converged"

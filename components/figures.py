@@ -1,6 +1,8 @@
 """Pure Plotly figure builders: arrays in, figure out.  Never calls ``st.*``, so every figure is testable alone.
 
-Colours and marker symbols per critical-point kind live here, so every page and the player agree on them.
+Colours and marker symbols per critical-point kind live here, so every page and the player agree on them.  So does
+the look every figure of the app shares, as a Plotly template made the default at import (`TEMPLATE`): thin colour
+bars, so that on a phone the map, not its scale, takes the width.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from components.i18n import N_, t
 
@@ -33,6 +36,19 @@ SYMBOL_3D = {"star": "diamond", "triangle-up": "square", "diamond-open": "diamon
 SURFACE_COLORSCALE = [[0.0, "#f8fafc"], [0.25, "#e2e8f0"], [0.5, "#cbd5e1"], [0.75, "#94a3b8"], [1.0, "#475569"]]
 """Every map of f (the player, Explore's maps, the 3-D views): a neutral light-to-slate ramp, low f light.  Lightness
 alone encodes f and no hue is taken, so every path colour and marker colour drawn on top stays readable."""
+COLORBAR = dict(thickness=10, outlinewidth=0, tickfont=dict(size=10))
+"""Every colour bar beside a map or heatmap: thin (Plotly's default is 30 px, a tenth of a phone's width)."""
+MAP_COLORBAR = dict(COLORBAR, orientation="h", len=1.0, x=0.5, xanchor="center", y=1.02, yanchor="bottom")
+"""The colour bar of a map of f (`contour_figure`): above the map and as wide as it, so the map keeps the width of
+the figure (the map is drawn to scale, so on a phone its width decides its size)."""
+TEMPLATE = "loss_landscapes"
+pio.templates[TEMPLATE] = go.layout.Template(data=dict(
+    contour=[go.Contour(colorbar=COLORBAR)], heatmap=[go.Heatmap(colorbar=COLORBAR)],
+    surface=[go.Surface(colorbar=COLORBAR)]))
+if TEMPLATE not in str(pio.templates.default).split("+"):
+    # On top of the template already chosen (Streamlit's own, set when streamlit is imported): a figure's own
+    # settings still win, the template fills in what it leaves unset.
+    pio.templates.default = "+".join(filter(None, [pio.templates.default, TEMPLATE]))
 CONTOUR_LINE = dict(width=0.6, color="rgba(55,65,81,0.35)")
 CONTOURS = 30
 """Contour levels of every map of f (the player's too)."""
@@ -45,10 +61,24 @@ def marker_style(kind: str) -> dict:
     return dict(symbol=symbol, size=KIND_SIZE.get(kind, 12), color=colour,
                 line=dict(width=2 if symbol.endswith("-open") else 1.2, color=outline))
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-           "#bcbd22", "#7f7f7f")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+"""The optimizers' colours: Okabe & Ito's palette for colour-blind readers ("Color Universal Design", 2008), blue,
+orange, bluish green, vermillion, reddish purple, sky blue, black, yellow (last: the faintest on a light map).  Every
+pair stays apart for deuteranopes, protanopes and tritanopes (tests/test_colours.py: CIEDE2000 after Machado et al.'s
+simulation); Plotly's default colours did not (its orange and green are ΔE00 1.25 apart for a protanope).  As many
+colours as a view shows optimizers at most (the Compare page's eight), so no two paths of a view share one."""
+HEAD_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "star", "cross", "x")
+"""The marker at each path's head and in its legend entry, one per palette colour (`head_symbol`): overlapping paths
+differ by shape as well as by colour."""
 OWN_COLOURS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "lamb")
 """The course's optimizers, each with its own palette colour (in this order) on every page."""
+
+
+def head_symbol(colour: str, i: int = 0) -> str:
+    """The head marker that goes with a path's colour: its palette slot's symbol (another colour: the i-th)."""
+    slots = [c.lower() for c in PALETTE]
+    k = slots.index(colour.lower()) if colour.lower() in slots else i
+    return HEAD_SYMBOLS[k % len(HEAD_SYMBOLS)]
 
 
 def optimizer_colours(names: Sequence[str]) -> dict[str, str]:
@@ -130,16 +160,18 @@ def contour_figure(xs, ys, z, *, log_levels: bool | None = None, markers=(), tit
     a, b = axes
     fig = go.Figure(go.Contour(
         x=np.asarray(xs), y=np.asarray(ys), z=shaded, colorscale=SURFACE_COLORSCALE, ncontours=CONTOURS, line=CONTOUR_LINE,
-        colorbar=dict(title=dict(text=bar_title, side="right")), customdata=np.asarray(z),
+        colorbar=dict(MAP_COLORBAR, title=dict(text=bar_title, side="top")), customdata=np.asarray(z),
         hovertemplate=f"{a}=%{{x:.4g}}<br>{b}=%{{y:.4g}}<br>f=%{{customdata:.6g}}<extra></extra>", name="surface",
         showlegend=False,
     ))
     for trace in marker_traces(markers, axes):
         fig.add_trace(trace)
+    # To scale (x and y in the same units), the spare room left empty rather than filled with more range; the
+    # legend under the map, the colour bar above it.
     fig.update_layout(
-        title=title, height=height, margin=dict(l=40, r=10, t=40 if title else 10, b=40),
-        xaxis=dict(title=a, constrain="domain"), yaxis=dict(title=b, scaleanchor="x", scaleratio=1),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), uirevision="keep",
+        title=title, height=height, margin=dict(l=40, r=10, t=40 if title else 10, b=60),
+        xaxis=dict(title=a, constrain="domain"), yaxis=dict(title=b, scaleanchor="x", scaleratio=1, constrain="domain"),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0), uirevision="keep",
     )
     return fig
 

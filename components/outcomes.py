@@ -16,13 +16,14 @@ from optimizers import analytic
 
 ENGINE_WORDS = {"converged": "converged", "diverged": "diverged", "max_steps": "moving"}
 """The engine's run statuses (`optimizers.base.STATUSES`) in the readout's words, where only those are known (the
-live scrub's notches); a released run gets the finer `outcome` (stalled, out of range, ...).  With the player's
-"running" (before a run has done anything) these are the one status vocabulary of the pages."""
+live scrub's notches); a released run gets the finer `outcome` (stalled, out_of_range, ...).  With the player's
+"running" (before a run has done anything) these are the one status vocabulary of the pages: codes, whose words
+the player's readout shows from `components.player.words.STATUSES`."""
 
 
 class Outcome(NamedTuple):
-    """A run's outcome: ``status`` is a short word for the player's readout (converged, diverged, stalled,
-    moving, out of range), ``text`` the sentence for the page."""
+    """A run's outcome: ``status`` is a code for the player's readout (converged, diverged, stalled, moving,
+    out_of_range; its words: `components.player.words.STATUSES`), ``text`` the sentence for the page."""
 
     status: str
     text: str
@@ -105,11 +106,11 @@ def outcome(traj: Any, *, end_kind: str, critical: Sequence[tuple[tuple[float, f
     if end_kind == OUT_OF_RANGE:
         # exp(1000x) at x = −1 rounds to 0 with its gradient: the engine's stopping test passes on those zeros.
         if int(traj.converged_at) >= 0:
-            return Outcome("out of range", t(
+            return Outcome("out_of_range", t(
                 "ended after {steps} steps where f or its gradient leaves float64's range (the engine's stopping test "
                 "passed at step {step} only because the gradient rounded to 0): nothing about a critical point or "
                 "convergence can be claimed from those numbers.", steps=steps, step=int(traj.converged_at)))
-        return Outcome("out of range", t(
+        return Outcome("out_of_range", t(
             "ended after {steps} steps where f or its gradient leaves float64's range: nothing about a critical "
             "point or convergence can be claimed from those numbers.", steps=steps))
     is_global = any(np.hypot(*(end - np.asarray(m))) <= near for m in global_minima)

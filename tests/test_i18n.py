@@ -59,12 +59,10 @@ def test_the_catalogs_hold_every_message_of_the_code():
     assert tool.update(check=True) == [], "run `make messages`"
 
 
-TRANSLATED = {"common", "compare", "engine", "explore", "lab", "learn", "network"}
-"""The domains whose translation is finished (issue 29 moves the pages over one by one; it lands with all of them)."""
 
 
 def test_every_message_has_a_chinese_translation_and_none_is_fuzzy():
-    missing = [(d, i) for d, i, s, m in messages() if not s.strip() and d in TRANSLATED]
+    missing = [(d, i) for d, i, s, m in messages() if not s.strip()]
     fuzzy = [(d, m.id) for d, cat in zh_catalogs() for m in cat if m.id and m.fuzzy]
     assert missing == [] and fuzzy == []
 
@@ -166,30 +164,10 @@ def visible_texts(at: AppTest) -> list[str]:
     return [t for t in out if t.strip()]
 
 
-def untranslated_engine_texts() -> list[str]:
-    """The engine's registry texts (domain ``engine``) that have no Chinese translation yet, longest first.
-
-    While ``engine.po`` is being translated, a page shows these in English; `english_left` sets them aside so each
-    page's test checks what the page itself says.  `test_every_message_has_a_chinese_translation_and_none_is_fuzzy`
-    is the test that fails until none is left."""
-    po = LOCALES / "zh" / "LC_MESSAGES" / "engine.po"
-    if not po.exists():
-        return []
-    with po.open("rb") as f:
-        cat = read_po(f, locale="zh_Hans_CN")
-    texts = [m.id if isinstance(m.id, str) else m.id[0] for m in cat
-             if m.id and not (m.string if isinstance(m.string, str) else "".join(m.string)).strip()]
-    return sorted(texts, key=len, reverse=True)
-
-
 def english_left(at: AppTest) -> list[str]:
     """The page's texts that still hold English sentences (with the runs found), for an assertion message."""
-    pending = untranslated_engine_texts()
     left = []
     for text in visible_texts(at):
-        for message in pending:
-            if message in text:
-                text = text.replace(message, " ")
         if runs := english_runs(text):
             left.append(f"{runs} in {text[:120]!r}")
     return left

@@ -126,7 +126,7 @@ def test_the_compare_page_claims_nothing_where_the_typed_surface_leaves_the_rang
     # The colour scale is that of the values within range (the contour's largest is exp(0.7·1000) ≈ 1e304 at most).
     z = decode_array(args["surface"]["z"])
     assert np.all(np.isfinite(z[~blank]))
-    assert all(p["status"] == "out of range" for p in args["paths"])
+    assert all(p["status"] == "out_of_range" for p in args["paths"])
 
 
 def test_the_player_leaves_blank_points_out_of_the_colour_scale():

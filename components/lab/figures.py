@@ -26,11 +26,10 @@ DIVERGED_COLOR = "#d73027"
 def _styled(fig: go.Figure, height: int, legend_below: bool = False) -> go.Figure:
     """Shared layout: legend on top (or under the panels), SI-free exponents (10⁻⁶, not 1µ, on log axes)."""
     fig.update_layout(height=height, **_LAYOUT)
-    if legend_below:
+    # Subplot titles sit just above the top panel, where the legend would go (and a legend of several rows on a
+    # phone would cover them): the legend goes under the panels.
+    if legend_below or fig.layout.annotations:
         fig.update_layout(legend=dict(yanchor="top", y=-0.18))
-    elif fig.layout.annotations:  # subplot titles sit just above the top panel, where the legend would go: the
-        # legend moves to the top of the figure (container coordinates), above them, in a taller top margin
-        fig.update_layout(legend=dict(yref="container", y=1.0, yanchor="top"), margin=dict(t=80))
     fig.update_xaxes(exponentformat="power")
     fig.update_yaxes(exponentformat="power")
     return fig
@@ -161,7 +160,7 @@ def phase_figure(phase: Phase, x_label: str, y_label: str, x_log: bool, y_log: b
 
 
 SPECIAL_COLORS = ("#7b3294", "#111111", "#d9d9d9")  # stalled, diverged, still moving
-MINIMUM_COLORS = tuple(c for c in figures.PALETTE if c not in ("#9467bd", "#7f7f7f", "#d62728"))
+MINIMUM_COLORS = tuple(c for c in figures.PALETTE if c not in ("#CC79A7", "#000000"))  # not like the special ones
 
 
 def category_colors(att: Attractors) -> tuple[str, ...]:

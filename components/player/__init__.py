@@ -32,12 +32,14 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from components.figures import CONTOUR_LINE, CONTOURS, KIND_SIZE, KIND_STYLE, MARKER_OUTLINE, PALETTE
-from components.figures import SURFACE_COLORSCALE
+from components.figures import SURFACE_COLORSCALE, head_symbol
 from components.figures import display_z, log_levels_wanted as wants_log_levels
+from components.i18n import language, t
+from components.player import words
 
 FRONTEND = Path(__file__).parent / "frontend"
-MODULES = ("main.js", "state.js", "protocol.js", "decode.js", "plot.js", "paths.js", "clock.js", "scrub.js",
-           "share.js", "export.js")
+MODULES = ("main.js", "state.js", "words.js", "protocol.js", "decode.js", "plot.js", "paths.js", "clock.js",
+           "keys.js", "scrub.js", "share.js", "export.js")
 """The front end's ES modules (main.js imports the others; no build step)."""
 FRONTEND_FILES = ("index.html", "player.css", *MODULES, "vendor/plotly-cartesian.min.js", "vendor/plotly.js-LICENSE",
                   "vendor/gifenc.esm.js", "vendor/gifenc-LICENSE")
@@ -143,11 +145,13 @@ def _path_args(path: Any, i: int) -> dict:
         v = np.zeros(length) if v is None else _finite_rows(np.asarray(v, dtype=np.float64).reshape(-1))
         return encode_array(v[:length])
 
+    color = str(_field(path, "color", None) or PALETTE[i % len(PALETTE)])
     out = {
         "name": name,
         "label": str(_field(path, "label", None) or name),
-        "color": str(_field(path, "color", None) or PALETTE[i % len(PALETTE)]),
-        "status": str(_field(path, "status", "") or ""),
+        "color": color,
+        "symbol": head_symbol(color, i),  # the head's shape: overlapping paths differ by more than colour
+        "status": _status(_field(path, "status", "")),
         "xy": encode_array(xy),
         "loss": series("loss", n),
         "grad_norm": series("grad_norm", n),
@@ -160,6 +164,14 @@ def _path_args(path: Any, i: int) -> dict:
     if flow is not None and np.size(flow):
         out["flow_xy"] = encode_array(_finite_rows(np.asarray(flow, dtype=np.float64).reshape(-1, 2)))
     return out
+
+
+def _status(status: Any) -> str:
+    """A path's status as sent: a code of `words.STATUSES` (the badge's words are in ``strings``), or "" for none."""
+    status = str(status or "")
+    if status and status not in words.STATUSES:
+        raise ValueError(f"a path's status must be one of {tuple(words.STATUSES)}, got {status!r}")
+    return status
 
 
 def _marker_args(markers: Iterable[Sequence[Any]]) -> list[dict]:
@@ -192,12 +204,13 @@ def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", m
                start: Sequence[float] | None = None, log_levels: bool | None = None, height: int = 560,
                title: str | None = None, pending: str = "", scrub: Mapping | None = None, blank: Any = None) -> dict:
     """Everything the front end receives, as plain JSON-ready values (no NaN or inf anywhere).  ``scrub`` is a
-    `components.scrub.payload` (its arrays already encoded), or None for no live scrub."""
+    `components.scrub.payload` (its arrays already encoded), or None for no live scrub.  ``strings`` are the
+    player's words in the visitor's language (`words.strings`), ``lang`` that language's code."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     marks = list(markers)
     if start is not None:
-        marks.append((start[0], start[1], "start", "start"))
+        marks.append((start[0], start[1], "start", t(KIND_STYLE["start"][2])))
     return {
         "surface": _surface_args(surface, log_levels, blank),
         "paths": [_path_args(p, i) for i, p in enumerate(paths)],
@@ -208,6 +221,8 @@ def build_args(surface: Any, paths: Sequence[Any], *, layout: str = "overlay", m
         "style": STYLE,
         "pending": str(pending or ""),
         "scrub": dict(scrub) if scrub else None,
+        "strings": words.strings(),
+        "lang": language(),
     }
 
 

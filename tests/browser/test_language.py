@@ -1,6 +1,8 @@
 """The visitor's language in a real browser (issue 29): a first visit without ``lang`` follows the browser's language
 (``st.context.locale``: any ``zh*`` is 简体中文), the URL then carries it, and Copy link keeps it; an English browser
-gets English.  Screenshots of the default page in both languages, desktop and phone (``language_*.png``)."""
+gets English.  In Chinese the player's own controls are Chinese, and so is the text band it draws into an exported GIF
+(every text drawn on a canvas is recorded by an init script).  Screenshots of the default page in both languages,
+desktop and phone (``language_*.png``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,16 @@ import pytest
 from components.i18n import catalog
 from tests.browser.test_compare import APP, IFRAME, LOAD_MS, assert_clean
 from tests.browser.test_lab import idle
+from tests.browser.test_share import export
+
+DRAWN_TEXTS = """
+const fill = CanvasRenderingContext2D.prototype.fillText;
+window.__drawnTexts = [];
+CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+  window.__drawnTexts.push(String(text));
+  return fill.call(this, text, ...rest);
+};
+"""
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +36,7 @@ def open_in(browser, url: str, locale: str, **context):
     """A new visitor whose browser speaks ``locale``; returns (page, player frame) once the paths are drawn."""
     ctx = browser.new_context(locale=locale, **context)
     page = ctx.new_page()
+    page.add_init_script(DRAWN_TEXTS)  # every frame, the player's iframe included
     page.errors, page.console_errors = [], []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
@@ -49,6 +62,16 @@ def test_a_chinese_browser_gets_chinese_and_its_links_keep_it(browser, streamlit
         frame.wait_for_function("() => window.playerState.copiedLink !== null", timeout=LOAD_MS)
         copied = frame.evaluate("() => navigator.clipboard.readText()")
         assert "lang=zh" in copied and copied == page.url
+        # The player's controls, from the same catalogs (player.po), and the band of an exported GIF.
+        assert frame.locator("#play").inner_text().endswith(zh("Play"))
+        assert frame.locator("#export-gif").is_visible()
+        frame.evaluate("() => { window.__drawnTexts = []; }")
+        data, last, _ = export(page, frame, "#export-gif", "480x360", "10")
+        assert data[:6] == b"GIF89a" and last["frames"] > 1
+        band = zh("{title}  ·  step {step} / {total}").split("{step}")[0].replace("{title}", "")
+        drawn = frame.evaluate("() => window.__drawnTexts")
+        assert any(band.strip() in text and "步" in text for text in drawn), drawn[:5]
+        assert not any("step" in text for text in drawn), [text for text in drawn if "step" in text][:5]
         assert_clean(page)
         page.screenshot(path=str(artifacts / "language_zh_desktop.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})

@@ -1,22 +1,27 @@
 /* The clock: one step counter for every panel, the animation (requestAnimationFrame repaints only the canvases),
- * the readout under the plots, the step slider and Play, and a click on the surface (sent to Python as the start
- * point). */
+ * the readout under the plots, the step slider and Play, the step said to screen readers, and a click or a tap on
+ * the surface (sent to Python as the start point). */
 
 import { fmt } from "./decode.js";
 import { paint } from "./paths.js";
 import { plotArea } from "./plot.js";
 import { sendValue } from "./protocol.js";
 import { playerState, st, ui } from "./state.js";
+import { say } from "./words.js";
 
 const SECONDS_PER_RUN = 6;     // at 1x a whole run plays in about this long...
 const MIN_RATE = 4;            // ...but never slower than this many steps per second
 const CLICK_DELAY_MS = 260;    // a second click inside this window is a double-click (Plotly's zoom reset)
 const CLICK_SLOP_PX = 5;       // a press that moves further than this is a zoom/pan drag, not a click
+const TOUCH_SLOP_PX = 10;      // ... and a finger's, which wobbles more (a scroll moves much further)
+const ANNOUNCE_MS = 400;       // the step is said once it has stayed this long (not at every frame of a drag)
 
 export function drawFrame() {
   for (const panel of st.panels) paint(panel);
-  ui.frame.textContent = "step " + st.frame + " / " + st.T;
+  const where = say("frame", { step: st.frame, total: st.T });
+  ui.frame.textContent = where;
   ui.scrub.value = String(st.frame);
+  ui.scrub.setAttribute("aria-valuetext", where);
   playerState.frame = st.frame;
   st.paths.forEach(function (p, j) {
     const row = ui.rows.rows[j];
@@ -59,10 +64,31 @@ export function updateBadges() {
   st.paths.forEach(function (p, j) {
     const row = ui.rows.rows[j], badge = row && row.cells[6] && row.cells[6].firstChild;
     if (!badge) return;
-    const word = statusAt(p, Math.min(st.frame, p.T));
-    badge.className = "status " + word.replace(/[^a-z_]/gi, "");
-    badge.textContent = word.replace("_", " ");
+    const code = statusAt(p, Math.min(st.frame, p.T));
+    badge.className = "status " + code.replace(/[^a-z_]/gi, "");
+    badge.textContent = code ? say("status." + code) : "";
   });
+}
+
+let announceTimer = null;
+/** Say the step shown to screen readers (a polite live region), once it has settled: after a key, a slider drag
+ *  or a pause, never at every frame of the animation. */
+export function announce() {
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(function () {
+    if (st.playing) return;
+    const text = say("frame", { step: st.frame, total: st.T });
+    ui.announce.textContent = text;
+    playerState.announced = text;
+  }, ANNOUNCE_MS);
+}
+
+/** Show step k (clamped to the run), keeping the play state: the clock goes on from there. */
+export function seek(k) {
+  st.frame = Math.min(st.T, Math.max(0, Math.round(k)));
+  st.clock = st.frame;
+  drawFrame();
+  announce();
 }
 
 function rate() {
@@ -74,14 +100,21 @@ export function setPlaying(on) {
   if (on && !st.playing && st.frame >= st.T) { st.clock = 0; st.frame = 0; drawFrame(); }
   st.playing = on;
   playerState.playing = on;
-  ui.play.innerHTML = on ? "&#10074;&#10074; Pause" : "&#9654; Play";
-  ui.play.classList.toggle("playing", on);
-  ui.play.setAttribute("aria-label", on ? "Pause" : "Play");
+  labelPlay();
+  if (!on) announce();
   if (on) {
     st.lastTime = null;
     const token = ++st.loopToken;
     requestAnimationFrame((t) => tick(t, token));
   }
+}
+
+/** Play's face: the symbol and the word for what a press does now (the symbol is not read aloud). */
+export function labelPlay() {
+  const word = say(st.playing ? "pause" : "play");
+  ui.play.textContent = (st.playing ? "\u275a\u275a " : "\u25b6 ") + word;
+  ui.play.classList.toggle("playing", st.playing);
+  ui.play.setAttribute("aria-label", word);
 }
 
 function tick(now, token) {
@@ -105,25 +138,18 @@ function sendClick(x, y) {
   sendValue(value);
 }
 
-/** The controls' events: Play, the step slider, speed, Space, and a click (not a drag) on a surface. */
+/** The controls' events: Play, the step slider, speed, and a click or tap (not a drag) on a surface. */
 export function wire() {
   ui.play.addEventListener("click", () => setPlaying(!st.playing));
-  ui.scrub.addEventListener("input", function () {
-    st.frame = Math.min(st.T, Math.max(0, Math.round(Number(ui.scrub.value))));
-    st.clock = st.frame;
-    drawFrame();
-  });
+  ui.scrub.addEventListener("input", () => seek(Number(ui.scrub.value)));
   ui.speed.addEventListener("change", () => { st.lastTime = null; });
-  document.addEventListener("keydown", function (e) {
-    if (e.code === "Space" && !/^(INPUT|SELECT|BUTTON)$/.test(e.target.tagName)) {
-      e.preventDefault();
-      setPlaying(!st.playing);
-    }
-  });
+  // A finger that scrolls the page over a plot is not a tap: the browser cancels its pointer.
+  window.addEventListener("pointercancel", () => { st.down = null; }, true);
   window.addEventListener("pointerup", function (e) {
     const down = st.down;
     st.down = null;
-    if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP_PX) return;
+    const slop = e.pointerType === "touch" ? TOUCH_SLOP_PX : CLICK_SLOP_PX;
+    if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > slop) return;
     const a = plotArea(down.panel);
     if (!a) return;
     const r = down.panel.gd.getBoundingClientRect();

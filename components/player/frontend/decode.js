@@ -56,7 +56,8 @@ export function unzip(flat) {
 
 export function decodePath(p) {
   const xy = unzip(decode(p.xy)), flow = p.flow_xy ? unzip(decode(p.flow_xy)) : [null, null];
-  return { name: p.name, label: p.label, color: p.color, status: p.status || "", xs: xy[0], ys: xy[1],
+  return { name: p.name, label: p.label, color: p.color, symbol: p.symbol || "circle", status: p.status || "",
+           xs: xy[0], ys: xy[1],
            T: Math.max(0, xy[0].length - 1), loss: decode(p.loss), grad: decode(p.grad_norm),
            lr: decode(p.learning_rate), flowX: flow[0], flowY: flow[1],
            convergedAt: p.converged_at === undefined ? -1 : p.converged_at,

@@ -16,6 +16,7 @@ import { fmt } from "./decode.js";
 import { drawPaths, mapFor } from "./paths.js";
 import { plotArea } from "./plot.js";
 import * as gifenc from "./vendor/gifenc.esm.js";
+import { say } from "./words.js";
 
 export const MAX_FRAMES = 600;      // a longer run is exported every k-th step (k the smallest that fits)
 const GIF_HOLD_MS = 1000;    // the GIF's last frame stays this long before it loops (not in the video: its
@@ -141,7 +142,7 @@ async function composer(view, W, H) {
     let y = H - band + pad + line / 2;
     ctx.fillStyle = colors.text;
     ctx.font = "600 " + font + "px " + colors.font;
-    const head = (view.title ? view.title + "  \u00b7  " : "") + "step " + step + " / " + view.T;
+    const head = say(view.title ? "band_title" : "frame", { title: view.title, step: step, total: view.T });
     ctx.fillText(head, pad, y);
     ctx.font = font + "px " + colors.font;
     const colW = (W - 2 * pad) / cols;
@@ -228,7 +229,7 @@ function videoConfig(codec, W, H, fps) {
 export async function webm(view, opts, progress, signal) {
   const W = opts.width, H = opts.height, fps = opts.fps, steps = planFrames(view.T, opts.maxFrames);
   const codec = await videoCodec(W, H, fps);
-  if (!codec) throw new Error("this browser has no video encoder here (WebCodecs needs HTTPS or localhost); GIF works everywhere");
+  if (!codec) throw new Error(say("no_encoder"));
   const comp = await composer(view, W, H);
   const chunks = [];
   let failure = null;

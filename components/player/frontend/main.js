@@ -4,31 +4,38 @@
  *   state.js     the elements, the view, playerState          plot.js    what Plotly draws: contour, markers, panels
  *   paths.js     the canvas of moving paths, path hovers      clock.js   animation, readout, controls, clicks
  *   scrub.js     the live scrub                               share.js   GIF / Video / Copy link (export.js draws)
+ *   words.js     every text, from Python in the visitor's language   keys.js   Space, arrows, Home / End
  *
  * Drawing is in two layers per panel: Plotly draws what does not depend on the optimizers' hyperparameters
  * (plot.js), a canvas over the plot area draws the paths (paths.js); a new run repaints the canvas only. */
 
-import { buildReadout, drawFrame, setPlaying, wire as wireClock } from "./clock.js";
+import { buildReadout, drawFrame, labelPlay, setPlaying, wire as wireClock } from "./clock.js";
 import { decodePath, decodeSurface } from "./decode.js";
+import { wire as wireKeys } from "./keys.js";
 import { hoverPath } from "./paths.js";
 import { applyTheme, drawPanel, ensurePanels, layoutGrid } from "./plot.js";
 import { listen, sendHeight } from "./protocol.js";
 import { setupScrub, wire as wireScrub } from "./scrub.js";
 import * as share from "./share.js";
 import { playerState, st, style, ui } from "./state.js";
+import { say, setWords } from "./words.js";
 
 function render(args, theme) {
   if (typeof Plotly === "undefined") throw new Error("plotly.js did not load");
   st.clicks = Math.max(st.clicks, Number(args.n0) || 0);
   const signature = JSON.stringify([args.surface && args.surface.id, args.paths, args.markers, args.layout,
-                                    args.height, args.title, args.pending, theme, args.scrub, args.style]);
+                                    args.height, args.title, args.pending, theme, args.scrub, args.style,
+                                    args.strings, args.lang]);
   if (signature === st.signature) return; // the parent re-renders for its own reasons; nothing new here
   st.signature = signature;
-  share.cancel("the view changed");
+  setWords(args.strings, args.lang);
+  labelPlay();
+  share.cancel(say("view_changed"));
   // What Plotly draws; new routes alone (a hyperparameter slider) only repaint the canvas.
   const staticSignature = JSON.stringify([
     args.surface && args.surface.id, args.markers, args.layout, args.height, args.title, theme, args.style,
-    (args.paths || []).map((p) => [p.name, p.label, p.color, p.flow_xy ? p.flow_xy.b64 : null])]);
+    args.strings,
+    (args.paths || []).map((p) => [p.name, p.label, p.color, p.symbol, p.flow_xy ? p.flow_xy.b64 : null])]);
   const replot = staticSignature !== st.staticSignature;
   st.staticSignature = staticSignature;
 
@@ -69,6 +76,7 @@ function render(args, theme) {
 }
 
 wireClock();
+wireKeys();
 wireScrub();
 share.wire();
 // The frame height follows the content once laid out (never measured mid-draw, which would make it oscillate).

@@ -4,9 +4,11 @@
 
 import { fmt } from "./decode.js";
 import { st } from "./state.js";
+import { say } from "./words.js";
 
 const TRAIL = 24;    // points in the fading trail behind each head
 const HOVER_PX = 8;  // a path point this close to the mouse gets the path's hover label
+const HEAD_PX = 6;   // the head's radius
 
 /** Is the n-th path of the panel switched off in the legend? */
 export function hidden(panel, n) {
@@ -62,9 +64,33 @@ export function drawPaths(ctx, panel, frame, map, paths) {
       ctx.beginPath(); ctx.arc(X(p.xs[t]), Y(p.ys[t]), 1.5 + 3 * (1 - age), 0, 2 * Math.PI); ctx.fill();
     }
     ctx.globalAlpha = 1; ctx.lineWidth = 2; ctx.strokeStyle = "#ffffff";
-    ctx.beginPath(); ctx.arc(X(p.xs[k]), Y(p.ys[k]), 6, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+    ctx.beginPath(); head(ctx, p.symbol, X(p.xs[k]), Y(p.ys[k]), HEAD_PX); ctx.fill(); ctx.stroke();
   });
   ctx.globalAlpha = 1;
+}
+
+/** The outline of a path's head at (x, y), radius r: the shape of its legend entry (Plotly's symbol names,
+ *  figures.HEAD_SYMBOLS), so paths that overlap differ by shape as well as colour. */
+function head(ctx, symbol, x, y, r) {
+  const polygon = (points) => points.forEach(([u, v], i) => (i ? ctx.lineTo(x + u, y + v) : ctx.moveTo(x + u, y + v)));
+  const turn = (n, r0, r1, start) => Array.from({ length: 2 * n }, (_, i) => {
+    const a = start + (i * Math.PI) / n, q = i % 2 ? r1 : r0;
+    return [q * Math.cos(a), q * Math.sin(a)];
+  });
+  const s = r * 0.9, t = r * 0.35; // a square's half side; a cross's half width
+  switch (symbol) {
+    case "square": polygon([[-s, -s], [s, -s], [s, s], [-s, s]]); break;
+    case "diamond": polygon([[0, -r * 1.2], [r * 1.2, 0], [0, r * 1.2], [-r * 1.2, 0]]); break;
+    case "triangle-up": polygon([[0, -r * 1.25], [r * 1.1, r * 0.75], [-r * 1.1, r * 0.75]]); break;
+    case "triangle-down": polygon([[0, r * 1.25], [r * 1.1, -r * 0.75], [-r * 1.1, -r * 0.75]]); break;
+    case "star": polygon(turn(5, r * 1.3, r * 0.55, -Math.PI / 2)); break;
+    case "cross": polygon([[-t, -r], [t, -r], [t, -t], [r, -t], [r, t], [t, t], [t, r], [-t, r], [-t, t], [-r, t],
+                           [-r, -t], [-t, -t]]); break;
+    case "x": polygon([[-t, -r], [t, -r], [t, -t], [r, -t], [r, t], [t, t], [t, r], [-t, r], [-t, t], [-r, t],
+                       [-r, -t], [-t, -t]].map(([u, v]) => [(u - v) * Math.SQRT1_2, (u + v) * Math.SQRT1_2])); break;
+    default: ctx.arc(x, y, r, 0, 2 * Math.PI); return;
+  }
+  ctx.closePath();
 }
 
 /** The hover label of the path point nearest the mouse (within HOVER_PX), in place of Plotly's surface label. */
@@ -90,7 +116,7 @@ export function hoverPath(panel, e) {
   tip.textContent = "";
   const head = document.createElement("b");
   head.textContent = p.label;
-  tip.append(head, document.createElement("br"), "step " + t + " \u00b7 f " + fmt(p.loss[t]),
+  tip.append(head, document.createElement("br"), say("tip", { step: t, value: fmt(p.loss[t]) }),
              document.createElement("br"), "(" + fmt(p.xs[t]) + ", " + fmt(p.ys[t]) + ")");
   tip.style.borderColor = p.color;
   tip.hidden = false;

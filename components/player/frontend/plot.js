@@ -7,6 +7,15 @@
 
 import { hoverPath, paint } from "./paths.js";
 import { playerState, st, style, ui } from "./state.js";
+import { say } from "./words.js";
+
+const ONE_COLUMN_PX = 520; // narrower: side-by-side panels go one under the other
+const NARROW_PX = 800;     // narrower (a phone, a tablet upright): the colour bar above the map, thin, not beside it
+/** A finger, not a mouse (the primary pointer is coarse): a one-finger drag scrolls the page instead of zooming
+ *  (plotly.js #2844: a drag mode captures the finger), and zoom is an explicit mode, the mode bar's zoom and pan
+ *  buttons (with its + / − buttons). */
+export const touch = Boolean(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+playerState.touch = touch;
 
 const CONFIG = {
   displaylogo: false,
@@ -17,12 +26,16 @@ const CONFIG = {
 
 export function contourTrace(showScale) {
   const s = st.surface, c = style.contours;
+  const title = s.log ? "log\u2081\u2080(f \u2212 f\u2098\u1d62\u2099 + \u03b5)" : "f";
   const t = {
     type: "contour", x: s.x, y: s.y, z: s.zPlot, ncontours: c.count, colorscale: style.surface,
     contours: { coloring: "heatmap", showlines: true }, line: { width: c.width, color: c.color },
     showscale: showScale, showlegend: false, name: "surface",
-    colorbar: { thickness: 12, len: 0.85, outlinewidth: 0, tickfont: { size: 11 },
-                title: { text: s.log ? "log\u2081\u2080(f \u2212 f\u2098\u1d62\u2099 + \u03b5)" : "f", side: "right" } },
+    // Narrow: a thin bar above the map, as wide as the map, so the map keeps the panel's width.
+    colorbar: st.narrow
+      ? { orientation: "h", thickness: 8, len: 1, x: 0.5, xanchor: "center", y: 1.01, yanchor: "bottom",
+          outlinewidth: 0, tickfont: { size: 10 }, title: { text: title, side: "top", font: { size: 11 } } }
+      : { thickness: 12, len: 0.85, outlinewidth: 0, tickfont: { size: 11 }, title: { text: title, side: "right" } },
   };
   if (s.log) {
     t.text = s.text;
@@ -40,10 +53,10 @@ export function markerTraces(showLegend) {
     if (!ms.length) continue;
     const k = style.kinds[kind], open = k.symbol.endsWith("-open");
     out.push({
-      type: "scatter", mode: "markers", name: kind, legendgroup: "kind:" + kind, showlegend: showLegend,
+      type: "scatter", mode: "markers", name: say("kind." + kind), legendgroup: "kind:" + kind, showlegend: showLegend,
       x: ms.map((m) => m.x), y: ms.map((m) => m.y), text: ms.map((m) => m.label),
       marker: { symbol: k.symbol, size: k.size, color: k.color, line: { width: open ? 2 : 1.2, color: open ? k.color : style.outline } },
-      hovertemplate: "%{text}<br>(%{x:.4g}, %{y:.4g})<extra>" + kind + "</extra>",
+      hovertemplate: "%{text}<br>(%{x:.4g}, %{y:.4g})<extra>" + say("kind." + kind) + "</extra>",
     });
   }
   return out;
@@ -54,13 +67,13 @@ export function pathTraces(p, showLegend) {
   const group = "path:" + p.name;
   const flow = p.flowX ? {
     type: "scatter", mode: "lines", x: p.flowX, y: p.flowY, legendgroup: group, showlegend: false,
-    name: p.label + " (gradient flow)", line: { color: p.color, width: 1.5, dash: "dash" }, opacity: 0.75,
-    hovertemplate: "gradient flow<br>(%{x:.4g}, %{y:.4g})<extra>" + p.label + "</extra>",
+    name: say("flow_name", { label: p.label }), line: { color: p.color, width: 1.5, dash: "dash" }, opacity: 0.75,
+    hovertemplate: say("flow") + "<br>(%{x:.4g}, %{y:.4g})<extra>" + p.label + "</extra>",
   } : null;
   // Clicking the legend entry toggles the whole group: the flow here, the route on the canvas (paths.js hidden()).
   const legend = showLegend ? {
     type: "scatter", mode: "lines+markers", x: [null], y: [null], name: p.label, legendgroup: group,
-    line: { color: p.color, width: 2 }, marker: { color: p.color, size: 8 }, hoverinfo: "skip",
+    line: { color: p.color, width: 2 }, marker: { color: p.color, size: 8, symbol: p.symbol }, hoverinfo: "skip",
   } : null;
   return { flow: flow, legend: legend };
 }
@@ -69,12 +82,17 @@ function panelHeight() {
   return st.layout === "overlay" ? st.height : Math.max(220, Math.round(st.height * 0.6));
 }
 
+function margins(overlay) {
+  if (!overlay) return { l: 36, r: 8, t: 30, b: 26 };
+  return st.narrow ? { l: 40, r: 6, t: 8, b: 36 } : { l: 48, r: 8, t: 8, b: 36 };
+}
+
 function baseLayout(overlay, heading) {
   const s = st.surface, c = st.colors;
   return {
     uirevision: s.id, // same surface: Plotly.react keeps the user's zoom
     height: panelHeight(),
-    margin: overlay ? { l: 48, r: 8, t: 8, b: 36 } : { l: 36, r: 8, t: 30, b: 26 },
+    margin: margins(overlay),
     xaxis: { range: s.xRange.slice(), autorange: false, showgrid: false, zeroline: false, ticks: "outside",
              title: overlay ? { text: "x", standoff: 4 } : undefined },
     yaxis: { range: s.yRange.slice(), autorange: false, showgrid: false, zeroline: false, ticks: "outside",
@@ -82,7 +100,7 @@ function baseLayout(overlay, heading) {
     showlegend: overlay,
     legend: { orientation: "h", x: 0, xanchor: "left", y: -0.09, yanchor: "top", font: { size: 12 } },
     hovermode: "closest",
-    dragmode: "zoom",
+    dragmode: touch ? false : "zoom",
     paper_bgcolor: c.bg, plot_bgcolor: c.bg,
     font: { family: c.font, color: c.text, size: 12 },
     title: overlay ? undefined : { text: heading, x: 0.02, xanchor: "left", y: 0.985, yanchor: "top", font: { size: 13 } },
@@ -149,7 +167,19 @@ export function ensurePanels(n, rebuild) {
 export function layoutGrid() {
   const n = st.panels.length;
   let cols = st.layout === "overlay" ? 1 : n <= 3 ? n : n === 4 ? 2 : 3;
-  if (ui.plots.clientWidth && ui.plots.clientWidth < 520) cols = 1;
+  const width = ui.plots.clientWidth, narrow = Boolean(width && width < NARROW_PX);
+  if (width && width < ONE_COLUMN_PX) cols = 1;
+  if (narrow !== st.narrow) {
+    st.narrow = playerState.narrow = narrow;
+    // The colour bar moves.  Plotly.react keeps a drawn colour bar's orientation (measured: a bar turned horizontal
+    // stayed vertical, above a map squeezed to a strip), so those panels are drawn afresh.
+    st.panels.forEach(function (p, i) {
+      if (!p.drawn) return;
+      Plotly.purge(p.gd);
+      p.drawn = false;
+      drawPanel(p, i);
+    });
+  }
   const template = "repeat(" + Math.max(1, cols) + ", minmax(0, 1fr))";
   if (ui.plots.style.gridTemplateColumns === template) return;
   ui.plots.style.gridTemplateColumns = template;
@@ -170,7 +200,10 @@ function refit(panel) {
 let refitTimer = null;
 window.addEventListener("resize", function () {
   clearTimeout(refitTimer);
-  refitTimer = setTimeout(() => { for (const p of st.panels) if (p.drawn) refit(p); }, 120);
+  refitTimer = setTimeout(() => {
+    layoutGrid(); // a phone turned, a window narrowed: the colour bar's place and the column count may change
+    for (const p of st.panels) if (p.drawn) refit(p);
+  }, 120);
 });
 
 export function drawPanel(panel, i) {
@@ -192,6 +225,7 @@ export function drawPanel(panel, i) {
   } else {
     if (!overlay) layout.title.text = heading;
     layout.height = panelHeight();
+    layout.margin = margins(overlay);
   }
   panel.wrap.style.height = layout.height + "px"; // fixed before Plotly draws, so the frame height is stable
   const first = !panel.drawn;

@@ -6,6 +6,7 @@ import { decode, fmt, unzip } from "./decode.js";
 import { drawFrame, updateBadges } from "./clock.js";
 import { sendValue } from "./protocol.js";
 import { playerState, st, ui } from "./state.js";
+import { say } from "./words.js";
 
 /** args.scrub -> {name, label, n, index, at, paths: {name: {values, xy, loss, grad, status, ...}}}; a notch's
  *  arrays are decoded the first time it is shown and kept. */
@@ -19,7 +20,7 @@ export function setupScrub(s) {
   ui.hpScrub.max = String(s.n - 1);
   ui.hpScrub.value = String(s.index);
   ui.hpLabel.textContent = s.label;
-  ui.hpScrub.setAttribute("aria-label", "Scrub " + s.label);
+  ui.hpScrub.setAttribute("aria-label", say("scrub_label", { name: s.label }));
   for (const p of st.paths) {
     p.base = { xs: p.xs, ys: p.ys, loss: p.loss, grad: p.grad, lr: p.lr, T: p.T, status: p.status,
                convergedAt: p.convergedAt, divergedAt: p.divergedAt };
@@ -56,8 +57,10 @@ function showNotch(i) {
   const values = first ? sc.paths[first].values : [];
   // Each optimizer has its own slider, so a notch gives each its own value: say every one.
   const each = Object.keys(sc.paths).map((name) => (sc.titles[name] || name) + " " + fmt(sc.paths[name].values[i]));
-  ui.hpValue.textContent = "notch " + (i + 1) + " / " + sc.n + (i === sc.index ? " (as in the sidebar)" : "") +
-    ": " + sc.label + " = " + each.join(", ");
+  const text = say(i === sc.index ? "notch_opening" : "notch",
+                   { notch: i + 1, count: sc.n, name: sc.label, values: each.join(say("list_separator")) });
+  ui.hpValue.textContent = text;
+  ui.hpScrub.setAttribute("aria-valuetext", text);
   playerState.scrub = { name: sc.name, values: values, index: i,
                         each: Object.fromEntries(Object.keys(sc.paths).map((k) => [sc.titles[k] || k, sc.paths[k].values])) };
   drawFrame();

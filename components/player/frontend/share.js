@@ -4,6 +4,7 @@
 
 import * as exporter from "./export.js";
 import { playerState, st, ui } from "./state.js";
+import { say } from "./words.js";
 
 let job = null; // {controller, format, reason} while an export runs
 
@@ -16,7 +17,8 @@ function options() {
 export function describePlan() {
   if (job) return;
   const o = options(), frames = exporter.planFrames(st.T).length;
-  ui.exportNote.textContent = st.T > 0 ? frames + " frames \u00b7 " + (frames / o.fps).toFixed(1) + " s at " + o.fps + " fps" : "";
+  ui.exportNote.textContent = st.T > 0
+    ? say("plan", { frames: frames, seconds: (frames / o.fps).toFixed(1), fps: o.fps }) : "";
 }
 
 function megabytes(n) {
@@ -34,8 +36,7 @@ export function setExporting(format) {
   // WebCodecs exists only in secure contexts (HTTPS, localhost): elsewhere say so on the button instead of failing.
   const video = typeof VideoEncoder !== "undefined";
   ui.exportVideo.disabled = busy || st.T === 0 || !video;
-  ui.exportVideo.title = video ? "Download the animation as a WebM video"
-    : "This browser cannot encode video here: WebCodecs needs the page served over HTTPS (or from localhost). GIF works.";
+  ui.exportVideo.title = say(video ? "video_help" : "video_missing");
   ui.exportProgress.hidden = !busy;
   ui.exportCancel.hidden = !busy;
   ui.exportProgress.value = 0;
@@ -55,7 +56,7 @@ async function run(format) {
   const view = { panels: st.panels.slice(), paths: st.paths.map((p) => Object.assign({}, p)), T: st.T,
                  colors: st.colors, title: ui.title.textContent, layout: st.layout };
   const t0 = performance.now();
-  ui.exportNote.textContent = "drawing the " + (format === "gif" ? "GIF" : "video") + "\u2026";
+  ui.exportNote.textContent = say(format === "gif" ? "drawing_gif" : "drawing_video");
   try {
     const done = await exporter[format](view, opts, function (fraction) {
       ui.exportProgress.value = fraction;
@@ -66,20 +67,21 @@ async function run(format) {
     const link = document.createElement("a");
     link.href = URL.createObjectURL(done.blob);
     link.download = name;
-    link.textContent = "save again";
+    link.textContent = say("save_again");
     document.body.appendChild(link);
     link.click();
     link.remove();
-    ui.exportNote.textContent = name + " \u00b7 " + megabytes(done.blob.size) + " \u00b7 " + done.frames + " frames, " +
-      opts.width + "\u00d7" + opts.height + " at " + opts.fps + " fps \u00b7 made in " + seconds.toFixed(1) + " s";
+    ui.exportNote.textContent = say("made", { name: name, size: megabytes(done.blob.size), frames: done.frames,
+                                              width: opts.width, height: opts.height, fps: opts.fps,
+                                              seconds: seconds.toFixed(1) });
     ui.exportNote.append(" ", link);
     playerState.lastExport = { format: done.ext, bytes: done.blob.size, frames: done.frames, width: opts.width,
                                height: opts.height, fps: opts.fps, seconds: seconds, name: name,
                                ranges: done.ranges };
   } catch (err) {
     ui.exportNote.textContent = err && err.name === "AbortError"
-      ? "cancelled" + (job && job.reason ? ": " + job.reason : "")
-      : "could not make the file: " + (err && err.message ? err.message : err);
+      ? (job && job.reason ? say("cancelled_because", { reason: job.reason }) : say("cancelled"))
+      : say("failed", { error: err && err.message ? err.message : err });
     playerState.lastExport = { format: format, error: ui.exportNote.textContent };
   } finally {
     job = null;
@@ -113,10 +115,10 @@ async function copyLink() {
     area.remove();
   }
   playerState.copiedLink = ok ? url : null;
-  ui.copyLink.textContent = ok ? "Link copied \u2713" : "Copy failed";
-  ui.copyLink.title = ok ? url : "the browser refused the clipboard; copy the address bar instead";
+  ui.copyLink.textContent = say(ok ? "copied" : "copy_failed");
+  ui.copyLink.title = ok ? url : say("copy_refused");
   clearTimeout(copyLink.timer);
-  copyLink.timer = setTimeout(() => { ui.copyLink.textContent = "Copy link"; }, 2500);
+  copyLink.timer = setTimeout(() => { ui.copyLink.textContent = say("copy"); }, 2500);
 }
 
 export function wire() {

@@ -10,14 +10,14 @@ export const ui = {
   pendingText: $("pending-text"), hp: $("hp"), hpScrub: $("hp-scrub"), hpLabel: $("hp-label"),
   hpValue: $("hp-value"), exportSize: $("export-size"), exportFps: $("export-fps"), exportGif: $("export-gif"),
   exportVideo: $("export-video"), exportCancel: $("export-cancel"), exportProgress: $("export-progress"),
-  exportNote: $("export-note"), copyLink: $("copy-link"),
+  exportNote: $("export-note"), copyLink: $("copy-link"), announce: $("announce"),
 };
 
 export const st = {
   signature: null, staticSignature: null, surface: null, paths: [], markers: [], layout: null, height: 560,
   colors: null,
   T: 0, clock: 0, frame: 0, playing: false, lastTime: null, loopToken: 0,
-  clicks: 0, pendingClick: null, down: null, panels: [], scrub: null,
+  clicks: 0, pendingClick: null, down: null, panels: [], scrub: null, narrow: false,
 };
 
 /** What Python decides about the look (components/player/__init__.py STYLE, from components/figures.py): the
@@ -41,12 +41,15 @@ export const style = {
  *   exporting  whether a GIF / video is being made;
  *   lastExport the last one, {format, bytes, frames, width, height, fps, seconds, name, ranges: each panel's
  *              {xr, yr} in the file} (or {format, error});
- *   copiedLink the URL "Copy link" put on the clipboard.
+ *   copiedLink the URL "Copy link" put on the clipboard;
+ *   announced  what the polite live region last said to screen readers (the step, once it settles);
+ *   touch      whether the primary pointer is coarse (a finger: one-finger drags scroll the page, no drag-zoom);
+ *   narrow     whether the panels are too narrow for a colour bar beside the map (it goes above, thin).
  * Keep these names: renaming one breaks the tests that drive a real browser, not this file.
  */
 export const playerState = (window.playerState = {
   frame: 0, playing: false, nPaths: 0, drawCount: 0, plotlyDraws: 0, lastClick: null, pending: false,
-  scrub: null, exporting: false, lastExport: null, copiedLink: null,
+  scrub: null, exporting: false, lastExport: null, copiedLink: null, announced: "", touch: false, narrow: false,
   routes: (i) => Object.fromEntries(((st.panels[i || 0] || {}).pathIdx || []).map(
     (j) => [st.paths[j].label, Array.from(st.paths[j].xs, (x, t) => [x, st.paths[j].ys[t]])])),
 });
