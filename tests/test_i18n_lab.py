@@ -95,7 +95,7 @@ def test_the_sentences_with_numbers_are_whole_in_both_languages():
 def test_a_broken_formula_and_a_reversed_range_are_said_in_chinese():
     at = open_page("lab", "zh", **{"lab.surface": "custom", "lab.expression": "x**2 + (", "lab.box": "2"})
     assert at.sidebar.error and english_left(at) == []
-    assert any("请先修正侧栏中的表达式" in i.value for i in at.info)
+    assert any("请先修正侧边栏中的表达式" in i.value for i in at.info)
     at = open_page("lab", "zh", **query("curve", {"lab.curve.lo": "5.0", "lab.curve.hi": "0.01"}))
     assert any("已将两者对调" in i.value for i in at.info) and english_left(at) == []
 
