@@ -192,8 +192,9 @@ def _path_call(landscape, optimizer, x0, steps, schedule, schedule_params, hyper
                                                 None)
         args = (shared, batched_, np.float64(noise), np.int64(seed), np.int32(p.steps))
         return p, ("one", packing.bucket(p.steps), layout, packing.is_noisy(noise)), args
-    _, args, layout, axes = packing.batch(landscape, p.floats, x0, noise, seed)
-    return p, (mode, packing.bucket(p.steps), layout, packing.is_noisy(noise), axes), args + (np.int32(p.steps),)
+    n, args, layout, axes = packing.batch(landscape, p.floats, x0, noise, seed)
+    key = (mode, packing.bucket(p.steps), layout, packing.is_noisy(noise), axes, (), 0, n)
+    return p, key, args + (np.int32(p.steps),)
 
 
 def _paths(*path_args):
@@ -288,9 +289,8 @@ def compiled(landscape, optimizer, x0=None, steps: int = DEFAULT_STEPS, *,
              schedule_params: Mapping[str, Any] | None = None, noise=0.0, seed=0,
              optimize_for: str = "compile") -> bool:
     """Whether `solve` on a surface with these arguments (``record="path"``) would find its program compiled in
-    this process, so it returns at once.  Only the structure decides (see `solve`) and the batch shape, which
-    ``jax.jit`` compiles for: a program compiled for another batch size also counts.  Arguments `solve` would
-    refuse count as ready (it fails at once)."""
+    this process, so it returns at once.  Only the structure (see `solve`) and the batch size decide.  Arguments
+    `solve` would refuse count as ready (it fails at once)."""
     try:
         shape, args = _surface_args(landscape, optimizer, x0, steps, dict(hyperparams or {}), schedule,
                                     schedule_params, noise, seed, "path", optimize_for)
