@@ -181,7 +181,8 @@ def scrub_view(key: tuple, name: str, trajectories: dict, hyperparams: dict, sta
         except Exception as err:  # the engine refused a notch's configuration: no scrub for this optimizer
             scaffold.engine_failed(t("The live scrub of {name}", name=titles.optimizer(n)), err)
     if not runs_by_notch:
-        return None, t("The live scrub has nothing to show: the engine refused every optimizer's notches (above)."), None
+        return None, t("The live scrub has nothing to show: the engine refused every optimizer's notches "
+                       "(above)."), None
     payload = scrub.payload(s, runs_by_notch, encode_array)
     size = scrub.payload_bytes(payload)
     megabytes = {"size": f"{size / 1e6:.2f}", "bound": f"{scrub.PAYLOAD_BYTES / 1e6:.0f}"}

@@ -2,7 +2,8 @@
 
 A key is ``(static, mode, bucket, layout, noisy, axes, devices, chunk, width)``: the `optimizers.kernel.Static`
 part of a run, how it is batched (``mode``), the step bucket, where each traced float lives, whether σ ≠ 0, for a
-sweep the devices and chunk size, and for a batch of paths its size.  Everything a slider moves is data, so a slider move finds its program here.
+sweep the devices and chunk size, and for a batch of paths its size.  Everything a slider moves is data, so a
+slider move finds its program here.
 
 Runners of surfaces that serve every built-in (`landscapes.family`, marked ``serves_all_builtins``) are few and
 shared by every visitor, so they have an LRU of their own (`BUILTINS`): a storm of typed surfaces, each with runners

@@ -626,7 +626,8 @@ def test_run_grid_compiled_fast_gives_the_runs_of_the_default_compile(name):
     np.testing.assert_allclose(grid.batch.xy, before.params, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(grid.batch.loss, before.loss, rtol=1e-12, atol=1e-12)
     assert list(grid.batch.status) == list(stopping.status_names(before.status))
-    assert (grid.batch.converged_at == before.converged_at).all() and (grid.batch.diverged_at == before.diverged_at).all()
+    assert (grid.batch.converged_at == before.converged_at).all()
+    assert (grid.batch.diverged_at == before.diverged_at).all()
 
 
 def test_run_grid_pads_to_its_width_and_says_when_its_program_is_compiled():
