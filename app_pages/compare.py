@@ -33,7 +33,7 @@ MAX_STEPS = 2000  # well under optimizers.engine.MAX_STEPS: the player animates 
 CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
 LAYOUTS = {"overlay": N_("All overlaid"), "side_by_side": N_("Side by side")}
 SCRUB_OFF = "off"
-SCRUB_DEFAULT = "learning_rate"  # the scrub a page opens with (off where no optimizer shown has η)
+SCRUB_DEFAULT = first_view.SCRUB  # off where no optimizer shown has it
 SCRUB_LABELS = {"learning_rate": "η", "momentum": "μ", "b1": "β₁", "b2": "β₂", "eps": "ε", "decay": "ρ",
                 "weight_decay": "λ", scrub.NOISE: "σ"}
 NOISE_RANGE = (0.0, 100.0)  # the noise slider's bounds (also the noise scrub's notches)
@@ -272,7 +272,7 @@ with st.sidebar:
         format_func=lambda n: t("off") if n == SCRUB_OFF else f"{SCRUB_LABELS[n]} ({n})" if n in SCRUB_LABELS else n,
         help=t("A second slider in the player for this hyperparameter: while you drag it every path follows at "
                "once, from runs computed together (η: every optimizer's learning rate, each along its own slider); "
-               "letting go sets the sidebar. On for η by default; it computes and sends up to 64 runs per optimizer."))
+               "letting go sets the sidebar. Off by default: it computes and sends up to 64 runs per optimizer."))
     layout = controls.choice("compare.layout", t("Layout"), list(LAYOUTS), "overlay",
                              format_func=lambda n: t(LAYOUTS[n]), radio=True,
                              help=t("Side by side: one panel per optimizer, one shared clock."))
