@@ -7,6 +7,8 @@ optional 3-D view, and the exports.  All computation is in the engine, reached t
 and `components.runs`.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 import streamlit as st
 
@@ -31,6 +33,7 @@ MAX_STEPS = 2000  # well under optimizers.engine.MAX_STEPS: the player animates 
 CHART_POINTS = 1000  # the diagnostics charts plot at most this many steps per line (every k-th beyond)
 LAYOUTS = {"overlay": N_("All overlaid"), "side_by_side": N_("Side by side")}
 SCRUB_OFF = "off"
+SCRUB_DEFAULT = first_view.SCRUB  # off where no optimizer shown has it
 SCRUB_LABELS = {"learning_rate": "η", "momentum": "μ", "b1": "β₁", "b2": "β₂", "eps": "ε", "decay": "ρ",
                 "weight_decay": "λ", scrub.NOISE: "σ"}
 NOISE_RANGE = (0.0, 100.0)  # the noise slider's bounds (also the noise scrub's notches)
@@ -132,8 +135,11 @@ def apply_released_scrub(selected) -> None:
 
 
 def scrub_view(key: tuple, name: str, trajectories: dict, hyperparams: dict, start, steps, schedule, schedule_params,
-               noise, seed) -> tuple[dict | None, str]:
-    """The live scrub's data for the player, and a sentence for the page (what it moves, its bound)."""
+               noise, seed, retried: bool = False) -> tuple[dict | None, str, Callable | None]:
+    """The live scrub's data for the player, a sentence for the page (what it moves, its bound), and, when its
+    programs still need compiling (a fresh server, a new optimizer or step count), no data yet but the work to do
+    once the rest of the page is drawn (the page then reruns).  ``retried``: that work was just done, compute now
+    whatever it is (at most once in a row, so a scrub that cannot be made ready never loops)."""
     label = SCRUB_LABELS.get(name, name)
     if name == scrub.NOISE:
         owners = list(trajectories)
@@ -146,24 +152,37 @@ def scrub_view(key: tuple, name: str, trajectories: dict, hyperparams: dict, sta
         options = {n: controls.slider_options(h.min, h.max, h.default, h.log) for n, h in shown.items()}
         current = {n: float(hyperparams[n][name]) for n in owners}
     if not owners:
-        return None, t("No optimizer shown has {label}: the scrub has nothing to move.", label=label)
+        return None, t("No optimizer shown has {label}: the scrub has nothing to move.", label=label), None
     count = scrub.notch_count(len(owners), steps)
     if count == 0:
         return None, t("The live scrub is off for {paths} paths of {steps} steps: even {notches} notches would "
                        "exceed its {bound} MB bound. Fewer steps or optimizers bring it back.", paths=len(owners),
-                       steps=steps, notches=scrub.MIN_NOTCHES, bound=f"{scrub.PAYLOAD_BYTES / 1e6:.0f}")
+                       steps=steps, notches=scrub.MIN_NOTCHES, bound=f"{scrub.PAYLOAD_BYTES / 1e6:.0f}"), None
     s = scrub.build(name, label, options, current, count)
+    calls = {n: (key, n, start, steps, tuple((k, v) for k, v in hyperparams[n].items() if k != name), schedule,
+                 tuple(schedule_params.items()), noise, seed, name, tuple(float(v) for v in s.values[n]))
+             for n in owners}
+    waiting = [n for n, call in calls.items() if not runs.trajectory_grid_ready(*call)]
+    if waiting and not retried:
+        def compute():
+            for n in waiting:
+                try:
+                    runs.trajectory_grid(*calls[n])
+                except Exception:  # reported by the rerun that follows
+                    pass
+
+        return None, t("**Live scrub** of {label}: computing the runs of {names} (once per server); its slider "
+                       "appears under Play in a few seconds.", label=label,
+                       names=claim_words.listing([titles.optimizer(n) for n in waiting])), compute
     runs_by_notch = {}
     for n in owners:
-        fixed = tuple((k, v) for k, v in hyperparams[n].items() if k != name)
         try:
-            runs_by_notch[n] = runs.trajectory_grid(key, n, start, steps, fixed, schedule,
-                                                     tuple(schedule_params.items()), noise, seed, name,
-                                                     tuple(float(v) for v in s.values[n]))
+            runs_by_notch[n] = runs.trajectory_grid(*calls[n])
         except Exception as err:  # the engine refused a notch's configuration: no scrub for this optimizer
             scaffold.engine_failed(t("The live scrub of {name}", name=titles.optimizer(n)), err)
     if not runs_by_notch:
-        return None, t("The live scrub has nothing to show: the engine refused every optimizer's notches (above).")
+        return None, t("The live scrub has nothing to show: the engine refused every optimizer's notches "
+                       "(above)."), None
     payload = scrub.payload(s, runs_by_notch, encode_array)
     size = scrub.payload_bytes(payload)
     megabytes = {"size": f"{size / 1e6:.2f}", "bound": f"{scrub.PAYLOAD_BYTES / 1e6:.0f}"}
@@ -171,12 +190,12 @@ def scrub_view(key: tuple, name: str, trajectories: dict, hyperparams: dict, sta
         return payload, t("**Live scrub** (the slider under Play): drag it to see the paths for {count} values of the "
                           "noise σ of every path, computed at once; nothing is sent to the server until you let go, "
                           "which sets the sidebar. The charts below show the released values. Data: {size} MB (bound "
-                          "{bound} MB; long runs get fewer notches).", count=count, **megabytes)
+                          "{bound} MB; long runs get fewer notches).", count=count, **megabytes), None
     return payload, t("**Live scrub** (the slider under Play): drag it to see the paths for {count} values of {label} "
                       "of {names}, each along its own slider, computed at once; nothing is sent to the server until "
                       "you let go, which sets the sidebar. The charts below show the released values. Data: {size} "
                       "MB (bound {bound} MB; long runs get fewer notches).", count=count, label=label,
-                      names=claim_words.listing([titles.optimizer(n) for n in runs_by_notch]), **megabytes)
+                      names=claim_words.listing([titles.optimizer(n) for n in runs_by_notch]), **megabytes), None
 
 
 # ------------------------------------------------------------------------------------------------ sidebar
@@ -249,7 +268,7 @@ with st.sidebar:
     st.header(t("View"))
     scrubbable = scrub.choices({n: catalog.get(n).hyperparams for n in selected}) + [SCRUB_OFF]
     scrub_name = controls.choice(
-        "compare.scrub", t("Live scrub"), scrubbable, SCRUB_OFF,
+        "compare.scrub", t("Live scrub"), scrubbable, SCRUB_DEFAULT if SCRUB_DEFAULT in scrubbable else SCRUB_OFF,
         format_func=lambda n: t("off") if n == SCRUB_OFF else f"{SCRUB_LABELS[n]} ({n})" if n in SCRUB_LABELS else n,
         help=t("A second slider in the player for this hyperparameter: while you drag it every path follows at "
                "once, from runs computed together (η: every optimizer's learning rate, each along its own slider); "
@@ -355,10 +374,11 @@ for name in selected:
 
 if not selected:
     st.info(t("Pick at least one optimizer in the sidebar."))
-scrub_payload, scrub_note = None, ""
+scrub_payload, scrub_note, scrub_later = None, "", None
+scrub_retried = st.session_state.pop("_compare.scrub_first", False)
 if scrub_name != SCRUB_OFF and trajectories:
-    scrub_payload, scrub_note = scrub_view(key, scrub_name, trajectories, hyperparams, start, steps, schedule,
-                                           schedule_params, noise, seed)
+    scrub_payload, scrub_note, scrub_later = scrub_view(key, scrub_name, trajectories, hyperparams, start, steps,
+                                                        schedule, schedule_params, noise, seed, scrub_retried)
 with player_slot:
     player(grid, paths, layout=layout, markers=markers, start=start, key=PLAYER, title=t(surface.title),
            height=560 if layout == "overlay" else 420, scrub=scrub_payload, blank=blank)
@@ -473,3 +493,9 @@ if trajectories:
 
 controls.finish(PAGE)
 frame.show_notices()
+
+if scrub_later is not None:  # the page is drawn with its paths; now the scrub's runs, then the page again with it
+    st.session_state["_compare.scrub_first"] = True
+    warmup.wait("scrub")  # a server warming up compiles the default view's scrub: compiling it twice only slows both
+    warmup.niced(scrub_later)
+    st.rerun()

@@ -236,8 +236,10 @@ class Compare:
                                    "lion", "radam")
     steps: tuple[int, ...] = (100, 200, 500)
 
+    most: int = 6  # optimizers per link: 2 to this many
+
     def link(self, rng: random.Random) -> str:
-        chosen = rng.sample(self.optimizers, rng.randint(2, 6))
+        chosen = rng.sample(self.optimizers, rng.randint(2, self.most))
         params = {"compare.surface": rng.choice(self.surfaces), "compare.optimizers": ",".join(chosen),
                   "compare.steps": str(rng.choice(self.steps))}
         for name in chosen[:2]:
@@ -257,7 +259,12 @@ class Compare:
 
         by_surface = [link(s, halves[i % 2], self.steps[0]) for i, s in enumerate(self.surfaces)]
         by_program = [link(self.surfaces[0], h, n) for h in halves for n in self.steps]
-        return by_surface + by_program
+        # The live scrub's program width follows its notch count, which depends on the paths shown and their
+        # length (`components.runs.grid_width`): the widest set of the mix at its longest runs gets fewer notches.
+        most = max(self.most, 1)
+        widest = [self.optimizers[:most], self.optimizers[-most:]]
+        by_scrub = [link(self.surfaces[0], tuple(w), max(self.steps)) for w in widest]
+        return by_surface + by_program + by_scrub
 
 
 def expression_link(i: int) -> str:

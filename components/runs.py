@@ -36,16 +36,43 @@ def trajectory(key: tuple, name: str, start: tuple[float, float], steps: int, hy
                       seed=int(seed), schedule_params=dict(schedule_params) if sched else None, **dict(hyperparams))
 
 
+def grid_width(n: int) -> int:
+    """Runs in the scrub program of ``n`` notches (`optimizers.run_grid`'s ``width``): the next power of two, at
+    least 8.  Scrubs of different notch counts (they depend on the paths and steps shown) then share a few
+    programs per optimizer and step bucket (8, 16, 32 or 64 runs), at under twice the runs; a narrower program
+    would compile no faster (``benchmarks/scrub.py``)."""
+    return max(8, 1 << (max(1, int(n)) - 1).bit_length())
+
+
 @cache.resource(48)
 def trajectory_grid(key: tuple, name: str, start: tuple[float, float], steps: int, hyperparams: tuple,
                     schedule: str | None, schedule_params: tuple, noise: float, seed: int, axis: str,
                     values: tuple[float, ...]):
     """`optimizers.run_grid`: one read-only `Trajectory` per value of ``axis`` (a float hyperparameter of
     ``name``, or ``"noise"``), the other arguments as in `trajectory` (``hyperparams`` without the axis)."""
+    return engine.run_grid(engine_surface(key), name, **_grid_arguments(name, start, steps, hyperparams, schedule,
+                                                                        schedule_params, noise, seed, axis, values))
+
+
+def trajectory_grid_ready(key: tuple, name: str, start: tuple[float, float], steps: int, hyperparams: tuple,
+                          schedule: str | None, schedule_params: tuple, noise: float, seed: int, axis: str,
+                          values: tuple[float, ...]) -> bool:
+    """Whether `trajectory_grid` with these arguments would return at once: its program is compiled (or the call
+    would fail at once).  Cheap; values, start, seed and slider values never change the answer."""
+    try:
+        land = engine_surface(key)
+    except Exception:  # a typed surface that does not compile: the page reports it elsewhere
+        return True
+    return engine.grid_compiled(land, name, **_grid_arguments(name, start, steps, hyperparams, schedule,
+                                                              schedule_params, noise, seed, axis, values))
+
+
+def _grid_arguments(name, start, steps, hyperparams, schedule, schedule_params, noise, seed, axis, values) -> dict:
     sched = _schedule(name, schedule)
-    return engine.run_grid(engine_surface(key), name, start=start, steps=int(steps), axis=(axis, values),
-                           schedule=sched, noise=0.0 if axis == "noise" else float(noise), seed=int(seed),
-                           schedule_params=dict(schedule_params) if sched else None, **dict(hyperparams))
+    return dict(start=start, steps=int(steps), axis=(axis, values), schedule=sched,
+                noise=0.0 if axis == "noise" else float(noise), seed=int(seed),
+                schedule_params=dict(schedule_params) if sched else None, hyperparams=dict(hyperparams),
+                width=grid_width(len(values)))
 
 
 def trajectory_ready(key: tuple, name: str, steps: int, hyperparams: tuple, schedule: str | None = None,

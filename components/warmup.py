@@ -25,8 +25,9 @@ import time
 
 NICE = 10
 """The warm-up thread's scheduling priority (a page being served must not wait for it)."""
-STAGES = ("imports", "grid", "runs", "done")
-"""In order; each is set once the work before it is finished (or the warm-up gave up)."""
+STAGES = ("imports", "grid", "runs", "done", "scrub")
+"""In order; each is set once the work before it is finished (or the warm-up gave up).  ``done`` is readiness
+(`finished`); the live scrub's programs come after it, so they never delay a server's readiness."""
 
 _events = {stage: threading.Event() for stage in STAGES}
 _lock = threading.Lock()
@@ -135,6 +136,8 @@ def _run_stages(t0: float) -> None:
 
     _reached("imports", t0)
     view(first_view.SURFACE, lambda stage: _reached(stage, t0))
+    scrub(first_view.SURFACE)
+    _reached("scrub", t0)
 
 
 def view(name: str, reached=lambda stage: None) -> None:
@@ -157,3 +160,26 @@ def view(name: str, reached=lambda stage: None) -> None:
     surfaces.atlas.__wrapped__(key)
     surfaces.classify.__wrapped__(key, surface.start)
     reached("done")
+
+
+def scrub(name: str) -> None:
+    """Compile the live scrub of η that the Compare page opens with on the built-in surface ``name``: one batched
+    program per default optimizer that has η (`components.runs.trajectory_grid`; its notches' values do not
+    matter, only their count, the structure does)."""
+    import landscapes
+    from components import first_view, runs, scrub as scrubs, surfaces
+    from optimizers import catalog, presets
+
+    params = {p.name: p.default for p in landscapes.parameters(name)}
+    key = surfaces.surface_key(name, params)
+    surface = surfaces.surface.__wrapped__(key)
+    steps = presets.steps(surface)
+    owners = [n for n in first_view.OPTIMIZERS
+              if any(h.name == "learning_rate" and h.kind == "float" for h in catalog.get(n).hyperparams)]
+    count = scrubs.notch_count(len(owners), steps)
+    for optimizer in owners if count else ():
+        hyperparams = presets.defaults(surface, optimizer)
+        fixed = tuple((k, v) for k, v in hyperparams.items() if k != "learning_rate")
+        values = tuple(float(hyperparams["learning_rate"]) for _ in range(count))
+        runs.trajectory_grid.__wrapped__(key, optimizer, surface.start, steps, fixed, "constant", (), 0.0, 0,
+                                         "learning_rate", values)

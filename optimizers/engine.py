@@ -23,7 +23,7 @@ from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from . import packing, programs, stopping
+from . import packing, programs, solver, stopping
 from .base import Trajectory, schedule_applies
 from .kernel import trace_count  # noqa: F401  (part of this module's interface: compile counting)
 from .packing import BUCKETS, CHUNK  # noqa: F401
@@ -117,20 +117,49 @@ def run_many(landscape, name, starts=None, steps: int = DEFAULT_STEPS, schedule:
 def run_grid(landscape, name, start=None, steps: int = DEFAULT_STEPS, axis: tuple[str, Any] = ("learning_rate", ()),
              schedule: str | None = None, noise: float = 0.0, seed: int = 0,
              schedule_params: Mapping[str, Any] | None = None, hyperparams: Mapping[str, Any] | None = None,
-             **more) -> "TrajectoryGrid":
+             width: int | None = None, **more) -> "TrajectoryGrid":
     """`run` for every value of one hyperparameter, in one compiled call: one `Trajectory` per value.
 
     ``axis = (name, values)``: a float hyperparameter of the optimizer, a float parameter of the schedule, or
     ``"noise"`` (σ); the other arguments are shared by all the runs, as in `run`.  The program depends only on the
-    structure (`compiled`) and on ``len(values)``: new values, a new start or other hyperparameters reuse it; it is
-    compiled for its run (``optimize_for="run"``), since a live scrub runs it again at every rerun.
-    ``run_grid(..., axis=(k, vs))[i]`` equals ``run(..., k=vs[i])`` (the same arithmetic, batched with `vmap`).
+    structure (`compiled`) and on the batch width: ``len(values)``, or ``width`` when given (the values padded to
+    it by repeating the last, the extra runs dropped), so that grids of different lengths share one program.  New
+    values, a new start or other hyperparameters reuse it.  It compiles with XLA's fast options, like `run`: a
+    visitor waits for the compile, while the run of a 64-wide, 200-step grid takes a few ms either way
+    (``benchmarks/scrub.py``).  ``run_grid(..., axis=(k, vs))[i]`` equals ``run(..., k=vs[i])`` (the same
+    arithmetic, batched with `vmap`).
     """
-    hyperparams = merge(hyperparams, more)
+    n, kwargs = _grid_solve(landscape, name, start, steps, axis, schedule, noise, seed, schedule_params,
+                            merge(hyperparams, more), width)
+    result = solve(landscape, **kwargs)
+    return TrajectoryGrid(trajectory(Result(*(None if v is None else v[:n] for v in result))))
+
+
+def grid_compiled(landscape, name, start=None, steps: int = DEFAULT_STEPS,
+                  axis: tuple[str, Any] = ("learning_rate", ()), schedule: str | None = None, noise: float = 0.0,
+                  seed: int = 0, schedule_params: Mapping[str, Any] | None = None,
+                  hyperparams: Mapping[str, Any] | None = None, width: int | None = None, **more) -> bool:
+    """Whether `run_grid` with these arguments would start at once, its program already compiled in this process
+    (structure only, as `compiled`; arguments it would refuse count as ready)."""
+    try:
+        _, kwargs = _grid_solve(landscape, name, start, steps, axis, schedule, noise, seed, schedule_params,
+                                merge(hyperparams, more), width)
+    except (ValueError, KeyError):
+        return True
+    return solver.compiled(landscape, **kwargs)
+
+
+def _grid_solve(landscape, name, start, steps, axis, schedule, noise, seed, schedule_params, hyperparams, width):
+    """``(len(values), the keyword arguments of solve)`` for `run_grid`; ``ValueError`` for what it refuses."""
     axis_name, values = axis
     values = np.asarray(values, np.float64).reshape(-1)
-    if values.size == 0:
+    n = values.size
+    if n == 0:
         raise ValueError("run_grid needs at least one value on its axis")
+    if width is not None:
+        if int(width) < n:
+            raise ValueError(f"run_grid's width ({width}) is smaller than its {n} values")
+        values = np.concatenate([values, np.full(int(width) - n, values[-1])])
     x0 = packing.start_of(landscape, start)
     if x0.ndim != 1:
         raise ValueError("run_grid takes one start; use run_many for a batch of starts")
@@ -148,10 +177,8 @@ def run_grid(landscape, name, start=None, steps: int = DEFAULT_STEPS, axis: tupl
         floats = [h.name for h in spec.hyperparams if h.kind == "float"]
         raise ValueError(f"{axis_name!r} is not a float hyperparameter of {spec.name!r} (it has "
                          f"{', '.join(map(repr, floats)) or 'none'}), nor 'noise' or a schedule parameter")
-    result = solve(landscape, spec, np.broadcast_to(x0, (values.size, 2)), steps, hyperparams=hyperparams,
-                   schedule=schedule, schedule_params=schedule_params or None, noise=noise, seed=seed,
-                   optimize_for="run")
-    return TrajectoryGrid(trajectory(result))
+    return n, dict(optimizer=spec, x0=np.broadcast_to(x0, (values.size, 2)), steps=steps, hyperparams=hyperparams,
+                   schedule=schedule, schedule_params=schedule_params or None, noise=noise, seed=seed)
 
 
 class TrajectoryGrid(Sequence):

@@ -1,8 +1,9 @@
 """The compiled programs of surface runs: one jitted function per static key, kept in two bounded LRUs.
 
-A key is ``(static, mode, bucket, layout, noisy, axes, devices, chunk)``: the `optimizers.kernel.Static` part of a
-run, how it is batched (``mode``), the step bucket, where each traced float lives, whether σ ≠ 0, and for a sweep
-the devices and chunk size.  Everything a slider moves is data, so a slider move finds its program here.
+A key is ``(static, mode, bucket, layout, noisy, axes, devices, chunk, width)``: the `optimizers.kernel.Static`
+part of a run, how it is batched (``mode``), the step bucket, where each traced float lives, whether σ ≠ 0, for a
+sweep the devices and chunk size, and for a batch of paths its size.  Everything a slider moves is data, so a
+slider move finds its program here.
 
 Runners of surfaces that serve every built-in (`landscapes.family`, marked ``serves_all_builtins``) are few and
 shared by every visitor, so they have an LRU of their own (`BUILTINS`): a storm of typed surfaces, each with runners
@@ -32,8 +33,12 @@ _FAST_COMPILE = fast_compile()
 
 
 def build(static: Static, mode: str, bucket: int | None, layout: tuple, noisy: bool, axes: tuple = (),
-          devices: tuple = (), chunk: int = 0):
+          devices: tuple = (), chunk: int = 0, width: int = 0):
     """The jitted function for one key.
+
+    ``width`` is the batch size of a ``many`` or ``grid`` call: ``jax.jit`` compiles once per shape, and with the
+    width in the key each entry holds one program, so that `Programs.ready` answers for exactly the call asked
+    about (a live scrub's grid of 32 runs is not ready because one of 64 is) and the LRU bounds programs, not keys.
 
     ``noisy`` is False when σ = 0 for the whole call: that program draws no random numbers.  ``axes`` are the
     vmap axes of ``(batched, noise, seed)`` for batched modes.  A sweep runs, on each device, its share of the
@@ -115,7 +120,8 @@ class Programs:
         return len(self._entries)
 
 
-BUILTINS = Programs(maxsize=64)  # ~10 MB each: all 16 surfaces' code
+BUILTINS = Programs(maxsize=128)  # ~5-10 MB each (all 16 surfaces' code): a path and a scrub program per
+# optimizer and step bucket, e.g. the load test's 10 optimizers x 3 buckets x (path + 1-2 scrub widths) = 90
 OTHERS = Programs(maxsize=32)  # ~3.5 MB each: 4 typed surfaces x 8 optimizers
 CACHES = (BUILTINS, OTHERS)
 """Every LRU of compiled surface runners (each bounded by its ``maxsize``)."""

@@ -184,18 +184,23 @@ def final_rows(landscape, optimizer, x0, steps, schedule, schedule_params, hyper
     return call(p.static, (shared, *rest, np.int32(p.steps)), *key), n
 
 
-def _paths(landscape, optimizer, x0, steps, schedule, schedule_params, hyperparams, noise, seed, batched, mode):
-    """Every iterate: the ``(…, bucket + 2, 6)`` table(s) of `optimizers.kernel.simulate` and the step count."""
+def _path_call(landscape, optimizer, x0, steps, schedule, schedule_params, hyperparams, noise, seed, batched, mode):
+    """The prepared run, the program key and the arguments of a ``record="path"`` call."""
     p = prepare(landscape.fn, optimizer, steps, schedule, schedule_params, hyperparams)
     if not batched:
         shared, batched_, layout = packing.pack({**p.floats, ("x0",): x0, ("theta",): packing.theta_of(landscape)},
                                                 None)
         args = (shared, batched_, np.float64(noise), np.int64(seed), np.int32(p.steps))
-        return np.asarray(call(p.static, args, "one", packing.bucket(p.steps), layout,
-                               packing.is_noisy(noise))), p.steps
-    _, args, layout, axes = packing.batch(landscape, p.floats, x0, noise, seed)
-    key = (mode, packing.bucket(p.steps), layout, packing.is_noisy(noise), axes)
-    return np.asarray(call(p.static, args + (np.int32(p.steps),), *key)), p.steps
+        return p, ("one", packing.bucket(p.steps), layout, packing.is_noisy(noise)), args
+    n, args, layout, axes = packing.batch(landscape, p.floats, x0, noise, seed)
+    key = (mode, packing.bucket(p.steps), layout, packing.is_noisy(noise), axes, (), 0, n)
+    return p, key, args + (np.int32(p.steps),)
+
+
+def _paths(*path_args):
+    """Every iterate: the ``(…, bucket + 2, 6)`` table(s) of `optimizers.kernel.simulate` and the step count."""
+    p, key, args = _path_call(*path_args)
+    return np.asarray(call(p.static, args, *key)), p.steps
 
 
 def _result_of_table(table: np.ndarray, steps: int) -> Result:
@@ -249,6 +254,23 @@ def solve(problem, optimizer, x0=None, steps: int = DEFAULT_STEPS, *, hyperparam
                              batch_size=batch_size)
     if batch_size is not None:
         raise ValueError("batch_size is for a network's training; a surface has no data to batch")
+    shape, args = _surface_args(problem, optimizer, x0, steps, hyperparams, schedule, schedule_params, noise, seed,
+                                record, optimize_for)
+    if record == "final":
+        rows, n = final_rows(*args)
+        result = _result_of_rows(np.asarray(rows)[:n] if shape is not None else np.asarray(rows)[0])
+    else:
+        result = _result_of_table(*_paths(*args, shape is not None, _MODES[optimize_for]))
+    return result if shape is None or len(shape) == 1 else _reshaped(result, shape)
+
+
+_MODES = {"compile": "many", "run": "grid"}
+"""The batched program mode (`optimizers.programs.MODES`) of each ``optimize_for``."""
+
+
+def _surface_args(problem, optimizer, x0, steps, hyperparams, schedule, schedule_params, noise, seed, record,
+                  optimize_for):
+    """The batch shape ``B…`` (None for one run) and the arguments of `final_rows` / `_paths` for a surface."""
     x0 = packing.start_of(problem, x0) if np.ndim(x0) <= 2 else np.asarray(x0, np.float64)
     floats = {("hp", k): v for k, v in hyperparams.items() if np.ndim(v)}
     floats.update({("schedule", k): v for k, v in (schedule_params or {}).items() if np.ndim(v)})
@@ -257,16 +279,25 @@ def solve(problem, optimizer, x0=None, steps: int = DEFAULT_STEPS, *, hyperparam
         shape, x0 = (), x0[None]  # a batch of one: the batched programs are the ones compiled for their run
     if shape is not None:
         x0 = packing.start_of(problem, x0)
-        hyperparams.update({k[1]: v for k, v in flat.items() if k[0] == "hp"})
+        hyperparams = {**hyperparams, **{k[1]: v for k, v in flat.items() if k[0] == "hp"}}
         schedule_params = {**(schedule_params or {}), **{k[1]: v for k, v in flat.items() if k[0] == "schedule"}}
-    args = (problem, optimizer, x0, steps, schedule, schedule_params, hyperparams, noise, seed)
-    if record == "final":
-        rows, n = final_rows(*args)
-        result = _result_of_rows(np.asarray(rows)[:n] if shape is not None else np.asarray(rows)[0])
-    else:
-        mode = "grid" if optimize_for == "run" else "many"
-        result = _result_of_table(*_paths(*args, shape is not None, mode))
-    return result if shape is None or len(shape) == 1 else _reshaped(result, shape)
+    return shape, (problem, optimizer, x0, steps, schedule, schedule_params, hyperparams, noise, seed)
+
+
+def compiled(landscape, optimizer, x0=None, steps: int = DEFAULT_STEPS, *,
+             hyperparams: Mapping[str, Any] | None = None, schedule: str | None = None,
+             schedule_params: Mapping[str, Any] | None = None, noise=0.0, seed=0,
+             optimize_for: str = "compile") -> bool:
+    """Whether `solve` on a surface with these arguments (``record="path"``) would find its program compiled in
+    this process, so it returns at once.  Only the structure (see `solve`) and the batch size decide.  Arguments
+    `solve` would refuse count as ready (it fails at once)."""
+    try:
+        shape, args = _surface_args(landscape, optimizer, x0, steps, dict(hyperparams or {}), schedule,
+                                    schedule_params, noise, seed, "path", optimize_for)
+        p, key, _ = _path_call(*args, shape is not None, _MODES[optimize_for])
+    except (ValueError, KeyError):
+        return True
+    return programs.for_static(p.static).ready(p.static, *key)
 
 
 def one(result: Result, i) -> Result:

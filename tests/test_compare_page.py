@@ -23,7 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components import controls, export, outcomes, scrub
+from components import controls, export, first_view, outcomes, scrub
 from optimizers import codegen
 from components.player import decode_array
 from optimizers import catalog, course, presets
@@ -521,11 +521,25 @@ def test_a_released_scrub_sets_the_sliders_and_the_url():
     assert at.select_slider(key="compare.sgd.learning_rate").value == values["sgd"]
 
 
-def test_the_scrub_is_off_by_default_and_says_why_it_is_off_for_long_runs():
+def test_the_scrub_opens_as_set_its_url_key_turns_it_on_and_off_and_it_says_why_it_is_off_for_long_runs():
     at = new_app()
     at.run()
-    assert player_args(at)["scrub"] is None
-    assert any("Live scrub" in c.value for c in at.caption)
+    assert not at.exception
+    opened = first_view.SCRUB
+    assert at.selectbox(key="compare.scrub").value == url(at)["compare.scrub"] == opened
+    assert (player_args(at)["scrub"] is None) == (opened == "off")
+    at = new_app(**{"compare.scrub": "off"})
+    at.run()
+    assert not at.exception and player_args(at)["scrub"] is None and url(at)["compare.scrub"] == "off"
+    assert any("Tip: **Live scrub**" in c.value for c in at.caption)
+    at = new_app(**{"compare.scrub": "learning_rate"})
+    at.run()
+    s = player_args(at)["scrub"]
+    assert s is not None and s["name"] == "learning_rate" and s["n"] == 64 and set(s["paths"]) == set(DEFAULTS)
+    at = new_app(**{"compare.optimizers": "polyak_sgd", "compare.scrub": "learning_rate"})  # none shown has η
+    at.run()
+    assert not at.exception and player_args(at)["scrub"] is None
+    assert at.selectbox(key="compare.scrub").value == "off"
     at = new_app(**{"compare.scrub": "learning_rate", "compare.steps": "2000",
                     "compare.optimizers": "sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw,lion"})
     at.run()

@@ -613,6 +613,45 @@ def test_run_grid_compiles_once_for_new_values_start_and_other_hyperparameters()
     assert (counted.compiles, counted.traces) == (0, 0)
 
 
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_run_grid_compiled_fast_gives_the_runs_of_the_default_compile(name):
+    """The scrub's programs now compile with XLA's fast options; the runs are those of XLA's default compile (the
+    design before, still ``solve(..., optimize_for="run")``) to 1e-12, statuses and event steps exactly.  Values
+    where the runs settle or diverge cleanly (an oscillating run, e.g. RMSProp at a large η, amplifies an ulp)."""
+    land = landscapes.get("elongated_valley")
+    values = np.geomspace(1e-3, 0.05, 16)
+    grid = optimizers.run_grid(land, name, steps=200, axis=("learning_rate", values))
+    before = optimizers.solve(land, name, np.broadcast_to(np.asarray(land.start), (16, 2)), 200,
+                              hyperparams={"learning_rate": values}, optimize_for="run")
+    np.testing.assert_allclose(grid.batch.xy, before.params, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(grid.batch.loss, before.loss, rtol=1e-12, atol=1e-12)
+    assert list(grid.batch.status) == list(stopping.status_names(before.status))
+    assert (grid.batch.converged_at == before.converged_at).all()
+    assert (grid.batch.diverged_at == before.diverged_at).all()
+
+
+def test_run_grid_pads_to_its_width_and_says_when_its_program_is_compiled():
+    land = landscapes.from_expression("x**2 + 3*y**2 + 0.1*x*y", ((-3.0, 3.0), (-3.0, 3.0)))  # fresh programs
+    values = np.geomspace(1e-3, 0.2, 5)
+    axis = ("learning_rate", values)
+    assert not R.grid_compiled(land, "adam", steps=120, axis=axis, width=8)
+    grid = optimizers.run_grid(land, "adam", steps=120, axis=axis, width=8)
+    assert len(grid) == 5 and grid.batch.xy.shape == (5, 121, 2)
+    for traj, value in zip(grid, values):
+        one = optimizers.run(land, "adam", steps=120, learning_rate=float(value))
+        np.testing.assert_allclose(traj.xy, one.xy, rtol=1e-12, atol=1e-12)
+    # Ready: other values, start and step count in the same bucket find the program compiled, and do not compile.
+    other = ("learning_rate", np.geomspace(1e-2, 0.1, 7))
+    assert R.grid_compiled(land, "adam", start=(1.0, 1.0), steps=110, axis=other, width=8)
+    with CompileCounter() as counted:
+        optimizers.run_grid(land, "adam", start=(1.0, 1.0), steps=110, axis=other, width=8)
+    assert counted.compiles == 0
+    assert not R.grid_compiled(land, "adam", steps=120, axis=axis, width=8, noise=0.1)  # σ ≠ 0: another program
+    assert not R.grid_compiled(land, "sgd", steps=120, axis=axis, width=8)
+    with pytest.raises(ValueError, match="width"):
+        optimizers.run_grid(land, "adam", steps=120, axis=axis, width=4)
+
+
 def test_run_grid_refuses_an_axis_it_cannot_sweep():
     land = landscapes.get("elongated_valley")
     with pytest.raises(ValueError, match="not a float hyperparameter"):

@@ -60,3 +60,12 @@ def test_a_release_is_read_once():
     value = {"n": 3, "scrub": {"name": "learning_rate", "values": {"sgd": 0.5}}}
     assert scrub.released(value, seen=2) == (3, "learning_rate", {"sgd": 0.5})
     assert scrub.released(value, seen=3) is None
+
+
+def test_every_notch_count_runs_in_one_of_four_program_widths_under_twice_its_notches():
+    from components import runs
+
+    widths = {runs.grid_width(n) for n in range(1, scrub.MAX_NOTCHES + 1)}
+    assert widths == {8, 16, 32, 64}
+    for n in range(1, scrub.MAX_NOTCHES + 1):
+        assert n <= runs.grid_width(n) < max(2 * n, 9)

@@ -79,6 +79,27 @@ def test_the_page_draws_the_surface_first_when_its_runs_need_compiling():
     assert args["pending"] == "" and len(args["paths"]) == 1
 
 
+def test_the_page_draws_the_paths_first_when_its_scrub_needs_compiling():
+    """The scrub's program for a step bucket no one has used yet: the page is drawn with its paths (the path
+    program compiled here first) and a note, then computes the scrub below the server's priority and reruns
+    itself into the view with the scrub (AppTest follows the rerun)."""
+    own = landscapes.get(first_view.SURFACE)
+    engine = surfaces.engine_surface(surfaces.surface_key(own.name, dict(own.params)))
+    R.run(engine, "momentum", steps=2000, learning_rate=0.01)  # the path is ready: only the scrub is not
+    axis = ("learning_rate", [0.01] * 46)
+    assert R.compiled(engine, "momentum", steps=2000)
+    assert not R.grid_compiled(engine, "momentum", steps=2000, axis=axis, width=runs.grid_width(46))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"compare.steps": "2000", "compare.optimizers": "momentum", "compare.scrub": "learning_rate"})
+    at.run()
+    assert not at.exception
+    assert R.grid_compiled(engine, "momentum", steps=2000, axis=axis, width=runs.grid_width(46))
+    assert "_compare.scrub_first" not in at.session_state  # the rerun cleared it
+    s = player_args(at)["scrub"]
+    assert s is not None and s["name"] == "learning_rate" and s["n"] == 46  # 1 path of 2,000 steps: 46 notches
+    assert not any("computing the runs" in c.value for c in at.caption)
+
+
 def test_niced_returns_the_result_at_a_lower_priority():
     caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     seen = warmup.niced(lambda a, b: (a + b, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())), 2, 3)
