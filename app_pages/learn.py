@@ -11,7 +11,7 @@ composed in `components.learn.words` from the run itself.
 import streamlit as st
 
 from components import controls, figures, scaffold, surfaces, titles
-from components.i18n import t, tn
+from components.i18n import t
 from components.learn import compute, figures as charts, lessons as L, links, words
 from components.player import player
 from optimizers import catalog, schedules
@@ -144,8 +144,8 @@ with st.sidebar:
     st.header(t("Lessons"))
     slug = controls.choice("learn.lesson", t("Lesson"), list(L.slugs()), L.slugs()[0], format_func=lesson_label,
                            radio=True)
-    st.caption(tn("{n} of {total} lesson done", "{n} of {total} lessons done", len(done), n=len(done),
-                  total=len(L.LESSONS)))
+    # "lessons" agrees with the total, not with n: "1 of 13 lessons done" (one message, no plural forms)
+    st.caption(t("{n} of {total} lessons done", n=len(done), total=len(L.LESSONS)))
 lesson = L.get(slug)
 player_key = f"learn.player.{slug}"
 
