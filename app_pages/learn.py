@@ -10,8 +10,8 @@ composed in `components.learn.words` from the run itself.
 
 import streamlit as st
 
-from components import controls, figures, scaffold, surfaces, titles
-from components.i18n import t, tn
+from components import controls, figures, outcomes, scaffold, surfaces, titles
+from components.i18n import t
 from components.learn import compute, figures as charts, lessons as L, links, words
 from components.player import player
 from optimizers import catalog, schedules
@@ -116,7 +116,8 @@ def player_paths(view: compute.View) -> list[dict]:
         colour = figures.PALETTE[i // 2] if view.lesson.figure == "nudges" else colours[path.optimizer]
         entry = {"name": compute.path_id(path), "label": path.label or titles.optimizer(path.optimizer),
                  "color": colour, "xy": run.xy, "loss": run.loss, "grad_norm": run.grad_norm,
-                 "learning_rate": run.learning_rate, "status": str(run.status), "diverged_at": run.diverged_at,
+                 "learning_rate": run.learning_rate, "diverged_at": run.diverged_at,
+                 "status": outcomes.ENGINE_WORDS.get(str(run.status), str(run.status)),  # the readout's words
                  "converged_at": run.converged_at}
         if view.lesson.flow and i == 0:
             entry["flow_xy"] = view.extra["flow"]
@@ -144,8 +145,8 @@ with st.sidebar:
     st.header(t("Lessons"))
     slug = controls.choice("learn.lesson", t("Lesson"), list(L.slugs()), L.slugs()[0], format_func=lesson_label,
                            radio=True)
-    st.caption(tn("{n} of {total} lesson done", "{n} of {total} lessons done", len(done), n=len(done),
-                  total=len(L.LESSONS)))
+    # "lessons" agrees with the total, not with n: "1 of 13 lessons done" (one message, no plural forms)
+    st.caption(t("{n} of {total} lessons done", n=len(done), total=len(L.LESSONS)))
 lesson = L.get(slug)
 player_key = f"learn.player.{slug}"
 

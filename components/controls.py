@@ -212,6 +212,16 @@ def _labelled(options: list, format_func: Callable) -> Callable:
     return lambda option: labels[option] if option in labels else format_func(option)
 
 
+def _resend_if_relabelled(key: str, labels: list[str]) -> None:
+    """Send ``key``'s value to the browser again when its options' labels changed since the last run (the Learn
+    page's ✓ on a lesson just done, a switch of language): Streamlit keeps the widget (its identity is its key) and
+    its value, but the browser's radio, given new labels and no value, showed no option selected."""
+    shown = f"_{key}.labels"
+    if st.session_state.get(shown, labels) != labels and key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[shown] = labels
+
+
 def choice(key: str, label: str, options: Sequence[str], default: str, *, format_func: Callable = str,
            help: str | None = None, radio: bool = False) -> str:
     """A selectbox (or horizontal radio) over ``options``; unknown URL names fall back to ``default``."""
@@ -219,6 +229,7 @@ def choice(key: str, label: str, options: Sequence[str], default: str, *, format
     _seed(key, lambda raw: validate.parse_choice(raw, options, default, label), default,
           lambda v: v if v in options else default)
     format_func = _labelled(options, format_func)
+    _resend_if_relabelled(key, [format_func(o) for o in options])
     if radio:
         return st.radio(label, options, key=key, format_func=format_func, help=help, horizontal=True)
     return st.selectbox(label, options, key=key, format_func=format_func, help=help)

@@ -217,6 +217,19 @@ def test_adagrad_over_the_whole_run_is_the_course_formula():
     np.testing.assert_allclose(v.runs["adagrad"].xy, iterate(step, valley_start(0.0), 200), atol=1e-9)
 
 
+def test_the_question_is_right_that_the_gradient_at_the_start_points_mostly_across_the_floor_at_every_angle():
+    """Lesson 4 asks, for the φ on the slider, about a gradient that "points mostly across the floor": at every φ the
+    slider offers, ∇f(x₀) = A x₀ is within 45° of the across-floor direction (−sin φ, cos φ)."""
+    c = next(c for c in L.get("adaptive").controls if c.name == "angle")
+    step = controls.linear_step(c.lo, c.hi)
+    for angle in np.arange(c.lo, c.hi + step / 2, step):
+        x0 = valley_start(angle)
+        np.testing.assert_allclose(view("adaptive", angle=float(angle)).setup.start, x0, atol=1e-12)
+        g = valley_hessian(100.0, angle) @ x0
+        across = np.array([-math.sin(math.radians(angle)), math.cos(math.radians(angle))])
+        assert abs(g @ across) / np.linalg.norm(g) > math.cos(math.radians(45.0)), angle
+
+
 # ------------------------------------------------------------------------------------------------ 5 Adam
 @pytest.mark.parametrize("bias_correction,b2", [(False, 0.999), (False, 0.99), (False, 0.9), (True, 0.999)])
 def test_adams_first_step_is_the_closed_form(bias_correction, b2):
@@ -320,6 +333,20 @@ def test_the_runs_that_head_back_count_the_positive_eigenvalues_of_the_hessian()
         start = np.asarray(point.xy) + L.DELTA * vec[:, 0] * np.sign(vec[:, 0] @ point.eigenvectors[:, 0])
         ours = iterate(lambda t, x, s: (x - L.NUDGE_ETA * himmelblau_grad(x), s), start, L.NUDGE_STEPS)
         np.testing.assert_allclose(at.runs["+v₁"].xy[:20], ours[:20], atol=1e-6)
+
+
+def test_the_reveal_is_right_that_a_positive_eigenvalues_factor_is_below_one_in_size_at_every_point():
+    """Lesson 8's reveal says that along an eigenvector with λ > 0 each step multiplies the offset by 1 − ηλ, "less
+    than 1 here", so the run returns, and by 1 + η|λ| > 1 where λ < 0: at each of the nine points of the menu, from
+    the Hessian written by hand, 0 < ηλ < 2 (|1 − ηλ| < 1) for every positive eigenvalue."""
+    points = view("critical").extra["critical"]
+    assert len(points) == len(next(c for c in L.get("critical").controls if c.name == "point").options)
+    for point in points:
+        lam = np.linalg.eigvalsh(himmelblau_hessian(point.xy))
+        assert np.all(lam != 0)
+        positive = lam[lam > 0]
+        assert np.all(np.abs(1 - L.NUDGE_ETA * positive) < 1), (point.xy, lam)
+        assert np.all(1 + L.NUDGE_ETA * np.abs(lam[lam < 0]) > 1)
 
 
 # ------------------------------------------------------------------------------------------------ 9 saddles, noise

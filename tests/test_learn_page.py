@@ -23,7 +23,8 @@ from tests.test_i18n import english_left
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 300
-PAGES = {"compare": "app_pages/compare.py", "explore": "app_pages/explore.py", "lab": "app_pages/lab.py"}
+PAGES = {"./": "app_pages/compare.py", "explore": "app_pages/explore.py", "lab": "app_pages/lab.py"}
+"""The page each link's path opens (Compare, the default page, is the app's root)."""
 
 
 def learn(lang: str = "en", **query) -> AppTest:
@@ -147,7 +148,7 @@ def test_open_in_compare_carries_the_whole_view(slug):
     lesson = L.get(slug)
     values = {**lesson.defaults(), **lesson.solution}
     at = learn("en", **{"learn.lesson": slug, **solution_query(slug)})
-    (link,) = [u for u in links_of(at) if u.startswith("compare?")]
+    (link,) = [u for u in links_of(at) if u.startswith("./?")]
     compare = opened(link)
     assert not compare.warning, [w.value for w in compare.warning]  # every value of the link was usable
     view = compute.view(lesson, values)

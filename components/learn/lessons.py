@@ -752,7 +752,9 @@ CHECK = Lesson(
     controls=(Control("h", N_("Step h"), CHECK_HS[0], kind="choice", options=CHECK_HS),),
     setup=_check_setup,
     question=N_("At x = (−1.2, 1) on Rosenbrock's function, which step h gives the smallest relative error?"),
-    choices={"smallest": N_("The smallest one tried, 1e-13"), "middle": N_("One in the middle, around 1e-5"),
+    # "middle" is any h but the two ends (the answer reads only that): no number the run might contradict
+    choices={"smallest": N_("The smallest one tried, 1e-13"),
+             "middle": N_("One in between, neither the smallest nor the largest"),
              "largest": N_("The largest one tried, 0.1")},
     answer=_check_answer,
     task=N_("Choose an h whose relative error is below {tol}."),

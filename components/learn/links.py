@@ -14,8 +14,10 @@ from components import controls, i18n
 from components.learn import lessons as L
 from components.learn.compute import View, search_axes
 
-PAGES = {"compare": "compare", "explore": "explore", "lab": "lab"}
-"""Each page's URL path (`app.PAGES`)."""
+PAGES = {"compare": "./", "explore": "explore", "lab": "lab"}
+"""Each page's URL, relative to the Learn page's (`app.PAGES`).  Compare is the default page: Streamlit serves it at
+the app's root only (its own path, ``compare``, opens "Page not found" over it), so its links go to ``./``, which is
+the root also behind a proxy's base path."""
 LAB_PHASE_SIZE = 20
 """Cells per side of the phase diagram the Lab draws behind lesson 12's searches (its own default is 40)."""
 
