@@ -1,7 +1,7 @@
 """The visitor's language in a real browser (issue 29): a first visit without ``lang`` follows the browser's language
 (``st.context.locale``: any ``zh*`` is 简体中文), the URL then carries it, and Copy link keeps it; an English browser
 gets English.  In Chinese the player's own controls are Chinese, and so is the text band it draws into an exported GIF
-(every text drawn on a canvas is recorded by an init script).  Screenshots of the default page in both languages,
+(every text drawn on a canvas is recorded by an init script); the copied link opens in Chinese for a visitor whose browser speaks English.  Screenshots of the default page in both languages,
 desktop and phone (``language_*.png``)."""
 
 from __future__ import annotations
@@ -79,6 +79,13 @@ def test_a_chinese_browser_gets_chinese_and_its_links_keep_it(browser, streamlit
         page.screenshot(path=str(artifacts / "language_zh_phone.png"), full_page=True)
     finally:
         page.context.close()
+    # The copied link, opened by a visitor whose browser speaks English, opens in Chinese: the link decides.
+    other, _ = open_in(browser, copied, "en-US", viewport={"width": 1280, "height": 1100})
+    try:
+        assert other.get_by_role("heading", name=zh("Compare optimizers")).count() > 0
+        assert "lang=zh" in other.url
+    finally:
+        other.context.close()
 
 
 def test_an_english_browser_gets_english(browser, streamlit_app, artifacts):
