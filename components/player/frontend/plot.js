@@ -11,6 +11,7 @@ import { say } from "./words.js";
 
 const ONE_COLUMN_PX = 520; // narrower: side-by-side panels go one under the other
 const NARROW_PX = 800;     // narrower (a phone, a tablet upright): the colour bar above the map, thin, not beside it
+const NARROW_HYSTERESIS_PX = 40; // once narrow, wide again only above NARROW_PX + this (and the other way round)
 /** A finger, not a mouse (the primary pointer is coarse): a one-finger drag scrolls the page instead of zooming
  *  (plotly.js #2844: a drag mode captures the finger), and zoom is an explicit mode, the mode bar's zoom and pan
  *  buttons (with its + / − buttons). */
@@ -167,7 +168,10 @@ export function ensurePanels(n, rebuild) {
 export function layoutGrid() {
   const n = st.panels.length;
   let cols = st.layout === "overlay" ? 1 : n <= 3 ? n : n === 4 ? 2 : 3;
-  const width = ui.plots.clientWidth, narrow = Boolean(width && width < NARROW_PX);
+  // Hysteresis: a page's scroll bar coming and going during a rerun changes the width by ~15 px, which must not
+  // move the colour bar back and forth (each move redraws the panels).
+  const width = ui.plots.clientWidth;
+  const narrow = width ? width < NARROW_PX + (st.narrow ? NARROW_HYSTERESIS_PX : -NARROW_HYSTERESIS_PX) : st.narrow;
   if (width && width < ONE_COLUMN_PX) cols = 1;
   if (narrow !== st.narrow) {
     st.narrow = playerState.narrow = narrow;
