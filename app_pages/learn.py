@@ -117,7 +117,7 @@ def player_paths(view: compute.View) -> list[dict]:
         entry = {"name": compute.path_id(path), "label": path.label or titles.optimizer(path.optimizer),
                  "color": colour, "xy": run.xy, "loss": run.loss, "grad_norm": run.grad_norm,
                  "learning_rate": run.learning_rate, "diverged_at": run.diverged_at,
-                 "status": outcomes.ENGINE_WORDS.get(str(run.status), str(run.status)),  # the readout's words
+                 "status": outcomes.readout_status(run.status),
                  "converged_at": run.converged_at}
         if view.lesson.flow and i == 0:
             entry["flow_xy"] = view.extra["flow"]

@@ -21,6 +21,11 @@ live scrub's notches); a released run gets the finer `outcome` (stalled, out_of_
 the player's readout shows from `components.player.words.STATUSES`."""
 
 
+def readout_status(status) -> str:
+    """An engine status (`optimizers.base.STATUSES`) as the player's readout code (`ENGINE_WORDS`); others as they are."""
+    return ENGINE_WORDS.get(str(status), str(status))
+
+
 class Outcome(NamedTuple):
     """A run's outcome: ``status`` is a code for the player's readout (converged, diverged, stalled, moving,
     out_of_range; its words: `components.player.words.STATUSES`), ``text`` the sentence for the page."""

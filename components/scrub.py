@@ -101,7 +101,7 @@ def payload(scrub: Scrub, runs: Mapping[str, Sequence[Any]], encode) -> dict:
                     "xy": [encode(np.asarray(t.xy[:e], np.float64)) for t, e in zip(trajectories, ends)],
                     "loss": [encode(np.asarray(t.loss[:e], np.float64)) for t, e in zip(trajectories, ends)],
                     "grad": [encode(np.asarray(t.grad_norm[:e], np.float64)) for t, e in zip(trajectories, ends)],
-                    "status": [outcomes.ENGINE_WORDS.get(str(t.status), str(t.status)) for t in trajectories],
+                    "status": [outcomes.readout_status(t.status) for t in trajectories],
                     "converged_at": [int(t.converged_at) for t in trajectories],
                     "diverged_at": [int(t.diverged_at) for t in trajectories]}
     return {"name": scrub.name, "label": scrub.label, "n": scrub.n, "index": scrub.index, "paths": paths}
