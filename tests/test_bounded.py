@@ -183,14 +183,3 @@ def test_a_typed_surface_is_released_by_the_analysis(use):
 def test_a_typed_surface_is_released_by_the_flows():
     flow = importlib.import_module("optimizers.flow")
     assert _released(lambda land: flow.gradient_flow(land, start=(1.0, 1.0), t_max=1.0, n_points=11))
-
-
-def test_the_persistent_compilation_cache_has_a_size_limit():
-    # Every distinct typed surface writes its compiled runners, grid and searches to .jax_cache/ on disk; JAX's
-    # default jax_compilation_cache_max_size of -1 lets that directory grow for ever on a public server.
-    import jax
-
-    from optimizers import compile_cache
-
-    compile_cache.enable()
-    assert jax.config.jax_compilation_cache_max_size > 0

@@ -456,6 +456,9 @@ CACHE = textwrap.dedent("""
     from optimizers import compile_cache
     path = compile_cache.enable(sys.argv[1])
     assert compile_cache.enable(sys.argv[1]) == path == compile_cache.enabled()
+    # JAX's default jax_compilation_cache_max_size of -1 would let the directory grow for ever on a public server.
+    import jax
+    assert jax.config.jax_compilation_cache_max_size == compile_cache.MAX_BYTES > 0
     optimizers.run(landscapes.get("rosenbrock"), "sgd", steps=10)
 """)
 
