@@ -43,8 +43,8 @@ RECONNECT_S = 60.0
 """A dropped visitor's next full run ends at most this long after the fault (think time and a compile included).
 With one replica down, the other serves all 40 visitors on this 2-core machine beside the restarted replica's warm-up:
 a reconnect is a page load and a full run at the back of that queue (40 users on two replicas already had p95
-12.6 s here).  Latest reconnect measured here: 2.6-32.1 s over five runs, and 43.4 s when the second fault met the first one's reconnects (the faults
-are now `RECONNECT_S` apart)."""
+12.6 s here).  The latest reconnect measured here: 2.6-32.1 s over five runs, and 43.4 s when the second fault met
+the first one's reconnects (the faults are now `RECONNECT_S` apart)."""
 DROP_S = 15.0
 """A visitor notices a dropped connection at its next run: within a think time and a run of the fault."""
 REJOIN_S = 60.0
