@@ -8,7 +8,7 @@ OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 SCRUB = "off"
 """The live scrub the Compare page opens with ("learning_rate" for η, or "off").  η is the goal of issue 28; it stays
 off until the 20-user load test meets its memory bound with it: with η, the server grew +427 MB and +362 MB in the
-measured minute (bound 50 MB; the machine at load 10-12).  The warm-up compiles η's scrub either way."""
+measured minute (bound 50 MB; the machine at load 10-12).  The warm-up compiles the scrub only when it is on."""
 EXPRESSION = "x**2 - y**2 + 0.1*x**4 + 0.1*y**4"
 """The formula "Type your own…" opens with: a saddle at the origin and minima at (0, ±√5), all inside the ±3 box
 (with 0.05 y⁴ the minima sat at (0, ±3.16), outside it, and runs "converged to a minimum" off the map)."""
