@@ -5,6 +5,13 @@
   1000-step run 3-5x slower here (benchmarks/engine.py).  Our loop carries (x, optimizer state, ~6 records).
 - ``xla_force_host_platform_device_count``: one JAX device per core, so `optimizers.sweep` shards its configuration
   axis over every core exactly as it does over several GPUs.
+- ``xla_cpu_parallel_codegen_split_count=1``: XLA:CPU splits each program's LLVM module into parts (to compile them
+  on several threads) and loads every part's code, constants and data as separate memory mappings: ~117 per
+  runner of the shared family here.  Linux allows a process ``vm.max_map_count`` (65530) of them; the test
+  process, which keeps thousands of programs, reached it, and LLVM's "Cannot allocate memory" became a
+  segmentation fault (CI of stop 34; reproduced by filling the maps first).  One part: ~24 mappings per runner
+  (tests/test_bounded.py), the same compile time on two cores (7.2 s against 7.6 s for a new step count's six
+  runners), the same code.
 
 Flags the user already set win: each is added only when ``XLA_FLAGS`` does not mention it.
 
@@ -17,6 +24,7 @@ import os
 _FLAGS = {
     "--xla_backend_extra_options": "xla_cpu_small_while_loop_byte_threshold=262144",
     "--xla_force_host_platform_device_count": str(max(1, os.cpu_count() or 1)),
+    "--xla_cpu_parallel_codegen_split_count": "1",
 }
 
 

@@ -1,19 +1,28 @@
-"""What every test shares: the test process keeps no persistent compilation cache.
+"""What every test shares.
 
-``app.py`` and the warm-up turn JAX's persistent cache on (`optimizers.compile_cache.enable`), so every AppTest would
-turn it on in this process for the rest of the session, and every later compile would be serialised to disk.  XLA's
-CPU executable serialisation has crashed this process that way (SIGSEGV in JAX's
-``compilation_cache.put_executable_and_time``, in tests/test_presets.py, in the CI run of stop 34 and once here)
-after thousands of compiles; it never did in a server.  So `enable` does nothing here: the cache's own tests run it
-in subprocesses (tests/test_run.py), and the servers the browser tests start keep theirs.
+* The test process keeps no persistent compilation cache.  ``app.py`` and the warm-up turn JAX's persistent cache
+  on (`optimizers.compile_cache.enable`), so the first AppTest would turn it on for the rest of the session: every
+  later compile would be serialised into the repository's ``.jax_cache/``, and a test's result could depend on
+  what an earlier run left there.  So `enable` does nothing here; the cache's own tests run it in subprocesses
+  (tests/test_run.py), and the servers the browser tests start keep theirs.
+* The process stays well below Linux's cap on memory mappings (``vm.max_map_count``): every compiled XLA program
+  holds some (`landscapes._xla` keeps it to ~24 per runner), the suite compiles thousands, and at the cap LLVM
+  fails to allocate and the process dies with a segmentation fault (the CI run of stop 34).  A test that finds the
+  process near the cap fails with that reason instead.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import jax
 import pytest
 
 from optimizers import compile_cache
+
+MAX_MAPS = Path("/proc/sys/vm/max_map_count")
+MAPS_SHARE = 0.8
+"""Fail a test once the process holds this share of the mappings Linux allows."""
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -23,8 +32,23 @@ def _no_persistent_compilation_cache():
         yield
 
 
+def _mappings() -> tuple[int, int] | None:
+    """(memory mappings this process holds, the most Linux allows), or None where /proc cannot say."""
+    try:
+        with open("/proc/self/maps") as f:
+            return sum(1 for _ in f), int(MAX_MAPS.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 @pytest.fixture(autouse=True)
-def _cache_stays_off():
+def _process_limits_kept():
     yield
     assert compile_cache.enabled() is None and jax.config.jax_compilation_cache_dir is None, (
         "the test process turned JAX's persistent compilation cache on: test it in a subprocess")
+    counts = _mappings()
+    if counts is not None:
+        held, cap = counts
+        assert held < MAPS_SHARE * cap, (
+            f"the test process holds {held} memory mappings of the {cap} Linux allows (vm.max_map_count): at the cap "
+            f"XLA's next compile crashes the process; drop compiled programs the tests no longer need")

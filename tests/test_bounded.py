@@ -13,7 +13,12 @@ from __future__ import annotations
 import ast
 import gc
 import importlib
+import json
+import os
 import pathlib
+import subprocess
+import sys
+import textwrap
 import weakref
 
 import numpy as np
@@ -183,3 +188,41 @@ def test_a_typed_surface_is_released_by_the_analysis(use):
 def test_a_typed_surface_is_released_by_the_flows():
     flow = importlib.import_module("optimizers.flow")
     assert _released(lambda land: flow.gradient_flow(land, start=(1.0, 1.0), t_max=1.0, n_points=11))
+
+
+MAPPINGS = textwrap.dedent("""
+    import json
+    import landscapes, optimizers
+    def maps():
+        with open("/proc/self/maps") as f:
+            return sum(1 for _ in f)
+    surface = landscapes.shared_family(landscapes.get("rosenbrock"))
+    optimizers.run(surface, "sgd", steps=10)  # the backend and the family's tracing machinery
+    names = ("momentum", "nesterov", "adam", "rmsprop")
+    before = maps()
+    for name in names:
+        optimizers.run(surface, name, steps=300)
+    print(json.dumps((maps() - before) / len(names)))
+""")
+MAPPINGS_PER_RUNNER = 40
+"""Memory mappings one compiled runner may add (measured ~24 with `landscapes._xla`'s one codegen part, ~117 with
+XLA's default split)."""
+
+
+def _mappings_per_runner(xla_flags: str) -> float:
+    env = {**os.environ, "JAX_PLATFORMS": "cpu", "XLA_FLAGS": xla_flags, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", MAPPINGS], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/maps").exists(), reason="counts Linux memory mappings")
+def test_a_compiled_runner_adds_few_memory_mappings():
+    # Linux caps a process at vm.max_map_count (65530) mappings; XLA:CPU's default codegen split loads each part of
+    # a program separately, and a process holding thousands of programs ran out: LLVM's "Cannot allocate memory",
+    # then a segmentation fault (the test suite, CI of stop 34).  The flag the user sets wins (`_xla.configure`),
+    # which is how the default split is measured here.
+    ours = _mappings_per_runner("")
+    default_split = _mappings_per_runner("--xla_cpu_parallel_codegen_split_count=32")
+    assert ours <= MAPPINGS_PER_RUNNER < default_split, (ours, default_split)
