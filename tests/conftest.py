@@ -5,14 +5,18 @@
   later compile would be serialised into the repository's ``.jax_cache/``, and a test's result could depend on
   what an earlier run left there.  So `enable` does nothing here; the cache's own tests run it in subprocesses
   (tests/test_run.py), and the servers the browser tests start keep theirs.
-* The process stays well below Linux's cap on memory mappings (``vm.max_map_count``): every compiled XLA program
-  holds some (`landscapes._xla` keeps it to ~24 per runner), the suite compiles thousands, and at the cap LLVM
-  fails to allocate and the process dies with a segmentation fault (the CI run of stop 34).  A test that finds the
-  process near the cap fails with that reason instead.
+* The process stays well below Linux's cap on memory mappings (``vm.max_map_count``, 65530): every compiled XLA
+  program holds some (`landscapes._xla` keeps it to ~24 per runner), and at the cap LLVM fails to allocate and the
+  process dies with a segmentation fault (the CI run of stop 34).  JAX keeps every program compiled for a function
+  that lives (a module's jitted functions, up to thousands of entries each), so the suite's process held 52k
+  mappings by tests/test_optimizer_formulas.py: after each test module, JAX's caches are cleared (what a module
+  compiled is compiled again where another needs it; the program LRUs hold functions, not executables).  A test
+  that still finds the process near the cap fails with that reason instead.
 """
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import jax
@@ -30,6 +34,13 @@ def _no_persistent_compilation_cache():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(compile_cache, "enable", lambda path=None: None)
         yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _compiled_programs_dropped_after_each_module():
+    yield
+    jax.clear_caches()
+    gc.collect()
 
 
 def _mappings() -> tuple[int, int] | None:

@@ -153,11 +153,17 @@ def test_video_is_a_webm_of_the_right_size_and_duration(page, streamlit_app):
             await new Promise((ok, bad) => { v.onloadeddata = ok; v.onerror = () => bad(String(v.error && v.error.message)); });
             const grab = () => { const c = document.createElement('canvas'); c.width = v.videoWidth; c.height = v.videoHeight;
                                  const x = c.getContext('2d'); x.drawImage(v, 0, 0); return x.getImageData(0, 0, c.width, c.height).data; };
-            const at = async (t) => { v.currentTime = t; await new Promise((ok) => { v.onseeked = ok; }); return grab(); };
-            const a = await at(0.01), b = await at(v.duration - 0.01);  // a seeked frame is painted, a loaded one not yet
+            // A seeked frame is painted, a loaded one not yet; on a loaded machine the decoder may still hand over the
+            // previous frame just after 'seeked' (CI saw the last frame equal to the first once), so settle and retry.
+            const at = async (t) => { v.currentTime = t; await new Promise((ok) => { v.onseeked = ok; });
+                                      await new Promise((ok) => setTimeout(ok, 100)); return grab(); };
+            const share = (a, b) => { let n = 0;
+                for (let i = 0; i < a.length; i += 4) if (Math.abs(a[i] - b[i]) + Math.abs(a[i+1] - b[i+1]) + Math.abs(a[i+2] - b[i+2]) > 60) n++;
+                return n / (a.length / 4); };
             let changed = 0;
-            for (let i = 0; i < a.length; i += 4) if (Math.abs(a[i] - b[i]) + Math.abs(a[i+1] - b[i+1]) + Math.abs(a[i+2] - b[i+2]) > 60) changed++;
-            return {duration: v.duration, w: v.videoWidth, h: v.videoHeight, changed: changed / (a.length / 4)};
+            for (let attempt = 0; attempt < 3 && changed === 0; attempt++)
+                changed = share(await at(0.01), await at(v.duration - 0.01));
+            return {duration: v.duration, w: v.videoWidth, h: v.videoHeight, changed};
         }""")
     assert abs(played["duration"] - frames / fps) <= 0.1 * frames / fps
     assert (played["w"], played["h"]) == (480, 360)
