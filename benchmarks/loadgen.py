@@ -135,6 +135,7 @@ class Rerun:
     status: int  # ForwardMsg.ScriptFinishedStatus, or -1 if the connection failed first
     exceptions: list[str]  # the messages of exception elements the run produced
     elements: int  # deltas received
+    query_string: str = ""  # the page's URL after the run (what the app wrote into it)
 
 
 def page_cookie(base: str, timeout: float = 30.0) -> str:
@@ -194,7 +195,7 @@ class Session:
             elif kind == "page_info_changed":
                 self.query_string = fm.page_info_changed.query_string
             elif kind == "script_finished" and fm.script_finished != EARLY:
-                return Rerun(time.perf_counter() - t0, fm.script_finished, exceptions, elements)
+                return Rerun(time.perf_counter() - t0, fm.script_finished, exceptions, elements, self.query_string)
 
     def _note_element(self, element, exceptions: list[str]) -> None:
         which = element.WhichOneof("type")
@@ -349,12 +350,17 @@ def restored(tab: Session) -> str:
 
 
 def warm(base: str, links: list[str]) -> list[Rerun]:
-    """Open each link once, one after another, in one tab; returns the runs (check them for errors)."""
-    tab = Session(base)
-    try:
-        return [tab.rerun(link) for link in links]
-    finally:
-        tab.close()
+    """Open each link once, one after another, each in a new tab (as a visitor opens a link: the app reads a link's
+    view when a session starts, and a later rerun of the same session keeps the session's own view); returns the
+    runs (check them for errors)."""
+    out = []
+    for link in links:
+        tab = Session(base)
+        try:
+            out.append(tab.rerun(link))
+        finally:
+            tab.close()
+    return out
 
 
 def run_users(base: str, users: int, think: float, duration: float, links: Callable[[random.Random], str],

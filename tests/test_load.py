@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,14 @@ def test_twenty_users_for_a_minute(server):
     mix = loadgen.Compare(load.SURFACES)
     # Fill the compiled runners and caches deterministically first: on a cold CI box a 60-second random warm-up
     # can end before the last optimizer/step-count program of the mix has compiled (seen: +52 MB afterwards).
-    warming = loadgen.warm(server.base, mix.warming_links())
+    links = mix.warming_links()
+    warming = loadgen.warm(server.base, links)
     assert [r.exceptions for r in warming if r.status != 0 or r.exceptions] == []
-    links = mix.link
-    warm = loadgen.run_users(server.base, USERS, THINK, WARMUP, links, seed=11)
+    # Each link's view was shown (a tab keeps its first view: links reopened in one tab once warmed nothing more).
+    for link, r in zip(links, warming):
+        asked, shown = urllib.parse.parse_qs(link), urllib.parse.parse_qs(r.query_string)
+        assert {k: shown.get(k) for k in asked} == asked, r.query_string
+    warm = loadgen.run_users(server.base, USERS, THINK, WARMUP, mix.link, seed=11)
     samples, memory, stop = [], [], threading.Event()
 
     def watch():
@@ -68,7 +73,7 @@ def test_twenty_users_for_a_minute(server):
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    samples = loadgen.run_users(server.base, USERS, THINK, SECONDS, links, seed=12)
+    samples = loadgen.run_users(server.base, USERS, THINK, SECONDS, mix.link, seed=12)
     stop.set()
     watcher.join(10)
     memory.append((SECONDS, server.rss_mb()))
