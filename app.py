@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from components import i18n, style, warmup
+from components import i18n, memory, style, warmup
 from components.i18n import N_, t
-from components.memory import collect_now_and_then
 from optimizers import compile_cache
 
 warmup.wait("imports")  # a visitor early after a start: let the warm-up finish its imports (see components.serve)
@@ -30,8 +29,11 @@ def run() -> None:
              for path, title, icon, url in PAGES]
     navigation = st.navigation(pages)
     i18n.switch()
-    navigation.run()
-    collect_now_and_then()  # the full GC Streamlit would run after every rerun, at most every 15 s
+    try:
+        navigation.run()
+    finally:  # also when the run stops early (a newer rerun, st.rerun): its page's namespace goes with it
+        memory.release_run_namespaces()
+    memory.collect_now_and_then()  # the full GC Streamlit would run after every rerun, at most every 15 s
 
 
 run()

@@ -7,13 +7,14 @@ optional 3-D view, and the exports.  All computation is in the engine, reached t
 and `components.runs`.
 """
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
 
-from components import builder_controls, claim_words, controls, export, figures, first_view, runs, scaffold, scrub
-from components import i18n, surfaces, titles, warmup
+from components import builder_controls, callbacks, claim_words, controls, export, figures, first_view, i18n, memory
+from components import runs, scaffold, scrub, surfaces, titles, warmup
 from components.i18n import N_, t
 from components.learn import lessons
 from optimizers import base
@@ -39,6 +40,7 @@ SCRUB_LABELS = {"learning_rate": "η", "momentum": "μ", "b1": "β₁", "b2": "�
 NOISE_RANGE = (0.0, 100.0)  # the noise slider's bounds (also the noise scrub's notches)
 
 frame = scaffold.Frame(PAGE)
+memory.release_with_run(globals())  # this run's results go when it ends (components.memory)
 
 
 def narrow(latex: str) -> str:
@@ -65,30 +67,6 @@ def measured_text(surface_name: str, spec, measured: str) -> str:
                  params=params, **values)
     return t("Measured in the convergence test on this surface, from its start, with the documented defaults "
              "({defaults}), the goal being to end within {tolerance} of the minimum: {measured}", **values)
-
-
-def tune_learning_rates(key, names, start, steps, hyperparams, schedule, schedule_params, noise, seed) -> None:
-    """Button callback (runs before the widgets exist, so it may set their values): tune and set each η."""
-    tuned = []
-    for name in names:
-        rate = next((h for h in runs.preset_hyperparams(key, name) if h.name == "learning_rate"), None)
-        if rate is None or rate.kind != "float":
-            tuned.append((name, None, None, "no_rate"))
-            continue
-        slider = f"compare.{name}.learning_rate"
-        candidates = controls.log_grid(rate.min, rate.max, rate.default)
-        others = tuple((k, v) for k, v in hyperparams.get(name, {}).items() if k != "learning_rate")
-        try:
-            result = runs.tuning(key, name, start, steps, others, candidates, schedule, schedule_params, noise, seed)
-        except Exception as err:  # the engine refused this configuration: say so in the report, keep the page
-            tuned.append((name, None, None, type(err).__name__))
-            continue
-        if result.best is None:
-            tuned.append((name, None, None, "all_diverged"))
-            continue
-        tuned.append((name, st.session_state.get(slider), result.best, ""))
-        st.session_state[slider] = result.best
-    st.session_state["_compare.tuned"] = {"for": (key, start, steps, schedule, noise), "rows": tuned}
 
 
 def tuning_report(key, start, steps, schedule, noise) -> str | None:
@@ -258,7 +236,7 @@ with st.sidebar:
                             help=t("Each step sees ∇f + σ ξ with ξ ~ N(0, I): a stand-in for minibatch noise."))
     seed = controls.number("compare.seed", t("Noise seed"), 0, 0, 2**31 - 1, integer=True)
     if surface is not None and selected:
-        st.button(t("Tune η for this surface"), key="compare.tune", on_click=tune_learning_rates,
+        st.button(t("Tune η for this surface"), key="compare.tune", on_click=callbacks.compare_tune_learning_rates,
                   args=(key, tuple(selected), start, steps, {n: dict(v) for n, v in hyperparams.items()}, schedule,
                         tuple(schedule_params.items()), noise, seed),
                   help=t("For each selected optimizer, try every learning rate on its slider from this start and "
@@ -477,9 +455,11 @@ if trajectories:
     config = controls.values(PAGE)
     results = {n: o.text for n, o in outcomes.items()}
     row = st.container(horizontal=True)
-    row.download_button(t("Trajectories (CSV)"), lambda: export.to_csv(tables), file_name="trajectories.csv",
+    # The data as partials, not lambdas: the button keeps its callable with the session, and a lambda would keep
+    # this run's whole namespace (the paths, the grid, the scrub's runs: components.callbacks says why).
+    row.download_button(t("Trajectories (CSV)"), functools.partial(export.to_csv, tables), file_name="trajectories.csv",
                        mime="text/csv", on_click="ignore", key="compare.download.csv")
-    row.download_button(t("Trajectories (JSON)"), lambda: export.to_json(tables, config, results),
+    row.download_button(t("Trajectories (JSON)"), functools.partial(export.to_json, tables, config, results),
                        file_name="trajectories.json", mime="application/json", on_click="ignore",
                        key="compare.download.json")
     code_box = st.expander(t("Copy as optax code"), key="compare.code", on_change="rerun")

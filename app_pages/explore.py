@@ -14,7 +14,7 @@ import json
 import numpy as np
 import streamlit as st
 
-from components import controls, figures, runs, scaffold, surfaces, titles
+from components import callbacks, controls, figures, memory, runs, scaffold, surfaces, titles
 from components.explore import compute, figures as charts, words
 from components.i18n import N_, t
 from landscapes.expression import DEFAULT_BOUNDS
@@ -43,6 +43,7 @@ ESCAPE_RUNS = (
 )
 
 frame = scaffold.Frame(PAGE)
+memory.release_with_run(globals())  # this run's results go when it ends (components.memory)
 problems: list[str] = []  # what this page had to fix beyond the URL (e.g. an empty view box), shown with notices
 
 
@@ -53,15 +54,6 @@ def show_notices() -> None:
 def run_label(name: str, noisy: bool) -> str:
     """An escape run's name: the optimizer's, with "+ noise" when its gradient is noisy."""
     return t("{name} + noise", name=titles.optimizer(name)) if noisy else titles.optimizer(name)
-
-
-def set_box(box) -> None:
-    (st.session_state["explore.xmin"], st.session_state["explore.xmax"]), \
-        (st.session_state["explore.ymin"], st.session_state["explore.ymax"]) = box
-
-
-def set_point(xy) -> None:
-    st.session_state["explore.x"], st.session_state["explore.y"] = float(xy[0]), float(xy[1])
 
 
 def new_event(key: str) -> object | None:
@@ -82,7 +74,7 @@ with st.sidebar:
 
     st.header(t("View box"))
     if st.session_state.get("_explore.box_for", identity[0]) != identity[0]:
-        set_box(default_box)  # another surface: its own box
+        callbacks.explore_set_box(default_box)  # another surface: its own box
     st.session_state["_explore.box_for"] = identity[0]
     cx, cy = st.columns(2)
     with cx:
@@ -91,7 +83,7 @@ with st.sidebar:
     with cy:
         xmax = controls.number("explore.xmax", t("x max"), default_box[0][1], -LIMIT, LIMIT, format="%.4g")
         ymax = controls.number("explore.ymax", t("y max"), default_box[1][1], -LIMIT, LIMIT, format="%.4g")
-    st.button(t("Reset the view box"), on_click=set_box, args=(default_box,), key="explore.reset_box",
+    st.button(t("Reset the view box"), on_click=callbacks.explore_set_box, args=(default_box,), key="explore.reset_box",
               help=t("The surface's own box. The atlas, the maps and the tolerances follow the view box."))
     problem = words.box_problem(xmin, xmax, ymin, ymax)
     if problem:
@@ -110,14 +102,14 @@ with st.sidebar:
         points = atlas.points
         # A click on the map or a row of the table (from the last run) moves the selected point, before its inputs.
         if st.session_state.get("_explore.point_for", identity) != identity:
-            set_point(compute.default_point(points, surfaces.surface(key).start))
+            callbacks.explore_set_point(compute.default_point(points, surfaces.surface(key).start))
         st.session_state["_explore.point_for"] = identity
         clicked = compute.selected_xy(new_event(MAP))
         if clicked is not None:
-            set_point(compute.snap(clicked, points, box))
+            callbacks.explore_set_point(compute.snap(clicked, points, box))
         row = compute.selected_row(new_event(TABLE))
         if row is not None and row < len(points):
-            set_point(points[row].xy)
+            callbacks.explore_set_point(points[row].xy)
         start = compute.default_point(points, surfaces.surface(key).start)
     else:
         points, start = (), (0.0, 0.0)
@@ -132,7 +124,7 @@ with st.sidebar:
     xy = (float(x), float(y))
     saddles = [p for p in points if p.kind == "saddle"]
     if saddles:
-        st.button(t("Go to the nearest saddle"), key="explore.to_saddle", on_click=set_point,
+        st.button(t("Go to the nearest saddle"), key="explore.to_saddle", on_click=callbacks.explore_set_point,
                   args=(compute.nearest(saddles, xy).xy,))
 
     st.header(t("Sections"))

@@ -11,7 +11,7 @@ caches and their figures live in `components.lab` (compute, sweeps, words, figur
 import numpy as np
 import streamlit as st
 
-from components import controls, figures, runs, scaffold, surfaces, titles
+from components import controls, figures, memory, runs, scaffold, surfaces, titles
 from components.i18n import N_, t
 from components.lab import compute, figures as charts, sweeps, words
 from landscapes.expression import MAX_LENGTH
@@ -32,6 +32,7 @@ METRICS = {"loss": N_("Final loss"), "steps": N_("Steps to converge")}
 
 controls.restore_widget_state(PAGE)
 frame = scaffold.Frame(PAGE)
+memory.release_with_run(globals())  # this run's results go when it ends (components.memory)
 
 
 def ordered(lo: float, hi: float, label: str, log: bool) -> tuple[float, float]:

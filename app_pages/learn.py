@@ -10,18 +10,18 @@ composed in `components.learn.words` from the run itself.
 
 import streamlit as st
 
-from components import controls, figures, outcomes, scaffold, surfaces, titles
+from components import callbacks, controls, figures, memory, outcomes, scaffold, surfaces, titles
 from components.i18n import t
 from components.learn import compute, figures as charts, lessons as L, links, words
 from components.player import player
 from optimizers import catalog, schedules
 
 PAGE = "learn"
-REVEALED = "_learn.revealed"
 CLICKS = "_learn.click_n"
 
 controls.restore_widget_state(PAGE)  # a lesson's controls keep their values while another lesson is open
 frame = scaffold.Frame(PAGE)
+memory.release_with_run(globals())  # this run's results go when it ends (components.memory)
 
 
 def parse_done(raw: str) -> tuple[list[str], str | None]:
@@ -29,25 +29,6 @@ def parse_done(raw: str) -> tuple[list[str], str | None]:
     known = [s for s in L.slugs() if s in wanted]
     unknown = [s for s in wanted if s not in L.LESSONS]
     return known, (t("Lessons done: ignored unknown lessons in the link.") if unknown else None)
-
-
-def guess_key(slug: str) -> str:
-    return f"_learn.{slug}.guess"
-
-
-def reveal(slug: str, values: dict) -> None:
-    """The Run button: keep the prediction and the settings it was made for; the runs are shown from now on."""
-    st.session_state.setdefault(REVEALED, {})[slug] = {"guess": st.session_state.get(guess_key(slug)),
-                                                       "values": dict(values)}
-
-
-def predict_again(slug: str) -> None:
-    st.session_state.get(REVEALED, {}).pop(slug, None)
-    st.session_state.pop(guess_key(slug), None)
-
-
-def go_to(slug: str) -> None:
-    st.session_state["learn.lesson"] = slug
 
 
 def lesson_label(slug: str) -> str:
@@ -160,7 +141,7 @@ formulas(lesson, values)
 setup = lesson.setup(values)
 key = surfaces.surface_key(setup.surface, dict(setup.params))
 surface = surfaces.surface(key)
-state = st.session_state.get(REVEALED, {}).get(slug)
+state = st.session_state.get(callbacks.LEARN_REVEALED, {}).get(slug)
 revealed = state is not None
 figure_slot = st.empty()
 if lesson.figure in ("paths", "nudges") and not revealed:
@@ -197,18 +178,18 @@ if revealed:
 # ------------------------------------------------------------------------------------------------ predict, then run
 st.subheader(t("Predict, then run"))
 st.markdown(words.question(view))
-if revealed and guess_key(slug) not in st.session_state:
-    st.session_state[guess_key(slug)] = state["guess"]
+if revealed and callbacks.learn_guess_key(slug) not in st.session_state:
+    st.session_state[callbacks.learn_guess_key(slug)] = state["guess"]
 labels = {c: t(text) for c, text in lesson.choices.items()}  # translated in this run, whoever formats them later
-guess = st.radio(t("Your prediction"), list(labels), index=None, key=guess_key(slug),
+guess = st.radio(t("Your prediction"), list(labels), index=None, key=callbacks.learn_guess_key(slug),
                  format_func=labels.__getitem__, disabled=revealed)
 row = st.container(horizontal=True)
 if not revealed:
-    row.button(t("Run"), type="primary", disabled=guess is None, on_click=reveal, args=(slug, values),
+    row.button(t("Run"), type="primary", disabled=guess is None, on_click=callbacks.learn_reveal, args=(slug, values),
                key=f"learn.{slug}.run", help=t("Choose an answer first: the runs are shown once you have predicted."))
     st.caption(t("Choose an answer, then press Run to see the runs."))
 else:
-    row.button(t("Predict again"), on_click=predict_again, args=(slug,), key=f"learn.{slug}.again")
+    row.button(t("Predict again"), on_click=callbacks.learn_predict_again, args=(slug,), key=f"learn.{slug}.again")
 
 if revealed:
     right = lesson.answer(view)
@@ -244,9 +225,10 @@ if urls:
 row = st.container(horizontal=True)
 index = L.slugs().index(slug)
 if index > 0:
-    row.button(t("← Previous lesson"), on_click=go_to, args=(L.slugs()[index - 1],), key="learn.previous")
+    row.button(t("← Previous lesson"), on_click=callbacks.learn_go_to, args=(L.slugs()[index - 1],),
+               key="learn.previous")
 if index + 1 < len(L.slugs()):
-    row.button(t("Next lesson →"), on_click=go_to, args=(L.slugs()[index + 1],), key="learn.next")
+    row.button(t("Next lesson →"), on_click=callbacks.learn_go_to, args=(L.slugs()[index + 1],), key="learn.next")
 
 controls.finish(PAGE)
 controls.remember_widget_state(PAGE, controls.values(PAGE))

@@ -12,7 +12,7 @@ second-order test and the escape along the most negative eigenvector.  All compu
 
 import streamlit as st
 
-from components import controls, scaffold, titles
+from components import controls, memory, scaffold, titles
 from components.i18n import t, tn
 from components.network import compute, figures as charts, words
 from components.figures import PALETTE, line_figure
@@ -58,6 +58,7 @@ def uploaded_table():
 
 
 frame = scaffold.Frame(PAGE)
+memory.release_with_run(globals())  # this run's results go when it ends (components.memory)
 problems: list[str] = []
 
 # ------------------------------------------------------------------------------------------------ sidebar

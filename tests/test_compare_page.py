@@ -554,3 +554,18 @@ def test_a_recorded_miss_names_the_problem_it_was_measured_on():
     note = next(m.value for m in at.markdown if "convergence test" in m.value)
     assert "kappa = 10," in note and "within 0.03 of the minimum" in note
     assert catalog.get("sign_sgd").miss("elongated_valley") in note
+
+
+def test_a_finished_run_leaves_no_page_namespace_behind():
+    """The page's namespace (its paths, grid and scrub data) is cleared when its run ends (components.memory), and
+    the buttons' deferred downloads still produce their files without it."""
+    import gc
+
+    at = new_app(**{"compare.scrub": "learning_rate"}).run()
+    assert not at.exception and player_args(at)["scrub"] is not None
+    gc.unfreeze()  # the app's first due collection may have frozen survivors: frozen objects are not listed
+    gc.collect()
+    left = [o for o in gc.get_objects() if isinstance(o, dict) and "scrub_payload" in o]
+    assert left == []
+    csv = next(b for b in at.get("download_button") if "CSV" in b.proto.label)
+    assert csv.proto.deferred_file_id or csv.proto.url  # the data is made when pressed, from a partial

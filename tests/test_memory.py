@@ -1,8 +1,12 @@
 """components.memory: one full garbage collection per interval, whatever the number of reruns and threads."""
 
+import ast
 import gc
+import subprocess
+import sys
 import threading
 import weakref
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +112,68 @@ def test_the_first_collection_freezes_the_survivors_and_later_ones_skip_them(clo
     gc.unfreeze()
     gc.collect()
     assert alive(kept) == 0
+
+
+TRIM_CHILD = """
+import numpy as np
+from components import memory
+
+def rss_mb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+blocks = [np.ones(12_000) for _ in range(3000)]  # 96 kB each: below glibc's mmap threshold, so from the heap
+keep = blocks[-1]  # the top block pins the heap's end: only a trim can return the free pages below it
+del blocks
+before = rss_mb()
+print(memory.trim(), before - rss_mb())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's")
+def test_trim_returns_freed_heap_pages_to_the_system():
+    """~280 MB freed below a live block stay resident until `memory.trim` (then at least 200 MB go back)."""
+    out = subprocess.run([sys.executable, "-c", TRIM_CHILD], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    assert out[0] == "True" and float(out[1]) >= 200, out
+
+
+def test_a_due_collection_trims(clock, monkeypatch):
+    calls = []
+    monkeypatch.setattr(memory, "trim", lambda: calls.append(1) or True)
+    clock.t += 15.0
+    assert memory.collect_now_and_then(15.0, clock) is True
+    assert calls == [1]
+
+
+PAGES = sorted((Path(__file__).resolve().parents[1] / "app_pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_no_page_gives_a_widget_a_function_of_its_own(page):
+    """A widget keeps its callback (and a download button its deferred data) for the session's life, and a function
+    keeps its module's namespace: a page's own function or lambda would keep that run's whole namespace (its grid,
+    paths and scrub data) alive with the session (`components.callbacks`)."""
+    tree = ast.parse(page.read_text())
+    own = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.Lambda))}
+    kept = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        kept_args = [kw.value for kw in node.keywords if kw.arg in ("on_click", "on_change", "on_submit", "on_select")]
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "download_button":  # its data may be deferred
+            kept_args += [kw.value for kw in node.keywords if kw.arg == "data"] + node.args[1:2]
+        kept += [f"line {node.lineno}: {ast.unparse(value)}" for value in kept_args
+                 if isinstance(value, ast.Lambda) or (isinstance(value, ast.Name) and value.id in own)]
+    assert kept == []
+
+
+def test_a_runs_namespaces_are_cleared_when_it_ends_and_only_its_own():
+    mine, theirs = {"paths": [1, 2]}, {"paths": [3]}
+    other = threading.Thread(target=memory.release_with_run, args=(theirs,))
+    other.start()
+    other.join()
+    memory.release_with_run(mine)
+    assert memory.release_run_namespaces() == 1
+    assert mine == {} and theirs == {"paths": [3]}
+    assert memory.release_run_namespaces() == 0
