@@ -207,9 +207,11 @@ def fmt(v: float) -> str:
 # ------------------------------------------------------------------------------------------------ widgets
 def _labelled(options: list, format_func: Callable) -> Callable:
     """``format_func`` evaluated now, in this run's language: Streamlit (and AppTest) may format an option later,
-    outside the script run, where `i18n.language` cannot know the visitor's language."""
+    outside the script run, where `i18n.language` cannot know the visitor's language.  Nor is ``format_func`` kept:
+    a page's own function would find its page's namespace cleared by then (`components.memory.release_with_run`);
+    an option it was not given is shown as itself."""
     labels = {option: format_func(option) for option in options}
-    return lambda option: labels[option] if option in labels else format_func(option)
+    return lambda option: labels.get(option, str(option))
 
 
 def _resend_if_relabelled(key: str, labels: list[str]) -> None:

@@ -136,8 +136,8 @@ def _run_stages(t0: float) -> None:
 
     _reached("imports", t0)
     view(first_view.SURFACE, lambda stage: _reached(stage, t0))
-    if first_view.SCRUB != "off":  # off by default: no visitor would use them, and they cost a restarted replica
-        scrub(first_view.SURFACE)  # ~30 s of both cores while its first visitors come back (tests/test_cluster.py)
+    if first_view.SCRUB != "off":  # after readiness: ~10-30 s of compiling at low priority, while visitors are served
+        scrub(first_view.SURFACE)
     _reached("scrub", t0)
 
 
