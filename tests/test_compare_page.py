@@ -558,7 +558,7 @@ def test_a_recorded_miss_names_the_problem_it_was_measured_on():
 
 def test_a_finished_run_leaves_no_page_namespace_behind():
     """The page's namespace (its paths, grid and scrub data) is cleared when its run ends (components.memory), and
-    the buttons' deferred downloads still produce their files without it."""
+    the download buttons are still there, their data deferred (made from a partial when pressed)."""
     import gc
 
     at = new_app(**{"compare.scrub": "learning_rate"}).run()
