@@ -136,7 +136,7 @@ def _run_stages(t0: float) -> None:
 
     _reached("imports", t0)
     view(first_view.SURFACE, lambda stage: _reached(stage, t0))
-    if first_view.SCRUB != "off":  # after readiness: ~10-30 s of compiling at low priority, while visitors are served
+    if first_view.SCRUB != "off":  # after readiness: ~10-30 s of compiling at low priority, while visitors come
         scrub(first_view.SURFACE)
     _reached("scrub", t0)
 
