@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import base64
 import json
 import math
 from pathlib import Path
@@ -474,10 +473,6 @@ def test_log_grid_is_log_spaced_and_keeps_its_ends_and_default():
 
 
 # ------------------------------------------------------------------------------------------------ live scrub
-def decoded(encoded: dict) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(encoded["b64"]), dtype="<f4").reshape(encoded.get("shape") or -1)
-
-
 def test_live_scrub_sends_every_notch_of_every_optimizers_learning_rate():
     at = new_app(**{"compare.scrub": "learning_rate"})
     at.run()
@@ -496,13 +491,16 @@ def test_live_scrub_sends_every_notch_of_every_optimizers_learning_rate():
         assert all(v in grid for v in d["values"])  # every notch is a value the sidebar slider can take
         assert d["values"][s["index"]] == options.default  # the opening notch: the sidebar's value
         # The opening notch is the path the player draws; another notch is the run at its value.
-        np.testing.assert_allclose(decoded(d["xy"][s["index"]]), decoded(drawn[name]["xy"]).reshape(-1, 2)[
-            :len(decoded(d["xy"][s["index"]]))], atol=1e-6)
-        i = s["index"] - 5
-        run = R.run(land, name, steps=200, learning_rate=d["values"][i])
-        got = decoded(d["xy"][i])
-        np.testing.assert_allclose(got, run.xy[:len(got)].astype(np.float32), rtol=1e-6, atol=1e-6)
-        assert len(got) == scrub.cut(run)
+        opening = scrub.notch(d, s["index"], decode_array)["xy"]
+        np.testing.assert_allclose(opening, decode_array(drawn[name]["xy"])[:len(opening)], atol=1e-6)
+        assert len(d["points"]) == s["n"] and decode_array(d["loss"]).shape == (sum(d["points"]),)
+        for i in (0, s["index"] - 5, s["n"] - 1):  # the first notch, one below the opening one, the last
+            run = R.run(land, name, steps=200, learning_rate=d["values"][i])
+            got = scrub.notch(d, i, decode_array)
+            assert len(got["xy"]) == d["points"][i] == scrub.cut(run)
+            np.testing.assert_allclose(got["xy"], run.xy[:len(got["xy"])].astype(np.float32), rtol=1e-6, atol=1e-6)
+            np.testing.assert_allclose(got["loss"], run.loss[:len(got["xy"])].astype(np.float32), rtol=1e-6)
+            np.testing.assert_allclose(got["grad"], run.grad_norm[:len(got["xy"])].astype(np.float32), rtol=1e-6)
     assert any("Live scrub" in c.value and "MB" in c.value for c in at.caption)
 
 

@@ -28,12 +28,21 @@ export function setupScrub(s) {
   showNotch(s.index);
 }
 
+/** Notch i of one optimizer: its run is points[i] points of the series that hold every notch one after another
+ *  (components/scrub.py payload); each series is decoded once, the first time any of its notches is shown. */
 function notchData(name, i) {
   const key = name + "\u0000" + i, sc = st.scrub;
   if (!sc.decoded[key]) {
-    const d = sc.paths[name], xy = unzip(decode(d.xy[i]));
-    sc.decoded[key] = { xs: xy[0], ys: xy[1], loss: decode(d.loss[i]), grad: decode(d.grad[i]), status: d.status[i],
-                        convergedAt: d.converged_at[i], divergedAt: d.diverged_at[i] };
+    const d = sc.paths[name];
+    if (!d.series) {
+      const offsets = [0];
+      for (const count of d.points) offsets.push(offsets[offsets.length - 1] + count);
+      d.series = { xy: unzip(decode(d.xy)), loss: decode(d.loss), grad: decode(d.grad), offsets: offsets };
+    }
+    const s = d.series, a = s.offsets[i], b = s.offsets[i + 1];
+    sc.decoded[key] = { xs: s.xy[0].subarray(a, b), ys: s.xy[1].subarray(a, b), loss: s.loss.subarray(a, b),
+                        grad: s.grad.subarray(a, b), status: d.status[i], convergedAt: d.converged_at[i],
+                        divergedAt: d.diverged_at[i] };
   }
   return sc.decoded[key];
 }
