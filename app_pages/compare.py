@@ -319,7 +319,6 @@ minima = [p.xy for p in critical if p.kind == "minimum"] + [m.xy for m in surfac
 global_minima = [m.xy for m in surface.minima if m.kind == "global"] or [
     p.xy for p in critical if p.kind == "minimum" and p.value <= min(q.value for q in critical) + 1e-9]
 diagonal = float(np.hypot(xhi - xlo, yhi - ylo))
-start_curvature = surfaces.classify(key, start).eigenvalues
 
 trajectories, outcomes, paths = {}, {}, []
 colours = figures.optimizer_colours(selected)
@@ -329,10 +328,13 @@ for name in selected:
                                       tuple(schedule_params.items()), noise, seed)
     except Exception as err:  # the engine refused this configuration: say which and why, keep the page
         scaffold.engine_failed(titles.optimizer(name), err)
-        continue
+# The start and every run's end, classified in one evaluation.
+ends = [(float(traj.xy[-1, 0]), float(traj.xy[-1, 1])) for traj in trajectories.values()]
+start_info, *ends = surfaces.classify_points(key, ((float(start[0]), float(start[1])), *ends))
+start_curvature = start_info.eigenvalues
+for name, end in zip(list(trajectories), ends):
     traj = trajectories[name]
     scheduled = base.schedule_applies(catalog.get(name), schedule)
-    end = surfaces.classify(key, (float(traj.xy[-1, 0]), float(traj.xy[-1, 1])))
     outcomes[name] = describe_outcome(
         traj, end_kind=end.kind, critical=[(p.xy, p.kind) for p in critical], global_minima=global_minima,
         box_diagonal=diagonal, name=name, hyperparams=hyperparams[name], start_eigenvalues=start_curvature,

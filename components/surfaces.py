@@ -102,6 +102,14 @@ def classify(key: tuple, xy: tuple[float, float], bounds: landscapes.Bounds | No
         return landscapes.classify(surface(key), np.asarray(xy, dtype=np.float64), bounds=bounds)
 
 
+@cache.data(1024)
+def classify_points(key: tuple, points: tuple[tuple[float, float], ...],
+                    bounds: landscapes.Bounds | None = None) -> tuple[PointInfo, ...]:
+    """`classify` at each of ``points`` in one evaluation (`landscapes.analysis.classify_points`)."""
+    with np.errstate(all="ignore"):
+        return tuple(analysis.classify_points(surface(key), np.asarray(points, dtype=np.float64), bounds=bounds))
+
+
 @cache.resource(32)
 def curvature(key: tuple, bounds: landscapes.Bounds, n: int) -> analysis.CurvatureMaps:
     """Hessian eigenvalue maps over ``bounds`` (`analysis.curvature_maps`), read-only."""

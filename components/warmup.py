@@ -154,12 +154,15 @@ def view(name: str, reached=lambda stage: None) -> None:
     surfaces.grid.__wrapped__(key)
     reached("grid")
     steps = presets.steps(surface)
+    ends = []
     for optimizer in first_view.OPTIMIZERS:
         hyperparams = tuple(presets.defaults(surface, optimizer).items())
-        runs.trajectory.__wrapped__(key, optimizer, surface.start, steps, hyperparams, "constant", (), 0.0, 0)
+        xy = runs.trajectory.__wrapped__(key, optimizer, surface.start, steps, hyperparams, "constant", (), 0.0, 0).xy
+        ends.append((float(xy[-1, 0]), float(xy[-1, 1])))
     reached("runs")
     surfaces.atlas.__wrapped__(key)
-    surfaces.classify.__wrapped__(key, surface.start)
+    surfaces.classify_points.__wrapped__(key, (tuple(map(float, surface.start)), *ends))  # the start and the ends
+    surfaces.classify.__wrapped__(key, surface.start)  # one point: the derivatives the claims take at a minimum
     reached("done")
 
 

@@ -149,6 +149,27 @@ def test_classify_regular_point_says_why():
     assert "not a critical point" in info.reason and "2.236" in info.reason  # ‖∇f‖ = √5
 
 
+def test_classify_points_gives_each_points_own_verdict_in_one_call():
+    # A point of each kind, and one where f underflows float64 (exp(1000x) at x = -1 is 1e-434): batched, each
+    # record is the one `classify` gives alone, in the order given.
+    cases = [(quad(2.0, -2.0), [(0.0, 0.0), (1.0, 0.5), (0.0, 0.0)]),
+             (surface(monkey), [(0.0, 0.0), (0.3, -0.2)])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cases.append((landscapes.from_expression("exp(1000*x)", BOX), [(-1.0, 0.0), (0.001, 0.0)]))
+        for landscape, points in cases:
+            batch = analysis.classify_points(landscape, np.array(points))
+            alone = [analysis.classify(landscape, xy) for xy in points]
+            assert [b.kind for b in batch] == [a.kind for a in alone]
+            assert [b.reason for b in batch] == [a.reason for a in alone]
+            for b, a in zip(batch, alone):
+                np.testing.assert_array_equal(b.xy, a.xy)
+                np.testing.assert_allclose(b.eigenvalues, a.eigenvalues, rtol=1e-14, atol=0)
+    assert [b.kind for b in analysis.classify_points(cases[0][0], np.array(cases[0][1]))] == [
+        "saddle", "regular", "saddle"]
+    assert analysis.classify_points(cases[2][0], np.array(cases[2][1]))[0].kind == "out_of_range"
+
+
 def test_classify_tolerance_is_the_documented_one():
     # f = x² + y² on a box of diagonal L = 6√2: critical iff ‖∇f‖ = 2|x| ≤ 1e-6 · max(1, |f|/L, 2L).
     gtol = 1e-6 * 2 * 6 * math.sqrt(2)
