@@ -61,6 +61,21 @@ def test_the_warm_up_compiles_what_the_default_page_runs():
     assert counted.compiles == 0 and counted.traces == 0  # the page's first run compiled nothing
     args = player_args(at)
     assert [p["name"] for p in args["paths"]] == list(first_view.OPTIMIZERS) and args["pending"] == ""
+    # After readiness it went on to every other built-in surface: picking one compiles nothing either, Rosenbrock
+    # (its preset's 500 steps are another step bucket, paths and scrub) included.
+    for name in ("rosenbrock", "himmelblau"):
+        with CompileCounter() as counted:
+            other = AppTest.from_file(APP, default_timeout=120)
+            other.query_params["compare.surface"] = name
+            other.run()
+        assert not other.exception
+        assert counted.compiles == 0 and counted.traces == 0, name
+        args = player_args(other)
+        steps = presets.steps(landscapes.get(name))
+        assert [len(p["loss"]["b64"]) for p in args["paths"]] == [len(args["paths"][0]["loss"]["b64"])] * len(
+            first_view.OPTIMIZERS) and args["paths"][0]["loss"]["shape"] == [steps + 1]  # this surface's own runs
+        assert args["pending"] == ""
+        assert (args["scrub"] is None) == (first_view.SCRUB == "off")
 
 
 def test_the_page_draws_the_surface_first_when_its_runs_need_compiling():
