@@ -162,7 +162,8 @@ def test_stopped_replicas_visitors_reconnect_and_it_rejoins(running):
         hit = {k.route for k in log if k.replica == replica.base and k.opened < at < k.closed}
         assert hit, "no visitor was on the stopped replica: the fault tested nothing"
         noticed = [s for s in errors if at <= wall(s) <= at + DROP_S]
-        assert {route(s) for s in noticed} <= hit
+        assert {route(s) for s in noticed} <= hit, [  # what each visitor who was not on it saw, and when
+            (route(s), f"+{wall(s) - at:.1f} s", s.what, s.detail) for s in noticed if route(s) not in hit]
         assert all(s.detail.startswith("connection:") for s in noticed), [s.detail for s in noticed]
         back_in = {}
         for who in {route(s) for s in noticed}:

@@ -511,7 +511,9 @@ def test_replicas_share_one_compile_cache(tmp_path):
     first, second = [_result(p) for p in [_share(cache), _share(cache)]]
     for r in (first, second):
         assert r["warnings"] == [] and r["writes"] + r["hits"] >= 3
-    assert first["writes"] >= 3  # the first to compile a program writes it; a later one may load it instead
+    # Whichever compiles a program first writes it, and the other may load it instead: which one is a race (CI saw
+    # the process started first write 2 of the 3), so only the pair's writes are bound.
+    assert first["writes"] + second["writes"] >= 3
     third = _result(_share(cache))
     assert third["writes"] == 0 and third["hits"] >= 3 and third["warnings"] == []
     assert third["xy"] == first["xy"] == second["xy"]
