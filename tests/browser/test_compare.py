@@ -163,12 +163,12 @@ def test_each_showcase_surfaces_default_view_draws_its_paths(streamlit_app, page
 
 def test_live_scrub_redraws_every_notch_without_the_server_and_release_sets_the_sliders(page, streamlit_app,
                                                                                        artifacts):
-    """The live scrub of η on the Compare page (off by default until issue 28's margins are made).  Drag it
+    """The default Compare page has the live scrub of η (issue 28: this fails if it is off by default).  Drag it
     across 10 notches: each notch redraws the routes from data already in the browser and no websocket message
     leaves the page; letting go sets the sidebar's sliders and the URL (one rerun)."""
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
-    frame = open_page(page, streamlit_app(APP, "compare.scrub=learning_rate"))
+    frame = open_page(page, streamlit_app(APP))  # the default view: the scrub of η is on without asking for it
     # A server that has not compiled the scrub yet draws the paths first, then the page again with the scrub.
     frame.wait_for_function("() => window.playerState.scrub", timeout=LOAD_MS)
     scrub = frame.locator("input[type='range'][data-role='scrub']")
