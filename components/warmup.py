@@ -152,13 +152,20 @@ def _run_stages(t0: float) -> None:
 
 
 def surfaces_next() -> None:
-    """Every other built-in surface's Compare view, as a visitor who picks it from the menu gets it: its grid and
-    critical points (programs of its own), its preset's runs and scrub (the default's programs unless its preset
-    has another step bucket: Rosenbrock's 500 steps).  Without this, the first visitor to pick Rosenbrock waited
-    16.5 s for it (benchmarks/actions.py)."""
+    """The continuous-time limits' programs, then every other built-in surface's Compare view, as a visitor who
+    picks it from the menu gets it: its grid and critical points (programs of its own), its preset's runs and scrub
+    (the default's programs unless its preset has another step bucket: Rosenbrock's 500 steps).  Without this,
+    the first visitor to pick Rosenbrock waited 16.5 s for it, and 7.8 s for the continuous-time limit
+    (benchmarks/actions.py)."""
     import landscapes
-    from components import first_view
+    from components import first_view, runs, surfaces
 
+    # The continuous-time limits (View: "continuous-time limit"): two programs serve every built-in surface.
+    key = surfaces.surface_key(first_view.SURFACE, {p.name: p.default for p in landscapes.parameters(
+        first_view.SURFACE)})
+    start = surfaces.surface.__wrapped__(key).start
+    runs.flow.__wrapped__(key, start, "gradient", 1.0)
+    runs.flow.__wrapped__(key, start, "heavy_ball", 1.0, 0.1)
     for name in landscapes.names():
         if name != first_view.SURFACE:
             view(name)

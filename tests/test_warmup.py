@@ -11,11 +11,12 @@ import os
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components import cache, first_view, warmup
+from components import cache, first_view, scrub, warmup
 from landscapes import analysis
 from optimizers import presets
 
@@ -61,12 +62,12 @@ def test_the_warm_up_compiles_what_the_default_page_runs():
     assert counted.compiles == 0 and counted.traces == 0  # the page's first run compiled nothing
     args = player_args(at)
     assert [p["name"] for p in args["paths"]] == list(first_view.OPTIMIZERS) and args["pending"] == ""
-    # After readiness it went on to every other built-in surface: picking one compiles nothing either, Rosenbrock
-    # (its preset's 500 steps are another step bucket, paths and scrub) included.
+    # After readiness it went on to the continuous-time limits and every other built-in surface: picking one with
+    # the limits on compiles nothing either, Rosenbrock (its preset's 500 steps are another step bucket) included.
     for name in ("rosenbrock", "himmelblau"):
         with CompileCounter() as counted:
             other = AppTest.from_file(APP, default_timeout=120)
-            other.query_params["compare.surface"] = name
+            other.query_params.update({"compare.surface": name, "compare.flow": "true"})  # the flows too
             other.run()
         assert not other.exception
         assert counted.compiles == 0 and counted.traces == 0, name
@@ -74,7 +75,7 @@ def test_the_warm_up_compiles_what_the_default_page_runs():
         steps = presets.steps(landscapes.get(name))
         assert [len(p["loss"]["b64"]) for p in args["paths"]] == [len(args["paths"][0]["loss"]["b64"])] * len(
             first_view.OPTIMIZERS) and args["paths"][0]["loss"]["shape"] == [steps + 1]  # this surface's own runs
-        assert args["pending"] == ""
+        assert args["pending"] == "" and {p["name"] for p in args["paths"] if "flow_xy" in p} == {"sgd", "momentum"}
         assert (args["scrub"] is None) == (first_view.SCRUB == "off")
 
 
@@ -155,3 +156,31 @@ def test_the_ready_route_answers_503_until_the_warm_up_is_done(monkeypatch):
     done.set()
     reply = answer()
     assert warmup.finished() and reply.status_code == 200 and reply.body == b"ready\n"
+
+
+def test_a_scrub_runs_in_a_wider_program_already_compiled_instead_of_compiling_its_own():
+    """16 notches where only the 32-wide program of that optimizer and step bucket is compiled: the 32-wide one
+    runs them at once (no compile), with each notch's run what a lone run at its η gives (momentum on the quadratic
+    valley: a contraction, so rounding differences between programs do not grow over the 3,000 steps)."""
+    programs.clear()  # no program of any width for this optimizer and bucket (another test here compiled one)
+    own = landscapes.get(first_view.SURFACE)
+    key = surfaces.surface_key(own.name, dict(own.params))
+    engine = surfaces.engine_surface(key)
+    call = lambda etas: (key, "momentum", (1.0, -2.0), 3000, (), None, (), 0.0, 0, "learning_rate", etas)  # noqa: E731
+    wide, narrow = tuple(np.geomspace(1e-3, 0.1, 20)), tuple(np.geomspace(2e-3, 0.05, 10))
+    axis = ("learning_rate", list(narrow))
+    assert runs.grid_width(len(wide)) == 32 and runs.grid_width(len(narrow)) == 16 == runs.grid_width(16)
+    assert not R.grid_compiled(engine, "momentum", start=(1.0, -2.0), steps=3000, axis=axis, width=16)
+    assert not runs.trajectory_grid_ready(*call(narrow))  # nothing compiled for this bucket yet
+    runs.trajectory_grid.__wrapped__(*call(wide))  # compiles the 32-wide program
+    assert runs.trajectory_grid_ready(*call(narrow))
+    with CompileCounter() as counted:
+        grid = list(runs.trajectory_grid.__wrapped__(*call(narrow)))
+    assert counted.compiles == 0 and counted.traces == 0
+    assert not R.grid_compiled(engine, "momentum", start=(1.0, -2.0), steps=3000, axis=axis, width=16)
+    assert len(grid) == len(narrow)
+    for i in (0, 9):
+        alone = R.run(engine, "momentum", start=(1.0, -2.0), steps=3000, learning_rate=narrow[i])
+        np.testing.assert_allclose(grid[i].xy, alone.xy, rtol=1e-12, atol=1e-12)
+        assert (grid[i].converged_at, grid[i].diverged_at) == (alone.converged_at, alone.diverged_at)
+    assert runs.WIDEST == runs.grid_width(scrub.MAX_NOTCHES)
