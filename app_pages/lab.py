@@ -13,13 +13,11 @@ import streamlit as st
 
 from components import controls, figures, memory, runs, scaffold, surfaces, titles
 from components.i18n import N_, t
-from components.lab import compute, figures as charts, sweeps, words
+from components.lab import compute, defaults, figures as charts, sweeps, words
 from landscapes.expression import MAX_LENGTH
 from optimizers import analytic, catalog, schedules
 
 PAGE = "lab"
-DEFAULT_SURFACE = "elongated_valley"
-DEFAULT_EXPRESSION = "x**2 + 10*y**2"
 SECTIONS = {
     "curve": N_("Learning-rate curve"),
     "phase": N_("Phase diagram"),
@@ -65,7 +63,7 @@ def frozen(values: dict) -> tuple:
 # ------------------------------------------------------------------------------------------------ sidebar
 with st.sidebar:
     choice = scaffold.surface_picker(
-        PAGE, DEFAULT_SURFACE, DEFAULT_EXPRESSION,
+        PAGE, defaults.SURFACE, defaults.EXPRESSION,
         expression_help=t("At most {n} characters. A quadratic gets its analytic limits drawn.", n=MAX_LENGTH),
         box_help=t("Basins and random starts cover [−w, w] × [−w, w]."))
     surface_name, key, surface = choice.name, choice.key, choice.surface
@@ -75,7 +73,7 @@ with st.sidebar:
         start = scaffold.start_point(PAGE, surface.bounds, surface.start, choice.identity,
                                      help=t("Start of every run except the basin map's grid and the fair "
                                             "comparison's random starts."))
-        steps = controls.scalar("lab.steps", t("Steps per run"), 500, 10, compute.MAX_STEPS, integer=True,
+        steps = controls.scalar("lab.steps", t("Steps per run"), defaults.STEPS, 10, compute.MAX_STEPS, integer=True,
                                 help=t("At most {n}. Sweeps keep only where each run ended, so memory does not grow "
                                        "with the steps.", n=f"{compute.MAX_STEPS:,}"))
     st.caption(t("Bounds, so that no request can exhaust the server: {limits}.", limits=words.limits()))
@@ -129,16 +127,17 @@ def curve_section() -> None:
     with_lr = [n for n in catalog.names() if compute.has_learning_rate(n)]
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
     with c1:
-        chosen = controls.choices("lab.curve.optimizers", t("Optimizers"), with_lr, ("sgd", "momentum", "adam"),
+        chosen = controls.choices("lab.curve.optimizers", t("Optimizers"), with_lr, defaults.CURVE_OPTIMIZERS,
                                   max_items=compute.MAX_CURVE_OPTIMIZERS,
                                   format_func=words.menu(with_lr, titles.optimizer),
                                   help=t("At most {n}.", n=compute.MAX_CURVE_OPTIMIZERS))
     with c2:
-        lo = controls.scalar("lab.curve.lo", t("η from"), 1e-3, *compute.LR_RANGE, log=True)
+        lo = controls.scalar("lab.curve.lo", t("η from"), defaults.CURVE_LO, *compute.LR_RANGE, log=True)
     with c3:
-        hi = controls.scalar("lab.curve.hi", t("η to"), 10.0, *compute.LR_RANGE, log=True)
+        hi = controls.scalar("lab.curve.hi", t("η to"), defaults.CURVE_HI, *compute.LR_RANGE, log=True)
     with c4:
-        n = controls.scalar("lab.curve.points", t("Points"), 80, 10, compute.MAX_LR_POINTS, integer=True,
+        n = controls.scalar("lab.curve.points", t("Points"), defaults.CURVE_POINTS, 10, compute.MAX_LR_POINTS,
+                            integer=True,
                             help=t("At most {n} learning rates, log-spaced.", n=compute.MAX_LR_POINTS))
     lo, hi = ordered(lo, hi, t("η range"), log=True)
     fixed = {name: other_hyperparams("lab.curve", name, skip=("learning_rate",)) for name in chosen}
@@ -183,17 +182,17 @@ def phase_settings() -> dict:
     eligible = [n for n in catalog.names() if len(compute.float_hyperparams(n)) >= 2]
     c1, c2, c3 = st.columns(3)
     with c1:
-        name = controls.choice("lab.phase.optimizer", t("Optimizer"), eligible, "momentum",
+        name = controls.choice("lab.phase.optimizer", t("Optimizer"), eligible, defaults.PHASE_OPTIMIZER,
                                format_func=words.menu(eligible, titles.optimizer),
                                help=t("Any optimizer with two or more real-valued hyperparameters."))
     floats = {h.name: h for h in compute.float_hyperparams(name)}
     with c2:
         x_name = controls.choice("lab.phase.x", t("x axis"), list(floats),
-                                 "learning_rate" if "learning_rate" in floats else next(iter(floats)))
+                                 defaults.PHASE_X if defaults.PHASE_X in floats else next(iter(floats)))
     y_options = [h for h in floats if h != x_name]
     with c3:
         y_name = controls.choice("lab.phase.y", t("y axis"), y_options,
-                                 "momentum" if "momentum" in y_options else y_options[0])
+                                 defaults.PHASE_Y if defaults.PHASE_Y in y_options else y_options[0])
     axes = {}
     columns = st.columns(4)
     for j, h_name in enumerate((x_name, y_name)):
@@ -215,7 +214,8 @@ def phase_settings() -> dict:
 def phase_grid_controls() -> tuple[int, str]:
     c1, c2 = st.columns([1, 2])
     with c1:
-        size = controls.scalar("lab.phase.size", t("Cells per side"), 40, 5, compute.MAX_PHASE, integer=True,
+        size = controls.scalar("lab.phase.size", t("Cells per side"), defaults.PHASE_SIZE, 5, compute.MAX_PHASE,
+                               integer=True,
                                help=t("At most {n} × {n} = {runs} runs.", n=compute.MAX_PHASE,
                                       runs=f"{compute.MAX_CONFIGS:,}"))
     with c2:
@@ -282,10 +282,11 @@ def search_section() -> None:
     c1, c2 = st.columns(2)
     with c1:
         budget = int(controls.choice("lab.search.budget", t("Budget (runs per method)"),
-                                     [str(b) for b in compute.SEARCH_BUDGETS], "25",
+                                     [str(b) for b in compute.SEARCH_BUDGETS], str(defaults.SEARCH_BUDGET),
                                      help=t("A perfect square, so that the grid is k × k.")))
     with c2:
-        seed = int(controls.number("lab.search.seed", t("Random seed"), 0, 0, 2**31 - 1, integer=True))
+        seed = int(controls.number("lab.search.seed", t("Random seed"), defaults.SEARCH_SEED, 0, 2**31 - 1,
+                                   integer=True))
     (xlo, xhi, xlog), (ylo, yhi, ylog) = p["x_axis"], p["y_axis"]
     try:
         phase = compute_phase(p, size)
@@ -332,12 +333,13 @@ def basins_section() -> None:
                   "moving when the steps ran out.", tol=f"{att.tol:.3g}"))
     c1, c2 = st.columns([3, 1])
     with c1:
-        chosen = controls.choices("lab.basins.optimizers", t("Optimizers"), catalog.names(), ("sgd", "momentum"),
+        chosen = controls.choices("lab.basins.optimizers", t("Optimizers"), catalog.names(), defaults.BASIN_OPTIMIZERS,
                                   max_items=compute.MAX_BASIN_OPTIMIZERS,
                                   format_func=words.menu(catalog.names(), titles.optimizer),
                                   help=t("At most {n}, side by side.", n=compute.MAX_BASIN_OPTIMIZERS))
     with c2:
-        n = int(controls.scalar("lab.basins.size", t("Starts per side"), 100, 10, compute.MAX_GRID, integer=True,
+        n = int(controls.scalar("lab.basins.size", t("Starts per side"), defaults.BASIN_SIZE, 10, compute.MAX_GRID,
+                                integer=True,
                                 help=t("At most {n} × {n} = {starts} starts per optimizer, in one sweep.",
                                        n=compute.MAX_GRID, starts=f"{compute.MAX_GRID ** 2:,}")))
     fixed = {name: other_hyperparams("lab.basins", name) for name in chosen}
@@ -365,17 +367,18 @@ def fair_section() -> None:
                   "(log-spaced over its slider's range, each η scored by the median final loss over random starts), "
                   "then the chosen η runs from as many *other* random starts; the violins show those final losses."))
     with_lr = [n for n in catalog.names() if compute.has_learning_rate(n)]
-    chosen = controls.choices("lab.fair.optimizers", t("Optimizers"), with_lr, ("sgd", "momentum", "rmsprop", "adam"),
+    chosen = controls.choices("lab.fair.optimizers", t("Optimizers"), with_lr, defaults.FAIR_OPTIMIZERS,
                               max_items=compute.MAX_FAIR_OPTIMIZERS, format_func=words.menu(with_lr, titles.optimizer),
                               help=t("At most {n}.", n=compute.MAX_FAIR_OPTIMIZERS))
     c1, c2, c3 = st.columns(3)
     with c1:
-        budget = int(controls.scalar("lab.fair.budget", t("Tuning budget (η values)"), 12, 2,
+        budget = int(controls.scalar("lab.fair.budget", t("Tuning budget (η values)"), defaults.FAIR_BUDGET, 2,
                                      compute.MAX_TUNING_BUDGET, integer=True))
     with c2:
-        m = int(controls.scalar("lab.fair.starts", t("Random starts"), 100, 10, compute.MAX_STARTS, integer=True))
+        m = int(controls.scalar("lab.fair.starts", t("Random starts"), defaults.FAIR_STARTS, 10, compute.MAX_STARTS,
+                                integer=True))
     with c3:
-        seed = int(controls.number("lab.fair.seed", t("Seed"), 0, 0, 2**31 - 1, integer=True))
+        seed = int(controls.number("lab.fair.seed", t("Seed"), defaults.FAIR_SEED, 0, 2**31 - 1, integer=True))
     fixed = {name: other_hyperparams("lab.fair", name, skip=("learning_rate",)) for name in chosen}
     results, colours = {}, {}
     with st.spinner(t("Tuning and evaluating {n} optimizers ({runs} runs)…", n=len(chosen),

@@ -10,7 +10,8 @@ checks are not held up: the server answers from its own thread.  `finished` is w
 
 It calls the engine through the cached functions' own bodies (their ``__wrapped__``), so it compiles exactly
 the programs the page will call -- the same surface function, optimizers, switches and step bucket -- without
-touching Streamlit's caches (which only a running script may fill).  The page then finds every program compiled
+filling Streamlit's caches with results no visitor asked for (only the small ones those bodies read through their
+own caches: the surface, the Lab's attractors).  The page then finds every program compiled
 and its calls take milliseconds.  A page that arrives while the warm-up is still going waits for the stage it needs
 (`wait`) instead of compiling the same program a second time on a second core.
 """
@@ -25,10 +26,10 @@ import time
 
 NICE = 10
 """The warm-up thread's scheduling priority (a page being served must not wait for it)."""
-STAGES = ("imports", "grid", "runs", "done", "scrub", "surfaces")
+STAGES = ("imports", "grid", "runs", "done", "scrub", "surfaces", "lab")
 """In order; each is set once the work before it is finished (or the warm-up gave up).  ``done`` is readiness
 (`finished`); the live scrub's programs come after it, then every other built-in surface's Compare view
-(`surfaces_next`), so they never delay a server's readiness."""
+(`surfaces_next`), then the Lab's sections (`lab`), so they never delay a server's readiness."""
 
 _events = {stage: threading.Event() for stage in STAGES}
 _lock = threading.Lock()
@@ -149,6 +150,44 @@ def _run_stages(t0: float) -> None:
     _reached("scrub", t0)
     surfaces_next()
     _reached("surfaces", t0)
+    lab()
+    _reached("lab", t0)
+
+
+def lab() -> None:
+    """The Lab's sweeps as its sections open (`components.lab.defaults`, the other hyperparameters at their
+    catalog defaults as the page's widgets start): the learning-rate curve, the phase diagram, the search, the
+    basin maps and the fair comparison.  Each is a program of its own at XLA's defaults; without this a visitor
+    waited 4-18 s for each section's first use (benchmarks/actions.py)."""
+    import landscapes
+    from components import surfaces
+    from components.lab import compute, defaults as d, sweeps
+    from optimizers import catalog
+
+    def fixed(name: str, skip=()) -> tuple:
+        return tuple(sorted((h.name, h.default) for h in catalog.get(name).hyperparams if h.name not in skip))
+
+    key = surfaces.surface_key(d.SURFACE, {p.name: p.default for p in landscapes.parameters(d.SURFACE)})
+    surface = surfaces.surface.__wrapped__(key)
+    start = tuple(float(v) for v in surface.start)
+    sweeps.quadratic_curvature.__wrapped__(key)  # every section asks whether the surface is a quadratic
+    for name in d.CURVE_OPTIMIZERS:
+        sweeps.lr_curve.__wrapped__(key, name, d.CURVE_LO, d.CURVE_HI, d.CURVE_POINTS, d.STEPS, start,
+                                    fixed(name, ("learning_rate",)))
+    floats = {h.name: h for h in compute.float_hyperparams(d.PHASE_OPTIMIZER)}
+    (xn, xlo, xhi, xlog), (yn, ylo, yhi, ylog) = [
+        (h, *compute.default_range(floats[h]), compute.axis_limits(floats[h])[2]) for h in (d.PHASE_X, d.PHASE_Y)]
+    others = fixed(d.PHASE_OPTIMIZER, (xn, yn))
+    sweeps.phase.__wrapped__(key, d.PHASE_OPTIMIZER, (xn, xlo, xhi, d.PHASE_SIZE, xlog),
+                             (yn, ylo, yhi, d.PHASE_SIZE, ylog), d.STEPS, start, others)
+    sweeps.search.__wrapped__(key, d.PHASE_OPTIMIZER, (xn, xlo, xhi, xlog), (yn, ylo, yhi, ylog), d.SEARCH_BUDGET,
+                              d.SEARCH_SEED, d.STEPS, start, others)
+    for name in d.BASIN_OPTIMIZERS:
+        sweeps.basins.__wrapped__(key, name, d.BASIN_SIZE, d.STEPS, fixed(name))
+    f_star = compute.lowest_minimum(surfaces.critical_points(key), surface.minima)
+    for name in d.FAIR_OPTIMIZERS:
+        sweeps.fair.__wrapped__(key, name, d.FAIR_BUDGET, d.FAIR_STARTS, d.STEPS, d.FAIR_SEED, f_star,
+                                fixed(name, ("learning_rate",)))
 
 
 def surfaces_next() -> None:

@@ -184,3 +184,24 @@ def test_a_scrub_runs_in_a_wider_program_already_compiled_instead_of_compiling_i
         np.testing.assert_allclose(grid[i].xy, alone.xy, rtol=1e-12, atol=1e-12)
         assert (grid[i].converged_at, grid[i].diverged_at) == (alone.converged_at, alone.diverged_at)
     assert runs.WIDEST == runs.grid_width(scrub.MAX_NOTCHES)
+
+
+LAB_APP = str(Path(__file__).resolve().parent / "apps" / "lab_app.py")
+
+
+@pytest.fixture(scope="module")
+def lab_warmed():
+    warmup.lab()
+
+
+@pytest.mark.parametrize("section", ["curve", "phase", "search", "basins", "fair"])
+def test_after_the_warm_ups_lab_stage_each_section_opens_without_compiling(lab_warmed, section):
+    """`warmup.lab` (the stage after ``surfaces``) compiles each Lab section's sweeps as the section opens: the
+    section's first run then traces and compiles nothing, and shows its chart."""
+    with CompileCounter() as counted:
+        at = AppTest.from_file(LAB_APP, default_timeout=300)
+        at.query_params["lab.section"] = section
+        at.run()
+    assert not at.exception and not at.error
+    assert counted.compiles == 0 and counted.traces == 0, section
+    assert any(e.proto.id.endswith(f"lab.chart.{section}") for e in at.get("plotly_chart")), section
