@@ -159,7 +159,6 @@ def lab() -> None:
     catalog defaults as the page's widgets start): the learning-rate curve, the phase diagram, the search, the
     basin maps and the fair comparison.  Each is a program of its own at XLA's defaults; without this a visitor
     waited 4-18 s for each section's first use (benchmarks/actions.py)."""
-    import landscapes
     from components import surfaces
     from components.lab import compute, defaults as d, sweeps
     from optimizers import catalog
@@ -167,7 +166,7 @@ def lab() -> None:
     def fixed(name: str, skip=()) -> tuple:
         return tuple(sorted((h.name, h.default) for h in catalog.get(name).hyperparams if h.name not in skip))
 
-    key = surfaces.surface_key(d.SURFACE, {p.name: p.default for p in landscapes.parameters(d.SURFACE)})
+    key = _default_key(d.SURFACE)
     surface = surfaces.surface.__wrapped__(key)
     start = tuple(float(v) for v in surface.start)
     sweeps.quadratic_curvature.__wrapped__(key)  # every section asks whether the surface is a quadratic
@@ -190,6 +189,14 @@ def lab() -> None:
                                 fixed(name, ("learning_rate",)))
 
 
+def _default_key(name: str) -> tuple:
+    """The surface key of built-in ``name`` at its parameters' defaults, as a page opens it."""
+    import landscapes
+    from components import surfaces
+
+    return surfaces.surface_key(name, {p.name: p.default for p in landscapes.parameters(name)})
+
+
 def surfaces_next() -> None:
     """The continuous-time limits' programs, then every other built-in surface's Compare view, as a visitor who
     picks it from the menu gets it: its grid and critical points (programs of its own), its preset's runs and scrub
@@ -200,8 +207,7 @@ def surfaces_next() -> None:
     from components import first_view, runs, surfaces
 
     # The continuous-time limits (View: "continuous-time limit"): two programs serve every built-in surface.
-    key = surfaces.surface_key(first_view.SURFACE, {p.name: p.default for p in landscapes.parameters(
-        first_view.SURFACE)})
+    key = _default_key(first_view.SURFACE)
     start = surfaces.surface.__wrapped__(key).start
     runs.flow.__wrapped__(key, start, "gradient", 1.0)
     runs.flow.__wrapped__(key, start, "heavy_ball", 1.0, 0.1)
@@ -215,12 +221,10 @@ def surfaces_next() -> None:
 def view(name: str, reached=lambda stage: None) -> None:
     """Compute what the Compare page opens with on the built-in surface ``name`` (its preset): the grid, the
     default optimizers' runs, the critical points; ``reached("grid" | "runs" | "done")`` after each part."""
-    import landscapes
     from components import first_view, runs, surfaces
     from optimizers import presets
 
-    params = {p.name: p.default for p in landscapes.parameters(name)}
-    key = surfaces.surface_key(name, params)
+    key = _default_key(name)
     surface = surfaces.surface.__wrapped__(key)
     surfaces.grid.__wrapped__(key)
     reached("grid")
@@ -241,12 +245,10 @@ def scrub(name: str) -> None:
     """Compile the live scrub of η that the Compare page opens with on the built-in surface ``name``: one batched
     program per default optimizer that has η (`components.runs.trajectory_grid`; its notches' values do not
     matter, only their count, the structure does)."""
-    import landscapes
     from components import first_view, runs, scrub as scrubs, surfaces
     from optimizers import catalog, presets
 
-    params = {p.name: p.default for p in landscapes.parameters(name)}
-    key = surfaces.surface_key(name, params)
+    key = _default_key(name)
     surface = surfaces.surface.__wrapped__(key)
     steps = presets.steps(surface)
     owners = [n for n in first_view.OPTIMIZERS
